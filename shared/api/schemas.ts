@@ -1,0 +1,184 @@
+/**
+ * The HTTP API v1 contract: zod schemas for every request and answer, and their inferred types.
+ * The server validates requests with them, the client parses answers with them, and the
+ * OpenAPI document is generated from them. Objects are loose on answers (a newer peer may add
+ * keys) and strict on requests (an unknown key is a mistake worth reporting).
+ */
+import { z } from 'zod';
+import { FIELD_TYPES, STATUSES } from '../model/fields.js';
+
+export const API_PREFIX = '/api/v1';
+export const DEFAULT_PAGE_LIMIT = 1000;
+export const MAX_PAGE_LIMIT = 10_000;
+export const MAX_PUSH_CHANGES = 10_000;
+export const NDJSON = 'application/x-ndjson';
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const FieldValue = z
+  .union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()])
+  .meta({ id: 'FieldValue' });
+/** Values as sent: validated per field against the tracker's schema, not here. */
+export const ValuesInput = z.record(z.string(), z.unknown()).meta({ id: 'Values' });
+export const Status = z.enum(STATUSES).meta({ id: 'Status' });
+
+export const Health = z.object({ status: z.literal('ok'), version: z.string() }).loose().meta({ id: 'Health' });
+export type Health = z.infer<typeof Health>;
+
+export const TrackerSummary = z
+  .object({ id: z.number().int(), name: z.string(), description: z.string(), schemaHash: z.string() })
+  .loose()
+  .meta({ id: 'TrackerSummary' });
+export type TrackerSummary = z.infer<typeof TrackerSummary>;
+
+export const TrackerList = z.object({ trackers: z.array(TrackerSummary) }).loose().meta({ id: 'TrackerList' });
+export type TrackerList = z.infer<typeof TrackerList>;
+
+export const FieldDefSchema = z
+  .object({
+    name: z.string(),
+    label: z.string(),
+    type: z.enum(FIELD_TYPES),
+    options: z.array(z.string()).optional(),
+    required: z.boolean(),
+    linkedTracker: z.number().int().optional(),
+  })
+  .loose()
+  .meta({ id: 'Field' });
+
+export const TrackerSchemaBody = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string(),
+    fields: z.array(FieldDefSchema),
+    statuses: z.array(z.string()),
+    schemaHash: z.string(),
+  })
+  .loose()
+  .meta({ id: 'Tracker' });
+export type TrackerSchemaBody = z.infer<typeof TrackerSchemaBody>;
+
+export const ItemBody = z
+  .object({
+    id: z.number().int(),
+    status: Status,
+    version: z.number().int(),
+    values: z.record(z.string(), FieldValue),
+    updatedAt: z.string().optional(),
+    updatedBy: z.string().nullable().optional(),
+  })
+  .loose()
+  .meta({ id: 'Item' });
+export type ItemBody = z.infer<typeof ItemBody>;
+
+/** An item or tombstone in the change feed; `seq` is a valid resume token. */
+export const Change = ItemBody.extend({ seq: z.number().int(), deleted: z.literal(true).optional() })
+  .loose()
+  .meta({ id: 'Change' });
+export type Change = z.infer<typeof Change>;
+
+export const ChangesQuery = z
+  .object({
+    since: z
+      .string()
+      .regex(/^\d{1,16}$/, 'a change token: a non-negative integer')
+      .optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,6}$/, 'a positive integer')
+      .refine((v) => Number(v) >= 1 && Number(v) <= MAX_PAGE_LIMIT, `between 1 and ${MAX_PAGE_LIMIT}`)
+      .optional(),
+  })
+  .strict();
+
+export const ChangesPage = z
+  .object({ changes: z.array(Change), next: z.number().int(), more: z.boolean() })
+  .loose()
+  .meta({ id: 'ChangesPage' });
+export type ChangesPage = z.infer<typeof ChangesPage>;
+
+/** The last line of an NDJSON change stream. */
+export const StreamEnd = z.object({ next: z.number().int(), more: z.boolean() }).loose();
+
+const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+const ItemId = z.number().int().positive();
+
+export const CreateChange = z
+  .object({
+    op: z.literal('create'),
+    idempotencyKey: IdempotencyKey,
+    status: Status.optional(),
+    values: ValuesInput,
+  })
+  .strict()
+  .meta({ id: 'CreateChange' });
+
+export const FieldChange = z.object({ base: z.unknown(), value: z.unknown() }).strict();
+
+export const UpdateChange = z
+  .object({
+    op: z.literal('update'),
+    id: ItemId,
+    baseVersion: z.number().int().min(0),
+    fields: z.record(z.string(), FieldChange),
+    overwrite: z.boolean().optional(),
+  })
+  .strict()
+  .meta({ id: 'UpdateChange' });
+
+export const DeleteChange = z
+  .object({
+    op: z.literal('delete'),
+    id: ItemId,
+    baseVersion: z.number().int().min(0),
+    overwrite: z.boolean().optional(),
+  })
+  .strict()
+  .meta({ id: 'DeleteChange' });
+
+export const PushChange = z.discriminatedUnion('op', [CreateChange, UpdateChange, DeleteChange]);
+export type PushChange = z.infer<typeof PushChange>;
+export type CreateChange = z.infer<typeof CreateChange>;
+export type UpdateChange = z.infer<typeof UpdateChange>;
+export type DeleteChange = z.infer<typeof DeleteChange>;
+
+export const PushRequest = z
+  .object({ changes: z.array(PushChange).min(1).max(MAX_PUSH_CHANGES) })
+  .strict()
+  .meta({ id: 'PushRequest' });
+export type PushRequest = z.infer<typeof PushRequest>;
+
+export const PUSH_RESULT_STATUSES = ['created', 'updated', 'deleted', 'conflict', 'rejected'] as const;
+export const PushResult = z
+  .object({
+    status: z.enum(PUSH_RESULT_STATUSES),
+    id: z.number().int().optional(),
+    version: z.number().int().optional(),
+    /** The item as it now is on the remote (after a write, or the current one on a conflict); deleted items come as a tombstone. */
+    item: Change.partial({ seq: true }).optional(),
+    conflicts: z.array(z.string()).optional(),
+    error: z.string().optional(),
+  })
+  .loose()
+  .meta({ id: 'PushResult' });
+export type PushResult = z.infer<typeof PushResult>;
+
+export const PushResponse = z.object({ results: z.array(PushResult) }).loose().meta({ id: 'PushResponse' });
+export type PushResponse = z.infer<typeof PushResponse>;
+
+export const UserList = z.object({ users: z.array(z.string()) }).loose().meta({ id: 'UserList' });
+export type UserList = z.infer<typeof UserList>;

@@ -1,0 +1,87 @@
+/**
+ * The error classes every layer throws. Each carries a stable `code`; the server maps codes to
+ * HTTP statuses in one place, the CLI to exit codes in one place, the TUI to one error view.
+ */
+import type { Problem } from './model/fields.js';
+
+export const ERROR_STATUS = {
+  bad_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  too_many_requests: 429,
+  unavailable: 503,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class S15nError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** Input that was refused; `details` lists each field and why. */
+export class BadInput extends S15nError {
+  constructor(message: string, readonly problems: Problem[] = []) {
+    super('bad_input', message, problems.length > 0 ? { problems } : undefined);
+  }
+  static from(problems: Problem[], what = 'invalid input'): BadInput {
+    const first = problems[0];
+    const summary = first ? `${what}: ${first.field}: ${first.reason}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}` : what;
+    return new BadInput(summary, problems);
+  }
+}
+
+export class Unauthorized extends S15nError {
+  constructor(message = 'authentication required') {
+    super('unauthorized', message);
+  }
+}
+
+export class Forbidden extends S15nError {
+  constructor(message = 'you do not have the right to do this') {
+    super('forbidden', message);
+  }
+}
+
+export class NotFound extends S15nError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}
+
+export class Conflict extends S15nError {
+  constructor(message: string, details?: unknown) {
+    super('conflict', message, details);
+  }
+}
+
+export class TooLarge extends S15nError {
+  constructor(message = 'request body too large') {
+    super('too_large', message);
+  }
+}
+
+export class TooManyRequests extends S15nError {
+  constructor(message = 'too many failed logins; try again later') {
+    super('too_many_requests', message);
+  }
+}
+
+/** The remote could not be reached or answered with a transient failure (5xx, reset, timeout). */
+export class Unavailable extends S15nError {
+  constructor(message: string) {
+    super('unavailable', message);
+  }
+}
