@@ -1,0 +1,83 @@
+/**
+ * The sync log: one row per clone, reload or push run, written when the run starts (so a run
+ * killed midway still shows, as interrupted) and completed with its report when it ends.
+ */
+import type { Store } from '../../server/store/index.js';
+import type { Report } from './report.js';
+
+export type RunKind = 'clone' | 'reload' | 'push';
+
+export interface SyncRun {
+  id: number;
+  trackerId: number;
+  kind: RunKind;
+  dryRun: boolean;
+  /** 'running' only while the run is alive; a run that never finished reads as an error. */
+  outcome: Report['outcome'];
+  startedAt: string;
+  endedAt: string | null;
+  counts: Report['counts'] | null;
+  errors: Report['errors'];
+  report: Report | null;
+}
+
+interface RunRow {
+  id: number;
+  tracker_id: number;
+  kind: RunKind;
+  dry_run: number;
+  outcome: string;
+  started_at: string;
+  ended_at: string | null;
+  report: string | null;
+  pid: number;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class SyncLog {
+  constructor(private readonly store: Store) {}
+
+  start(trackerId: number, kind: RunKind, dryRun: boolean, startedAt: string): number {
+    const info = this.store.db
+      .prepare('INSERT INTO sync_runs (tracker_id, kind, dry_run, outcome, started_at, pid) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(trackerId, kind, dryRun ? 1 : 0, 'running', startedAt, process.pid);
+    return Number(info.lastInsertRowid);
+  }
+
+  finish(runId: number, report: Report): void {
+    this.store.db
+      .prepare('UPDATE sync_runs SET outcome = ?, ended_at = ?, report = ? WHERE id = ?')
+      .run(report.outcome, report.endedAt, JSON.stringify(report), runId);
+  }
+
+  /** The runs of a tracker, newest first. */
+  list(trackerId: number, limit = 100): SyncRun[] {
+    const rows = this.store.db
+      .prepare<[number, number], RunRow>('SELECT * FROM sync_runs WHERE tracker_id = ? ORDER BY id DESC LIMIT ?')
+      .all(trackerId, limit);
+    return rows.map((row) => {
+      const report = row.report ? (JSON.parse(row.report) as Report) : null;
+      const interrupted = row.outcome === 'running' && !isAlive(row.pid);
+      return {
+        id: row.id,
+        trackerId: row.tracker_id,
+        kind: row.kind,
+        dryRun: row.dry_run === 1,
+        outcome: interrupted ? 'error' : (row.outcome as Report['outcome']),
+        startedAt: row.started_at,
+        endedAt: row.ended_at,
+        counts: report?.counts ?? null,
+        errors: report?.errors ?? (interrupted ? [{ id: null, message: 'interrupted before it finished (process killed or crashed)' }] : []),
+        report,
+      };
+    });
+  }
+}

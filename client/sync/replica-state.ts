@@ -1,0 +1,226 @@
+/**
+ * The replica state of cloned trackers (the "meta instance"): per tracker the remote, field
+ * mapping, remote schema and change token; per item the remote id, the base (what both sides
+ * last agreed on), a pending create key and any open conflict. Local changes are derived by
+ * comparing an item with its base, never stored as a flag.
+ */
+import type Database from 'better-sqlite3';
+import type { FieldDef, ItemStatus } from '../../shared/model/fields.js';
+import type { FieldMapping } from '../../shared/model/transform.js';
+import type { Values } from '../../shared/model/values.js';
+import type { FieldConflict, ItemState } from '../../shared/merge/index.js';
+import { NotFound } from '../../shared/errors.js';
+import type { Store } from '../../server/store/index.js';
+
+export interface Replica {
+  trackerId: number;
+  remoteName: string;
+  remoteTrackerId: number;
+  remoteTrackerName: string;
+  remoteSchemaHash: string;
+  /** The remote's fields as last accepted (at the clone or the last schema change handled). */
+  remoteFields: FieldDef[];
+  mappings: FieldMapping[];
+  /** The last applied change token: the remote `seq` of the last change applied locally. */
+  token: number;
+  clonedAt: string;
+  lastSyncAt: string | null;
+}
+
+/** An item-level conflict: fields edited on both sides, or a delete on one side and an edit on the other. */
+export type ItemConflict =
+  | { kind: 'fields'; fields: FieldConflict[]; remoteVersion: number }
+  | { kind: 'remote-deleted'; remoteVersion: number }
+  | { kind: 'local-deleted'; remote: ItemState; remoteVersion: number };
+
+export interface ItemSyncState {
+  itemId: number;
+  trackerId: number;
+  /** null for a local item not yet created on the remote. */
+  remoteId: number | null;
+  baseVersion: number | null;
+  /** The remote state (mapped to local fields) both sides last agreed on; null before the first push. */
+  base: ItemState | null;
+  /** Idempotency key of a create, stored before the request is sent so a retry never duplicates. */
+  createKey: string | null;
+  conflict: ItemConflict | null;
+  /** The local item's seq when its base was last set: a cheap index of which items may have changed since. */
+  syncedSeq: number;
+}
+
+interface ReplicaRow {
+  tracker_id: number;
+  remote_name: string;
+  remote_tracker_id: number;
+  remote_tracker_name: string;
+  remote_schema_hash: string;
+  remote_fields: string;
+  field_map: string;
+  token: number;
+  cloned_at: string;
+  last_sync_at: string | null;
+}
+
+interface ItemStateRow {
+  item_id: number;
+  tracker_id: number;
+  remote_id: number | null;
+  base_version: number | null;
+  base_status: string | null;
+  base_values: string | null;
+  create_key: string | null;
+  conflict: string | null;
+  synced_seq: number;
+}
+
+function toReplica(row: ReplicaRow): Replica {
+  return {
+    trackerId: row.tracker_id,
+    remoteName: row.remote_name,
+    remoteTrackerId: row.remote_tracker_id,
+    remoteTrackerName: row.remote_tracker_name,
+    remoteSchemaHash: row.remote_schema_hash,
+    remoteFields: JSON.parse(row.remote_fields) as FieldDef[],
+    mappings: JSON.parse(row.field_map) as FieldMapping[],
+    token: row.token,
+    clonedAt: row.cloned_at,
+    lastSyncAt: row.last_sync_at,
+  };
+}
+
+function toItemState(row: ItemStateRow): ItemSyncState {
+  return {
+    itemId: row.item_id,
+    trackerId: row.tracker_id,
+    remoteId: row.remote_id,
+    baseVersion: row.base_version,
+    base: row.base_values === null ? null : { status: row.base_status as ItemStatus, values: JSON.parse(row.base_values) as Values },
+    createKey: row.create_key,
+    conflict: row.conflict === null ? null : (JSON.parse(row.conflict) as ItemConflict),
+    syncedSeq: row.synced_seq,
+  };
+}
+
+/** Reads and writes the replica tables of one store; statements prepared once. */
+export class ReplicaState {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(readonly store: Store) {
+    this.db = store.db;
+    const db = this.db;
+    this.stmts = {
+      replica: db.prepare<[number], ReplicaRow>('SELECT * FROM replicas WHERE tracker_id = ?'),
+      replicas: db.prepare<[], ReplicaRow>('SELECT * FROM replicas ORDER BY tracker_id'),
+      replicasOfRemote: db.prepare<[string], ReplicaRow>('SELECT * FROM replicas WHERE remote_name = ?'),
+      insertReplica: db.prepare(
+        `INSERT INTO replicas (tracker_id, remote_name, remote_tracker_id, remote_tracker_name, remote_schema_hash, remote_fields, field_map, token, cloned_at, last_sync_at)
+         VALUES (@trackerId, @remoteName, @remoteTrackerId, @remoteTrackerName, @remoteSchemaHash, @remoteFields, @fieldMap, @token, @clonedAt, @lastSyncAt)`,
+      ),
+      setToken: db.prepare('UPDATE replicas SET token = ?, last_sync_at = ? WHERE tracker_id = ?'),
+      touch: db.prepare('UPDATE replicas SET last_sync_at = ? WHERE tracker_id = ?'),
+      setSchema: db.prepare('UPDATE replicas SET remote_fields = ?, field_map = ?, remote_schema_hash = ?, remote_tracker_name = ? WHERE tracker_id = ?'),
+      item: db.prepare<[number], ItemStateRow>('SELECT * FROM replica_items WHERE item_id = ?'),
+      byRemoteId: db.prepare<[number, number], ItemStateRow>('SELECT * FROM replica_items WHERE tracker_id = ? AND remote_id = ?'),
+      itemsOfTracker: db.prepare<[number], ItemStateRow>('SELECT * FROM replica_items WHERE tracker_id = ?'),
+      conflicted: db.prepare<[number], ItemStateRow>('SELECT * FROM replica_items WHERE tracker_id = ? AND conflict IS NOT NULL ORDER BY item_id'),
+      upsertItem: db.prepare(
+        `INSERT INTO replica_items (item_id, tracker_id, remote_id, base_version, base_status, base_values, create_key, conflict, synced_seq)
+         VALUES (@itemId, @trackerId, @remoteId, @baseVersion, @baseStatus, @baseValues, @createKey, @conflict, @syncedSeq)
+         ON CONFLICT(item_id) DO UPDATE SET remote_id = excluded.remote_id, base_version = excluded.base_version,
+           base_status = excluded.base_status, base_values = excluded.base_values, create_key = excluded.create_key,
+           conflict = excluded.conflict, synced_seq = excluded.synced_seq`,
+      ),
+      deleteItem: db.prepare('DELETE FROM replica_items WHERE item_id = ?'),
+      // Items that may differ from their base: written locally since the base was set, or never synced.
+      candidates: db.prepare<[number], { id: number }>(
+        `SELECT i.id FROM items i LEFT JOIN replica_items r ON r.item_id = i.id
+         WHERE i.tracker_id = ? AND (r.item_id IS NULL OR i.seq > r.synced_seq OR r.conflict IS NOT NULL OR r.remote_id IS NULL)
+         ORDER BY i.id`,
+      ),
+    };
+  }
+
+  getReplica(trackerId: number): Replica | undefined {
+    const row = this.stmts.replica.get(trackerId);
+    return row ? toReplica(row) : undefined;
+  }
+
+  /** The replica of a cloned tracker, named by local id or name. */
+  requireReplica(trackerRef: string | number): Replica {
+    const tracker = this.store.getTracker(trackerRef);
+    const replica = this.getReplica(tracker.id);
+    if (!replica) throw new NotFound(`tracker "${tracker.name}" is not a clone; only cloned trackers can be reloaded or pushed`);
+    return replica;
+  }
+
+  listReplicas(): Replica[] {
+    return this.stmts.replicas.all().map(toReplica);
+  }
+
+  replicasOfRemote(remoteName: string): Replica[] {
+    return this.stmts.replicasOfRemote.all(remoteName).map(toReplica);
+  }
+
+  createReplica(replica: Replica): void {
+    this.stmts.insertReplica.run({
+      ...replica,
+      remoteFields: JSON.stringify(replica.remoteFields),
+      fieldMap: JSON.stringify(replica.mappings),
+    });
+  }
+
+  /** Moves the change token; called in the same transaction as the changes it covers. */
+  setToken(trackerId: number, token: number): void {
+    this.stmts.setToken.run(token, new Date().toISOString(), trackerId);
+  }
+
+  touch(trackerId: number): void {
+    this.stmts.touch.run(new Date().toISOString(), trackerId);
+  }
+
+  setSchema(trackerId: number, schema: { remoteFields: FieldDef[]; mappings: FieldMapping[]; remoteSchemaHash: string; remoteTrackerName: string }): void {
+    this.stmts.setSchema.run(JSON.stringify(schema.remoteFields), JSON.stringify(schema.mappings), schema.remoteSchemaHash, schema.remoteTrackerName, trackerId);
+  }
+
+  itemState(itemId: number): ItemSyncState | undefined {
+    const row = this.stmts.item.get(itemId);
+    return row ? toItemState(row) : undefined;
+  }
+
+  itemByRemoteId(trackerId: number, remoteId: number): ItemSyncState | undefined {
+    const row = this.stmts.byRemoteId.get(trackerId, remoteId);
+    return row ? toItemState(row) : undefined;
+  }
+
+  itemStates(trackerId: number): ItemSyncState[] {
+    return this.stmts.itemsOfTracker.all(trackerId).map(toItemState);
+  }
+
+  conflictedItems(trackerId: number): ItemSyncState[] {
+    return this.stmts.conflicted.all(trackerId).map(toItemState);
+  }
+
+  putItemState(state: ItemSyncState): void {
+    this.stmts.upsertItem.run({
+      itemId: state.itemId,
+      trackerId: state.trackerId,
+      remoteId: state.remoteId,
+      baseVersion: state.baseVersion,
+      baseStatus: state.base?.status ?? null,
+      baseValues: state.base ? JSON.stringify(state.base.values) : null,
+      createKey: state.createKey,
+      conflict: state.conflict ? JSON.stringify(state.conflict) : null,
+      syncedSeq: state.syncedSeq,
+    });
+  }
+
+  deleteItemState(itemId: number): void {
+    this.stmts.deleteItem.run(itemId);
+  }
+
+  /** Ids of the items that may hold local changes (the derived comparison decides). */
+  candidateItemIds(trackerId: number): number[] {
+    return this.stmts.candidates.all(trackerId).map((r) => r.id);
+  }
+}

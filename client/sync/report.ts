@@ -1,0 +1,90 @@
+/**
+ * The report every reload and push ends with (DESIGN §6): counters that partition the items
+ * seen, the run's start, end and outcome, and the errors per item.
+ */
+import type { ApplyOutcome } from './apply.js';
+
+export const COUNTERS = ['seen', 'created', 'updated', 'deleted', 'merged', 'unchanged', 'conflicts', 'errors'] as const;
+export type Counter = (typeof COUNTERS)[number];
+export type Counts = Record<Counter, number>;
+export type Outcome = 'success' | 'warning' | 'error';
+
+export interface ItemError {
+  /** The local item id, or null for a failure of the run itself. */
+  id: number | null;
+  message: string;
+}
+
+export interface Report {
+  outcome: Outcome;
+  dryRun: boolean;
+  startedAt: string;
+  endedAt: string;
+  counts: Counts;
+  errors: ItemError[];
+  /** Anything else the run wants to say (schema changes seen, the remote, the token). */
+  [extra: string]: unknown;
+}
+
+const OUTCOME_COUNTER: Record<ApplyOutcome, Counter> = {
+  created: 'created',
+  updated: 'updated',
+  deleted: 'deleted',
+  merged: 'merged',
+  unchanged: 'unchanged',
+  conflict: 'conflicts',
+};
+
+/** Accumulates a run's counters; every item seen lands in exactly one other counter. */
+export class ReportBuilder {
+  readonly startedAt = new Date().toISOString();
+  readonly counts: Counts = { seen: 0, created: 0, updated: 0, deleted: 0, merged: 0, unchanged: 0, conflicts: 0, errors: 0 };
+  readonly errors: ItemError[] = [];
+  readonly warnings: string[] = [];
+  private failure: string | null = null;
+
+  constructor(readonly dryRun: boolean) {}
+
+  count(outcome: ApplyOutcome): void {
+    this.counts.seen += 1;
+    this.counts[OUTCOME_COUNTER[outcome]] += 1;
+  }
+
+  itemError(id: number | null, message: string): void {
+    this.counts.seen += 1;
+    this.counts.errors += 1;
+    this.errors.push({ id, message });
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+  }
+
+  /** The run itself failed (remote unreachable, refused, interrupted): outcome error. */
+  fail(message: string): void {
+    this.failure = message;
+    this.errors.push({ id: null, message });
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  finish(extra: Record<string, unknown> = {}): Report {
+    const outcome: Outcome = this.failure
+      ? 'error'
+      : this.counts.errors > 0 || this.counts.conflicts > 0 || this.warnings.length > 0
+        ? 'warning'
+        : 'success';
+    return {
+      outcome,
+      dryRun: this.dryRun,
+      startedAt: this.startedAt,
+      endedAt: new Date().toISOString(),
+      counts: { ...this.counts },
+      errors: [...this.errors],
+      ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
+      ...extra,
+    };
+  }
+}
