@@ -1,0 +1,58 @@
+/** The Express app of an instance: security headers, auth, routers per resource, one error handler. No listen here. */
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { API_PREFIX } from '../shared/api/schemas.js';
+import { openApiDocument } from '../shared/api/openapi.js';
+import { authenticate } from './auth.js';
+import { errorHandler, notFoundRoute } from './errors.js';
+import { type Logger, silentLogger } from './logger.js';
+import { changesRouter } from './routes/changes.js';
+import { itemsRouter } from './routes/items.js';
+import { pushRouter } from './routes/push.js';
+import { trackersRouter } from './routes/trackers.js';
+import { usersRouter } from './routes/users.js';
+import type { Store } from './store/index.js';
+import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleOptions } from './throttle.js';
+import { VERSION } from './version.js';
+
+export interface AppOptions {
+  store: Store;
+  logger?: Logger;
+  /** Largest accepted request body (express/bytes syntax, e.g. '16mb' or a number of bytes). */
+  bodyLimit?: string | number;
+  loginThrottle?: ThrottleOptions;
+}
+
+export function createApp(options: AppOptions): Express {
+  const { store } = options;
+  const logger = options.logger ?? silentLogger();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(helmet());
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+    });
+    next();
+  });
+
+  const openapi = openApiDocument(VERSION);
+  const api = express.Router();
+  api.get('/health', (_req, res) => {
+    res.json({ status: 'ok', version: VERSION });
+  });
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  // Authenticate before reading a body, so nobody unknown makes the server parse 16 MiB.
+  api.use(authenticate(store, new LoginThrottle(options.loginThrottle ?? DEFAULT_THROTTLE)));
+  api.use(express.json({ limit: options.bodyLimit ?? '16mb', strict: true }));
+  api.use(trackersRouter(store), changesRouter(store), itemsRouter(store), pushRouter(store), usersRouter(store));
+
+  app.use(API_PREFIX, api);
+  app.use(notFoundRoute());
+  app.use(errorHandler(logger));
+  return app;
+}

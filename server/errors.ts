@@ -1,0 +1,45 @@
+/** The one place where errors become HTTP answers: {"error": {code, message, details?}} with the right status. */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ERROR_STATUS, NotFound, S15nError } from '../shared/errors.js';
+import type { Logger } from './logger.js';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  message?: string;
+}
+
+export function notFoundRoute(): RequestHandler {
+  return (req, _res, next) => next(new NotFound(`no route ${req.method} ${req.path}`));
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      // A stream already started: the client sees the stream end early and resumes from its last seq.
+      res.destroy();
+      return;
+    }
+    let status: number;
+    let body: { code: string; message: string; details?: unknown };
+    const parserError = error as BodyParserError;
+    if (error instanceof S15nError) {
+      status = error.status;
+      body = { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) };
+    } else if (parserError?.type === 'entity.too.large') {
+      status = ERROR_STATUS.too_large;
+      body = { code: 'too_large', message: `request body larger than the limit of this instance (${parserError.message ?? ''})`.trim() };
+    } else if (parserError?.type === 'entity.parse.failed') {
+      status = ERROR_STATUS.bad_input;
+      body = { code: 'bad_input', message: 'malformed JSON body', details: { problems: [{ field: 'body', reason: 'not valid JSON' }] } };
+    } else if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+      status = parserError.status;
+      body = { code: 'bad_input', message: `bad request body (${parserError.type ?? 'unreadable'})` };
+    } else {
+      status = 500;
+      body = { code: 'internal', message: 'internal error' };
+      logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    }
+    res.status(status).json({ error: body });
+  };
+}

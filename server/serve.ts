@@ -1,0 +1,72 @@
+/** Starts an instance's HTTP(S) server; only the `serve` command (and tests, demo, bench) listen. */
+import { readFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { BadInput } from '../shared/errors.js';
+import { createApp } from './app.js';
+import { type Logger, silentLogger } from './logger.js';
+import type { Store } from './store/index.js';
+import type { ThrottleOptions } from './throttle.js';
+
+export interface ServeOptions {
+  store: Store;
+  host?: string;
+  port?: number;
+  /** Paths of a PEM certificate and key: serve https. */
+  tls?: { cert: string; key: string };
+  logger?: Logger;
+  bodyLimit?: string | number;
+  loginThrottle?: ThrottleOptions;
+}
+
+export interface RunningServer {
+  url: string;
+  host: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+function readPem(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new BadInput(`--tls-${what}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, [{ field: `tls-${what}`, reason: 'unreadable file' }]);
+  }
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const logger = options.logger ?? silentLogger();
+  const app = createApp({ store: options.store, logger, bodyLimit: options.bodyLimit, loginThrottle: options.loginThrottle });
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: readPem(options.tls.cert, 'cert'), key: readPem(options.tls.key, 'key') }, app)
+    : createServer(app);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const url = `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`;
+  logger.info({ url }, 'listening');
+  return {
+    url,
+    host,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Give running requests a moment, then cut what is left (long streams resume by token).
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      }),
+  };
+}
