@@ -250,9 +250,10 @@ export class Store {
   }
 
   /** Creates items in one transaction; one bad item refuses them all and nothing is written. */
-  createItems(trackerId: number, inputs: NewItem[], by: string | null): Item[] {
+  createItems(trackerId: number, inputs: NewItem[], by: string | null, opts: { indexed?: boolean } = {}): Item[] {
     const tracker = this.getTracker(trackerId);
-    const checked = inputs.map((input, i) => this.checkNewItem(tracker, input, inputs.length > 1 ? `items[${i}].` : ''));
+    const indexed = opts.indexed === true || inputs.length > 1;
+    const checked = inputs.map((input, i) => this.checkNewItem(tracker, input, indexed ? `items[${i}].` : ''));
     const problems = checked.flatMap((c) => c.problems);
     if (problems.length > 0) throw BadInput.from(problems, 'invalid item');
     return this.transaction(() => checked.map((c) => this.insertItem(tracker, c.state, by)));

@@ -1,0 +1,125 @@
+/** `s15n item list|show|add|edit|delete TRACKER ...`: local items, with --set FIELD=VALUE or --values JSON. */
+import type { Command } from 'commander';
+import type { Item, Tracker } from '../../../server/store/index.js';
+import { itemToWire } from '../../../server/store/index.js';
+import { BadInput } from '../../../shared/errors.js';
+import { isStatus } from '../../../shared/model/fields.js';
+import { collect, output, parseId, parseJson, parseSets, withStore } from '../context.js';
+
+/** The item's title: its first text field. */
+export function titleOf(tracker: Tracker, item: Item): string {
+  const field = tracker.fields.find((f) => f.type === 'text');
+  const value = field ? item.values[field.name] : undefined;
+  return typeof value === 'string' ? value : '';
+}
+
+function line(tracker: Tracker, item: Item): string {
+  return `${String(item.id).padStart(6)}  ${item.status.padEnd(7)}  v${item.version}  ${titleOf(tracker, item)}`;
+}
+
+function detail(tracker: Tracker, item: Item): string {
+  const lines = [`item ${item.id} in ${tracker.name}: ${item.status}, version ${item.version}, updated ${item.updatedAt}${item.updatedBy ? ` by ${item.updatedBy}` : ''}`];
+  for (const f of tracker.fields) {
+    const v = item.values[f.name];
+    if (v !== undefined) lines.push(`  ${f.label || f.name}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+  }
+  return lines.join('\n');
+}
+
+interface ValueOptions {
+  set: string[];
+  values?: string;
+  status?: string;
+}
+
+function checkStatusOption(status: string | undefined): void {
+  if (status !== undefined && !isStatus(status)) throw new BadInput(`--status: "${status}" is not one of open, pending, closed`, [{ field: 'status', reason: 'one of open, pending, closed' }]);
+}
+
+function single<T>(list: T[]): T | T[] {
+  return list.length === 1 ? list[0]! : list;
+}
+
+export function registerItem(program: Command): void {
+  const item = program.command('item').description('list, show, add, edit and delete local items');
+  item
+    .command('list <tracker>')
+    .description('list the items of a tracker')
+    .option('--status <status>', 'only items with this status')
+    .option('--limit <n>', 'at most N items')
+    .action(async (ref: string, opts: { status?: string; limit?: string }, command: Command) => {
+      checkStatusOption(opts.status);
+      const limit = opts.limit === undefined ? undefined : parseId(opts.limit, '--limit');
+      await withStore(command, (store) => {
+        const tracker = store.getTracker(ref);
+        let items = store.listItems(tracker.id);
+        if (opts.status) items = items.filter((i) => i.status === opts.status);
+        if (limit !== undefined) items = items.slice(0, limit);
+        output(command, items.map(itemToWire), () => (items.length === 0 ? 'no items' : items.map((i) => line(tracker, i)).join('\n')));
+      });
+    });
+  item
+    .command('show <tracker> <id>')
+    .description('show one item')
+    .action(async (ref: string, id: string, _opts, command: Command) => {
+      const itemId = parseId(id);
+      await withStore(command, (store) => {
+        const tracker = store.getTracker(ref);
+        const found = store.requireItem(tracker.id, itemId);
+        output(command, itemToWire(found), () => detail(tracker, found));
+      });
+    });
+  item
+    .command('add <tracker>')
+    .description('add an item (--set FIELD=VALUE, --values JSON object), or many in one transaction (--values JSON array)')
+    .option('--set <field=value>', 'a field value (repeatable; empty clears)', collect, [])
+    .option('--values <json>', 'a JSON object of values, or an array of them (or of {"status","values"}) for many items')
+    .option('--status <status>', 'open (default), pending or closed')
+    .action(async (ref: string, opts: ValueOptions, command: Command) => {
+      checkStatusOption(opts.status);
+      await withStore(command, (store) => {
+        const tracker = store.getTracker(ref);
+        const sets = parseSets(tracker.fields, opts.set);
+        const parsed = opts.values === undefined ? {} : parseJson(opts.values, '--values');
+        const inputs = (Array.isArray(parsed) ? parsed : [parsed]).map((entry: unknown) => {
+          const isItem = entry !== null && typeof entry === 'object' && !Array.isArray(entry) && 'values' in entry && Object.keys(entry).every((k) => k === 'values' || k === 'status');
+          const { status, values } = isItem ? (entry as { status?: unknown; values: unknown }) : { status: undefined, values: entry };
+          const merged = values !== null && typeof values === 'object' && !Array.isArray(values) ? { ...(values as object), ...sets } : values;
+          return { status: status ?? opts.status, values: merged };
+        });
+        if (inputs.length === 0) throw new BadInput('--values: an empty array adds nothing', [{ field: '--values', reason: 'empty array' }]);
+        const created = store.createItems(tracker.id, inputs, null, { indexed: Array.isArray(parsed) });
+        output(command, Array.isArray(parsed) ? created.map(itemToWire) : itemToWire(created[0]!), () => created.map((i) => `added ${line(tracker, i).trim()}`).join('\n'));
+      });
+    });
+  item
+    .command('edit <tracker> <ids...>')
+    .description('apply one change to one or more items in one transaction (--set FIELD=VALUE, --values JSON, --status)')
+    .option('--set <field=value>', 'a field value (repeatable; empty clears)', collect, [])
+    .option('--values <json>', 'a JSON object of values (null clears a field)')
+    .option('--status <status>', 'open, pending or closed')
+    .action(async (ref: string, ids: string[], opts: ValueOptions, command: Command) => {
+      checkStatusOption(opts.status);
+      const itemIds = ids.map((id) => parseId(id));
+      await withStore(command, (store) => {
+        const tracker = store.getTracker(ref);
+        const parsed = opts.values === undefined ? {} : parseJson(opts.values, '--values');
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadInput('--values: expected a JSON object', [{ field: '--values', reason: 'expected an object' }]);
+        const values = { ...(parsed as object), ...parseSets(tracker.fields, opts.set) };
+        if (Object.keys(values).length === 0 && opts.status === undefined) throw new BadInput('nothing to change: give --set, --values or --status', [{ field: '--set', reason: 'missing' }]);
+        const updated = store.updateItems(tracker.id, itemIds, { status: opts.status, values }, null);
+        output(command, single(updated.map(itemToWire)), () => updated.map((i) => `edited ${line(tracker, i).trim()}`).join('\n'));
+      });
+    });
+  item
+    .command('delete <tracker> <ids...>')
+    .description('delete items (they stay as tombstones in the change feed)')
+    .action(async (ref: string, ids: string[], _opts, command: Command) => {
+      const itemIds = ids.map((id) => parseId(id));
+      await withStore(command, (store) => {
+        const tracker = store.getTracker(ref);
+        store.deleteItems(tracker.id, itemIds, null);
+        output(command, { deleted: itemIds }, `deleted ${itemIds.length} item${itemIds.length === 1 ? '' : 's'} from ${tracker.name}`);
+      });
+    });
+}

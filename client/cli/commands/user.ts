@@ -1,0 +1,30 @@
+/** `s15n user add|list`: users of this instance, passwords read from stdin and stored scrypt-hashed. */
+import type { Command } from 'commander';
+import { BadInput } from '../../../shared/errors.js';
+import { output, readPassword, withStore } from '../context.js';
+
+export function registerUser(program: Command): void {
+  const user = program.command('user').description('manage the users of this instance');
+  user
+    .command('add <name>')
+    .description('add a user; the password is read from stdin (echo "$PW" | s15n user add NAME --password-stdin)')
+    .option('--admin', 'an instance admin (every right on every tracker)')
+    .option('--password-stdin', 'read the password from stdin')
+    .action(async (name: string, opts: { admin?: boolean; passwordStdin?: boolean }, command: Command) => {
+      if (!opts.passwordStdin) throw new BadInput('give the password on stdin with --password-stdin (it is never taken as an argument)', [{ field: '--password-stdin', reason: 'required' }]);
+      const password = await readPassword();
+      await withStore(command, async (store) => {
+        const created = await store.addUser(name, password, { admin: opts.admin === true });
+        output(command, { name: created.name, admin: created.admin }, `added user ${created.name}${created.admin ? ' (instance admin)' : ''}`);
+      });
+    });
+  user
+    .command('list')
+    .description('list the users')
+    .action(async (_opts, command: Command) => {
+      await withStore(command, (store) => {
+        const users = store.listUsers().map((u) => ({ name: u.name, admin: u.admin, createdAt: u.createdAt }));
+        output(command, users, () => (users.length === 0 ? 'no users' : users.map((u) => `${u.name}${u.admin ? '  (admin)' : ''}`).join('\n')));
+      });
+    });
+}
