@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    globalSetup: ['test/global-setup.ts'],
+    reporters: ['default', './test/reporters/plain-summary.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,
