@@ -13,7 +13,6 @@ import {
   MAX_TEXTAREA_LENGTH,
   MAX_TEXT_LENGTH,
   SERVER_ASSIGNED_TYPES,
-  SET_TYPES,
   STATUS_FIELD,
   isStatus,
 } from './fields.js';
