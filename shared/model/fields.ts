@@ -78,6 +78,8 @@ export function checkFieldDefs(fields: readonly FieldDef[]): Problem[] {
         field: `${at}.name`,
         reason: `"${field.name}" is not a valid field name (letters, digits and _, starting with a letter or _, at most 64)`,
       });
+    } else if (field.name in Object.prototype || field.name === '__proto__') {
+      problems.push({ field: `${at}.name`, reason: `"${field.name}" is reserved (a name every JavaScript object has)` });
     } else if (field.name === STATUS_FIELD) {
       problems.push({ field: `${at}.name`, reason: '"status" is reserved for the item status' });
     } else if (seen.has(field.name)) {

@@ -114,8 +114,10 @@ describe('checkFieldDefs', () => {
       { name: 'b', label: '', type: 'nope' as FieldType, required: false },
       { name: 'c', label: '', type: 'dropdown', required: false },
       { name: 'd', label: '', type: 'autoincrement', required: true },
+      { name: '__proto__', label: '', type: 'text', required: false },
+      { name: 'constructor', label: '', type: 'text', required: false },
     ]);
-    expect(problems.map((p) => p.field)).toEqual(['fields[0].name', 'fields[1].name', 'fields[3].name', 'fields[4].type', 'fields[5].options', 'fields[6].required']);
+    expect(problems.map((p) => p.field)).toEqual(['fields[0].name', 'fields[1].name', 'fields[3].name', 'fields[4].type', 'fields[5].options', 'fields[6].required', 'fields[7].name', 'fields[8].name']);
   });
 });
 

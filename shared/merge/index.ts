@@ -1,0 +1,15 @@
+/** The three-way merge engine: pure, no I/O; reload and push both call it and nothing else decides a conflict. */
+export { mergeDeletion, type DeletionOutcome } from './deletion.js';
+export { defaultConflictPolicy, type ConflictPolicy, type Resolution } from './policy.js';
+export { mergeSets } from './sets.js';
+export { mergeText, type TextHunk, type TextMerge } from './text.js';
+export {
+  STATUS_FIELD_DEF,
+  mergeField,
+  mergeItem,
+  type FieldConflict,
+  type FieldMerge,
+  type FieldOutcome,
+  type ItemState,
+  type MergeResult,
+} from './three-way.js';
