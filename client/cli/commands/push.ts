@@ -1,0 +1,49 @@
+/** `s15n push TRACKER [ITEM...|--all-clean] [--overwrite] [--dry-run]`: send local changes back; prints the run's report. */
+import type { Command } from 'commander';
+import { push } from '../../sync/push.js';
+import type { Report } from '../../sync/report.js';
+import { output, parseId, withStore } from '../context.js';
+import { cancelOnInterrupt, exitCodeOf, formatReport, progressPrinter } from './reload.js';
+
+interface PushOpts {
+  allClean?: boolean;
+  overwrite?: boolean;
+  dryRun?: boolean;
+  batchSize?: string;
+}
+
+export function registerPush(program: Command): void {
+  program
+    .command('push <tracker> [items...]')
+    .description('push new, modified and deleted items of a cloned tracker (all clean ones unless items are named); exit 3 when conflicts remain')
+    .option('--all-clean', 'every changed item without an open conflict (the default when no item is named)')
+    .option('--overwrite', 'push the named items over remote changes (needs the admin right on the remote)')
+    .option('--dry-run', 'send nothing and change nothing; report what would be pushed')
+    .option('--batch-size <n>', 'changes per request (default 500)')
+    .action(async (ref: string, items: string[], opts: PushOpts, command: Command) => {
+      const ids = items.map((id) => parseId(id));
+      const batchSize = opts.batchSize === undefined ? undefined : parseId(opts.batchSize, '--batch-size');
+      await withStore(command, async (store) => {
+        const tracker = store.getTracker(ref);
+        const progress = progressPrinter(`push ${tracker.name}`);
+        const cancel = cancelOnInterrupt();
+        let report: Report;
+        try {
+          report = await push(store, tracker.id, {
+            items: ids,
+            allClean: opts.allClean === true,
+            overwrite: opts.overwrite === true,
+            dryRun: opts.dryRun === true,
+            signal: cancel.signal,
+            ...(progress ? { onProgress: progress } : {}),
+            ...(batchSize ? { batchSize } : {}),
+          });
+        } finally {
+          cancel.dispose();
+          if (progress) process.stderr.write('\n');
+        }
+        output(command, report, () => formatReport(`push of ${tracker.name}`, report));
+        process.exitCode = exitCodeOf(store, tracker.id, report);
+      });
+    });
+}
