@@ -124,12 +124,18 @@ export class RemoteClient {
     let first = true;
     for (;;) {
       let ended = false;
+      // got leaves its abort listener on the signal after a stream ends: an abort then destroys the
+      // finished stream with no one listening (an uncaught error). A per-request signal is unlinked below.
+      const request = new AbortController();
+      const abort = () => request.abort();
+      options.signal?.addEventListener('abort', abort);
+      if (options.signal?.aborted) request.abort();
       try {
         const stream = this.http.stream(`trackers/${trackerId}/changes`, {
           searchParams: { since: String(token) },
           headers: { accept: NDJSON },
           retry: { limit: 0 },
-          ...(options.signal ? { signal: options.signal } : {}),
+          signal: request.signal,
         });
         stream.once('response', (response: { headers: Record<string, string | string[] | undefined> }) => {
           const total = Number(response.headers['x-s15n-total']);
@@ -156,6 +162,8 @@ export class RemoteClient {
         if (!(mapped instanceof Unavailable) || failures >= this.retries) throw mapped;
         failures += 1;
         await delay(Math.min(this.backoffLimitMs, 250 * 2 ** (failures - 1)));
+      } finally {
+        options.signal?.removeEventListener('abort', abort);
       }
     }
   }

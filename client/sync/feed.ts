@@ -1,0 +1,145 @@
+/**
+ * Applies a remote tracker's change feed to its replica, from the replica's token, in batches:
+ * each batch and the token after it are committed in one transaction, so a run stopped at any
+ * moment (Ctrl-C, kill -9, a lost connection) resumes from the last applied batch. Clone and
+ * reload both load through here.
+ */
+import type { Change } from '../../shared/api/schemas.js';
+import { remoteValuesToLocal } from '../../shared/model/transform.js';
+import { type Values, canonicalValues } from '../../shared/model/values.js';
+import type { Store, Tracker } from '../../server/store/index.js';
+import type { RemoteClient } from '../remote/client.js';
+import { type ApplyOutcome, type RemoteItem, applyRemoteItem } from './apply.js';
+import type { Replica, ReplicaState } from './replica-state.js';
+import type { ReportBuilder } from './report.js';
+import { messageOf } from './run.js';
+import { LinkTitles } from './titles.js';
+
+export const DEFAULT_BATCH_SIZE = 500;
+
+export interface FeedOptions {
+  /** Changes applied so far, and the server's count of changes in this run when it sent one. */
+  onProgress?: (done: number, total: number | undefined) => void;
+  /** Stops between batches; what was applied stays. */
+  signal?: AbortSignal;
+  batchSize?: number;
+  /** Read every linked tracker's feed up front (a clone meets most linked items anyway). */
+  preloadTitles?: boolean;
+}
+
+export interface FeedContext {
+  store: Store;
+  replicas: ReplicaState;
+  client: RemoteClient;
+  trackerId: number;
+  report: ReportBuilder;
+}
+
+export interface FeedResult {
+  from: number;
+  to: number;
+  cancelled: boolean;
+}
+
+/**
+ * The remote item of a change, mapped to local fields. Local fields the mapping no longer
+ * applies (removed or retyped on the remote) get their base value, so the three-way rule sees
+ * "the remote did not touch it" and leaves the local value alone instead of clearing it.
+ */
+export function toRemoteItem(change: Change, replica: Replica, tracker: Tracker, titles: LinkTitles, frozen: readonly string[], base: Readonly<Values> | undefined): RemoteItem {
+  const mapped = change.deleted ? {} : remoteValuesToLocal(replica.mappings, replica.remoteFields, change.values, titles.titleOf);
+  if (!change.deleted && base) {
+    for (const name of frozen) {
+      const value = base[name];
+      if (value !== undefined) mapped[name] = value;
+    }
+  }
+  return {
+    remoteId: change.id,
+    version: change.version,
+    deleted: change.deleted === true,
+    state: { status: change.status, values: canonicalValues(tracker.fields, mapped) },
+  };
+}
+
+/** Local fields the mapping no longer applies (removed or retyped on the remote since the clone). */
+export function frozenFields(replica: Replica, tracker: Tracker): string[] {
+  const applied = new Set(replica.mappings.filter((m) => m.action !== 'skipped').map((m) => m.name));
+  return tracker.fields.filter((f) => !applied.has(f.name)).map((f) => f.name);
+}
+
+type Applied = { outcome: ApplyOutcome } | { error: string; itemId: number | null };
+
+/** Applies one batch and moves the token past it, all in one transaction. */
+function applyBatch(ctx: FeedContext, replica: Replica, titles: LinkTitles, batch: readonly Change[]): Applied[] {
+  const { store, replicas } = ctx;
+  return store.transaction(() => {
+    const tracker = store.getTracker(ctx.trackerId);
+    const frozen = frozenFields(replica, tracker);
+    const results: Applied[] = [];
+    for (const change of batch) {
+      const sync = replicas.itemByRemoteId(tracker.id, change.id);
+      const by = change.updatedBy ? `${change.updatedBy}@${replica.remoteName}` : replica.remoteName;
+      try {
+        const remote = toRemoteItem(change, replica, tracker, titles, frozen, sync?.base?.values);
+        // A savepoint per item: an item that fails leaves nothing half-written, the batch goes on.
+        const outcome = store.transaction(() => applyRemoteItem({ store, replicas, tracker, by }, remote));
+        results.push({ outcome });
+      } catch (error) {
+        results.push({ error: `remote item ${change.id}: ${messageOf(error)}`, itemId: sync?.itemId ?? null });
+      }
+    }
+    const last = batch[batch.length - 1];
+    if (last) replicas.setToken(tracker.id, Math.max(last.seq, replica.token));
+    return results;
+  });
+}
+
+/** Streams the feed after the replica's token and applies it batch by batch. */
+export async function applyFeed(ctx: FeedContext, options: FeedOptions = {}): Promise<FeedResult> {
+  const { replicas, client, report } = ctx;
+  const start = replicas.getReplica(ctx.trackerId);
+  if (!start) throw new Error(`tracker ${ctx.trackerId} has no replica`);
+  let replica = start;
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const titles = new LinkTitles(client, replica.remoteFields, replica.mappings);
+  let total: number | undefined;
+  let done = 0;
+  let batch: Change[] = [];
+
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    await titles.prefetch(batch);
+    for (const result of applyBatch(ctx, replica, titles, batch)) {
+      if ('outcome' in result) report.count(result.outcome);
+      else report.itemError(result.itemId, result.error);
+    }
+    done += batch.length;
+    batch = [];
+    replica = replicas.getReplica(ctx.trackerId) ?? replica;
+    options.onProgress?.(done, total);
+  };
+
+  const stream = client.streamChanges(replica.remoteTrackerId, replica.token, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    onTotal: (count) => {
+      total = count;
+      options.onProgress?.(0, total);
+    },
+  });
+  try {
+    if (options.preloadTitles) await titles.loadAll(options.signal);
+    for await (const change of stream) {
+      batch.push(change);
+      if (batch.length >= batchSize) {
+        await flush();
+        if (options.signal?.aborted) break;
+      }
+    }
+    if (!options.signal?.aborted) await flush();
+  } catch (error) {
+    // Cancelled while waiting for the remote: the unapplied part of the batch is simply dropped.
+    if (!options.signal?.aborted) throw error;
+  }
+  return { from: start.token, to: replica.token, cancelled: options.signal?.aborted === true };
+}

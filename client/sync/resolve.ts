@@ -1,0 +1,173 @@
+/**
+ * Resolve: the user's decision on a conflict the engine stored. For a field, the chosen value
+ * becomes the local value and the remote value becomes the field's base (the user has seen
+ * it), so a later push sends the choice against the right base. For a deletion against an
+ * edit, the item is deleted, restored, kept deleted, or turned back into a new local item.
+ */
+import { BadInput, NotFound } from '../../shared/errors.js';
+import { type ItemState, STATUS_FIELD_DEF } from '../../shared/merge/index.js';
+import { type FieldDef, type ItemStatus, STATUS_FIELD } from '../../shared/model/fields.js';
+import { type FieldValue, type Values, canonicalValues, describe, validateValue } from '../../shared/model/values.js';
+import type { Item, Store, Tracker } from '../../server/store/index.js';
+import { sameState, stateOf } from './apply.js';
+import { type ItemConflict, type ItemSyncState, ReplicaState } from './replica-state.js';
+
+export const TAKE = ['local', 'remote', 'base', 'value'] as const;
+export type Take = (typeof TAKE)[number];
+
+export interface ResolveChoice {
+  /** The conflicting field; omitted for an item-level conflict, or to resolve every field alike. */
+  field?: string;
+  take: Take;
+  /** With take 'value': the new value, as JSON-ish data or as text parsed per field type. */
+  value?: unknown;
+}
+
+export type ResolveAction = 'fields' | 'deleted' | 'restored' | 'kept-deleted' | 'kept-as-new';
+
+export interface ResolveResult {
+  id: number;
+  kind: ItemConflict['kind'];
+  action: ResolveAction;
+  /** Fields decided by this call, and those still in conflict. */
+  resolved: string[];
+  remaining: string[];
+  /** The item after the decision; null when it is now deleted. */
+  item: { id: number; status: string; version: number; values: Values } | null;
+}
+
+/** A value typed on the command line, read per field type (text stays text). */
+function fromText(field: FieldDef, text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  switch (field.type) {
+    case 'number':
+      return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(trimmed) ? Number(trimmed) : text;
+    case 'checkbox':
+      if (/^(true|yes|on|1)$/i.test(trimmed)) return true;
+      if (/^(false|no|off|0)$/i.test(trimmed)) return false;
+      return text;
+    case 'multiselect':
+    case 'tags':
+    case 'files':
+      if (trimmed.startsWith('[')) {
+        try {
+          return JSON.parse(trimmed) as unknown;
+        } catch {
+          return text;
+        }
+      }
+      return trimmed.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    default:
+      return text;
+  }
+}
+
+function checkedValue(field: FieldDef, raw: unknown): FieldValue {
+  const input = typeof raw === 'string' ? fromText(field, raw) : raw;
+  const check = validateValue(field, input);
+  if (!check.ok) throw BadInput.from([{ field: field.name, reason: check.reason }], `invalid value for "${field.name}"`);
+  if (check.value === null && field.required) throw BadInput.from([{ field: field.name, reason: 'required; it cannot be empty' }], `invalid value for "${field.name}"`);
+  return check.value;
+}
+
+function toResultItem(item: Item | undefined): ResolveResult['item'] {
+  return item && !item.deleted ? { id: item.id, status: item.status, version: item.version, values: item.values } : null;
+}
+
+function withField(state: ItemState, fields: readonly FieldDef[], name: string, value: FieldValue): ItemState {
+  if (name === STATUS_FIELD) return { status: (value ?? state.status) as ItemStatus, values: state.values };
+  return { status: state.status, values: canonicalValues(fields, { ...state.values, [name]: value }) };
+}
+
+function fieldValue(state: ItemState, name: string): FieldValue {
+  return name === STATUS_FIELD ? state.status : (state.values[name] ?? null);
+}
+
+/** Writes the sync state; the item is marked clean (synced at its seq) only when it equals its base. */
+function remember(replicas: ReplicaState, tracker: Tracker, item: Item, sync: ItemSyncState): void {
+  const clean = sync.base !== null && !item.deleted && sync.conflict === null && sameState(tracker.fields, stateOf(item), sync.base);
+  replicas.putItemState({ ...sync, syncedSeq: clean ? item.seq : 0 });
+}
+
+function resolveFields(store: Store, replicas: ReplicaState, tracker: Tracker, item: Item, sync: ItemSyncState, choice: ResolveChoice): ResolveResult {
+  const conflict = sync.conflict;
+  if (conflict?.kind !== 'fields' || !sync.base) throw new Error('resolveFields needs a field conflict');
+  if (item.deleted) throw new BadInput(`item ${item.id} was deleted locally after its conflict was found; restore it or reload first`);
+  const names = conflict.fields.map((f) => f.name);
+  let chosen = names;
+  if (choice.field !== undefined) {
+    const known = choice.field === STATUS_FIELD || tracker.fields.some((f) => f.name === choice.field);
+    if (!known) throw new NotFound(`unknown field "${choice.field}" in tracker "${tracker.name}"`);
+    if (!names.includes(choice.field)) throw new BadInput(`field "${choice.field}" of item ${item.id} is not in conflict; conflicting: ${names.join(', ')}`);
+    chosen = [choice.field];
+  } else if (choice.take === 'value' && names.length > 1) {
+    throw new BadInput(`item ${item.id} has ${names.length} conflicting fields (${names.join(', ')}); name one with --field to give it a value`);
+  }
+  let local = stateOf(item);
+  let base = sync.base;
+  for (const name of chosen) {
+    const entry = conflict.fields.find((f) => f.name === name);
+    if (!entry) continue;
+    const def = name === STATUS_FIELD ? STATUS_FIELD_DEF : (tracker.fields.find((f) => f.name === name) as FieldDef);
+    const value =
+      choice.take === 'local' ? fieldValue(local, name) : choice.take === 'remote' ? entry.remote : choice.take === 'base' ? entry.base : checkedValue(def, choice.value);
+    local = withField(local, tracker.fields, name, value);
+    // The user has now seen the remote value: it is the base a later push must name.
+    base = withField(base, tracker.fields, name, entry.remote);
+  }
+  const remaining = conflict.fields.filter((f) => !chosen.includes(f.name));
+  const saved = sameState(tracker.fields, local, stateOf(item)) ? item : store.saveItem(tracker.id, item.id, local, null);
+  const next: ItemSyncState = { ...sync, base, conflict: remaining.length > 0 ? { ...conflict, fields: remaining } : null };
+  remember(replicas, tracker, saved, next);
+  return { id: item.id, kind: 'fields', action: 'fields', resolved: chosen, remaining: remaining.map((f) => f.name), item: toResultItem(saved) };
+}
+
+function resolveDeletion(store: Store, replicas: ReplicaState, tracker: Tracker, item: Item, sync: ItemSyncState, choice: ResolveChoice): ResolveResult {
+  const conflict = sync.conflict;
+  if (!conflict || conflict.kind === 'fields') throw new Error('resolveDeletion needs an item-level conflict');
+  const what = conflict.kind === 'remote-deleted' ? 'deleted on the remote and edited here' : 'deleted here and edited on the remote';
+  if (choice.field !== undefined) throw new BadInput(`item ${item.id} was ${what}: resolve the whole item, without --field`);
+  if (choice.take !== 'local' && choice.take !== 'remote') throw new BadInput(`item ${item.id} was ${what}: take local or remote`);
+  const done = (action: ResolveAction, after: Item | undefined): ResolveResult => ({ id: item.id, kind: conflict.kind, action, resolved: [], remaining: [], item: toResultItem(after) });
+
+  if (conflict.kind === 'remote-deleted') {
+    if (choice.take === 'remote') {
+      if (!item.deleted) store.tombstoneItem(tracker.id, item.id, null);
+      replicas.deleteItemState(item.id);
+      return done('deleted', undefined);
+    }
+    // The remote item is gone: the local one lives on as a new item, which push creates again.
+    replicas.putItemState({ itemId: item.id, trackerId: tracker.id, remoteId: null, baseVersion: null, base: null, createKey: null, conflict: null, syncedSeq: 0 });
+    return done('kept-as-new', item);
+  }
+  const remoteState = conflict.remote;
+  const next: ItemSyncState = { ...sync, base: remoteState, baseVersion: conflict.remoteVersion, conflict: null };
+  if (choice.take === 'remote') {
+    const restored = store.saveItem(tracker.id, item.id, remoteState, null);
+    remember(replicas, tracker, restored, next);
+    return done('restored', restored);
+  }
+  // Keep the delete against the remote's current version: push then deletes what the user saw.
+  remember(replicas, tracker, item, next);
+  return done('kept-deleted', undefined);
+}
+
+/** Applies the user's decision on one item's conflict, in one transaction. */
+export function resolve(store: Store, trackerRef: string | number, itemId: number, choice: ResolveChoice): ResolveResult {
+  if (!(TAKE as readonly string[]).includes(choice.take)) throw new BadInput(`--take must be one of ${TAKE.join(', ')}, got ${describe(choice.take)}`);
+  if (choice.take === 'value' && choice.value === undefined) throw new BadInput('--take value needs --value V');
+  if (choice.take !== 'value' && choice.value !== undefined) throw new BadInput(`--value goes with --take value, not --take ${choice.take}`);
+  const replicas = new ReplicaState(store);
+  const replica = replicas.requireReplica(trackerRef);
+  return store.transaction(() => {
+    const tracker = store.getTracker(replica.trackerId);
+    const item = store.getItem(tracker.id, itemId, { includeDeleted: true });
+    if (!item) throw new NotFound(`unknown item ${itemId} in tracker "${tracker.name}"`);
+    const sync = replicas.itemState(item.id);
+    if (!sync?.conflict) throw new BadInput(`item ${itemId} of tracker "${tracker.name}" has no conflict to resolve`);
+    return sync.conflict.kind === 'fields'
+      ? resolveFields(store, replicas, tracker, item, sync, choice)
+      : resolveDeletion(store, replicas, tracker, item, sync, choice);
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * The state of a clone as Tiki's synchronization tab shows it: new local items, items modified
+ * locally, items deleted locally, and items in conflict. Derived on demand by comparing each
+ * candidate item with its base; nothing here is a stored flag.
+ */
+import { STATUS_FIELD } from '../../shared/model/fields.js';
+import { STATUS_FIELD_DEF, type TextHunk } from '../../shared/merge/index.js';
+import { pushableFieldNames } from '../../shared/model/transform.js';
+import { type FieldValue, type Values, valuesEqual } from '../../shared/model/values.js';
+import type { Item, Store, Tracker } from '../../server/store/index.js';
+import { sameState, stateOf } from './apply.js';
+import type { ItemSyncState, Replica } from './replica-state.js';
+import { ReplicaState } from './replica-state.js';
+
+/** An item as status lists it (the `--json` ITEM shape). */
+export interface StatusItem {
+  id: number;
+  status: string;
+  version: number;
+  values: Values;
+}
+
+export interface ConflictField {
+  name: string;
+  base: FieldValue;
+  local: FieldValue;
+  remote: FieldValue;
+  hunks?: TextHunk[];
+}
+
+export interface StatusConflict {
+  id: number;
+  /** fields: both sides edited; remote-deleted / local-deleted: one side deleted what the other edited. */
+  kind: 'fields' | 'remote-deleted' | 'local-deleted';
+  fields: ConflictField[];
+}
+
+export interface TrackerStatus {
+  tracker: { id: number; name: string; remote: string; remoteTrackerId: number; token: number; lastSyncAt: string | null };
+  new: StatusItem[];
+  modified: StatusItem[];
+  deleted: StatusItem[];
+  conflicts: StatusConflict[];
+}
+
+function toStatusItem(item: Item): StatusItem {
+  return { id: item.id, status: item.status, version: item.version, values: item.values };
+}
+
+function valueOf(state: { status: string; values: Values } | null | undefined, name: string): FieldValue {
+  if (!state) return null;
+  return name === STATUS_FIELD ? state.status : (state.values[name] ?? null);
+}
+
+/** The conflict of an item for review; local values are read now, since the user may have edited since. */
+export function describeConflict(tracker: Tracker, item: Item, sync: ItemSyncState): StatusConflict | null {
+  const conflict = sync.conflict;
+  if (!conflict) return null;
+  const local = item.deleted ? null : stateOf(item);
+  if (conflict.kind === 'fields') {
+    return {
+      id: item.id,
+      kind: 'fields',
+      fields: conflict.fields.map((f) => ({
+        name: f.name,
+        base: f.base ?? null,
+        local: valueOf(local, f.name),
+        remote: f.remote ?? null,
+        ...(f.hunks ? { hunks: f.hunks } : {}),
+      })),
+    };
+  }
+  // A deletion against an edit: show the fields the editing side changed.
+  const remote = conflict.kind === 'local-deleted' ? conflict.remote : null;
+  const edited = conflict.kind === 'local-deleted' ? remote : local;
+  const fields = [STATUS_FIELD_DEF, ...tracker.fields]
+    .filter((field) => !valuesEqual(field.type, valueOf(edited, field.name), valueOf(sync.base, field.name)))
+    .map(({ name }) => ({ name, base: valueOf(sync.base, name), local: valueOf(local, name), remote: valueOf(remote, name) }));
+  return { id: item.id, kind: conflict.kind, fields };
+}
+
+/** The fields whose local edits can travel back: a difference elsewhere is not something push could send. */
+function pushableFields(tracker: Tracker, replica: Replica) {
+  const names = pushableFieldNames(replica.mappings);
+  return tracker.fields.filter((f) => names.has(f.name));
+}
+
+export function status(store: Store, trackerRef: string | number): TrackerStatus {
+  const replicas = new ReplicaState(store);
+  const replica = replicas.requireReplica(trackerRef);
+  const tracker = store.getTracker(replica.trackerId);
+  const fields = pushableFields(tracker, replica);
+  const result: TrackerStatus = {
+    tracker: { id: tracker.id, name: tracker.name, remote: replica.remoteName, remoteTrackerId: replica.remoteTrackerId, token: replica.token, lastSyncAt: replica.lastSyncAt },
+    new: [],
+    modified: [],
+    deleted: [],
+    conflicts: [],
+  };
+  for (const id of replicas.candidateItemIds(tracker.id)) {
+    const item = store.getItem(tracker.id, id, { includeDeleted: true });
+    if (!item) continue;
+    const sync = replicas.itemState(id);
+    const conflict = sync ? describeConflict(tracker, item, sync) : null;
+    if (conflict) result.conflicts.push(conflict);
+    else if (!sync || sync.remoteId === null) {
+      // A local item deleted before it was ever pushed leaves nothing to do.
+      if (!item.deleted) result.new.push(toStatusItem(item));
+    } else if (item.deleted) result.deleted.push(toStatusItem(item));
+    else if (sync.base && !sameState(fields, stateOf(item), sync.base)) result.modified.push(toStatusItem(item));
+  }
+  return result;
+}
