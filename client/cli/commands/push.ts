@@ -1,9 +1,8 @@
 /** `s15n push TRACKER [ITEM...|--all-clean] [--overwrite] [--dry-run]`: send local changes back; prints the run's report. */
 import type { Command } from 'commander';
 import { push } from '../../sync/push.js';
-import type { Report } from '../../sync/report.js';
-import { output, parseId, withStore } from '../context.js';
-import { cancelOnInterrupt, exitCodeOf, formatReport, progressPrinter } from './reload.js';
+import { parseId, withStore } from '../context.js';
+import { runReported } from './reload.js';
 
 interface PushOpts {
   allClean?: boolean;
@@ -25,25 +24,16 @@ export function registerPush(program: Command): void {
       const batchSize = opts.batchSize === undefined ? undefined : parseId(opts.batchSize, '--batch-size');
       await withStore(command, async (store) => {
         const tracker = store.getTracker(ref);
-        const progress = progressPrinter(`push ${tracker.name}`);
-        const cancel = cancelOnInterrupt();
-        let report: Report;
-        try {
-          report = await push(store, tracker.id, {
+        await runReported(command, store, tracker, 'push', (hooks) =>
+          push(store, tracker.id, {
             items: ids,
             allClean: opts.allClean === true,
             overwrite: opts.overwrite === true,
             dryRun: opts.dryRun === true,
-            signal: cancel.signal,
-            ...(progress ? { onProgress: progress } : {}),
+            ...hooks,
             ...(batchSize ? { batchSize } : {}),
-          });
-        } finally {
-          cancel.dispose();
-          if (progress) process.stderr.write('\n');
-        }
-        output(command, report, () => formatReport(`push of ${tracker.name}`, report));
-        process.exitCode = exitCodeOf(store, tracker.id, report);
+          }),
+        );
       });
     });
 }

@@ -45,6 +45,27 @@ export function cancelOnInterrupt(): { signal: AbortSignal; dispose(): void } {
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onInterrupt) };
 }
 
+/** Runs a reload or push with progress on a terminal and Ctrl-C to stop, then prints its report and sets the exit code. */
+export async function runReported(
+  command: Command,
+  store: Store,
+  tracker: { id: number; name: string },
+  what: 'reload' | 'push',
+  run: (hooks: { signal: AbortSignal; onProgress?: (done: number, total: number | undefined) => void }) => Promise<Report>,
+): Promise<void> {
+  const progress = progressPrinter(`${what} ${tracker.name}`);
+  const cancel = cancelOnInterrupt();
+  let report: Report;
+  try {
+    report = await run({ signal: cancel.signal, ...(progress ? { onProgress: progress } : {}) });
+  } finally {
+    cancel.dispose();
+    if (progress) process.stderr.write('\n');
+  }
+  output(command, report, () => formatReport(`${what} of ${tracker.name}`, report));
+  process.exitCode = exitCodeOf(store, tracker.id, report);
+}
+
 export function registerReload(program: Command): void {
   program
     .command('reload <tracker>')
@@ -55,22 +76,9 @@ export function registerReload(program: Command): void {
       const batchSize = opts.batchSize === undefined ? undefined : parseId(opts.batchSize, '--batch-size');
       await withStore(command, async (store) => {
         const tracker = store.getTracker(ref);
-        const progress = progressPrinter(`reload ${tracker.name}`);
-        const cancel = cancelOnInterrupt();
-        let report: Report;
-        try {
-          report = await reload(store, tracker.id, {
-            dryRun: opts.dryRun === true,
-            signal: cancel.signal,
-            ...(progress ? { onProgress: progress } : {}),
-            ...(batchSize ? { batchSize } : {}),
-          });
-        } finally {
-          cancel.dispose();
-          if (progress) process.stderr.write('\n');
-        }
-        output(command, report, () => formatReport(`reload of ${tracker.name}`, report));
-        process.exitCode = exitCodeOf(store, tracker.id, report);
+        await runReported(command, store, tracker, 'reload', (hooks) =>
+          reload(store, tracker.id, { dryRun: opts.dryRun === true, ...hooks, ...(batchSize ? { batchSize } : {}) }),
+        );
       });
     });
 }
