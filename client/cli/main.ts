@@ -10,8 +10,15 @@ import { registerItem } from './commands/item.js';
 import { registerServe } from './commands/serve.js';
 import { registerTracker } from './commands/tracker.js';
 import { registerUser } from './commands/user.js';
+import { registerRemote } from './commands/remote.js';
+import { registerClone } from './commands/clone.js';
+import { registerReload } from './commands/reload.js';
+import { registerStatus } from './commands/status.js';
+import { registerResolve } from './commands/resolve.js';
+import { registerLog } from './commands/log.js';
+import { registerPush } from './commands/push.js';
 
-const COMMANDS: ((program: Command) => void)[] = [registerInit, registerUser, registerGrant, registerTracker, registerItem, registerServe];
+const COMMANDS: ((program: Command) => void)[] = [registerInit, registerUser, registerGrant, registerTracker, registerItem, registerServe, registerRemote, registerClone, registerReload, registerStatus, registerResolve, registerLog, registerPush];
 
 function buildProgram(): Command {
   const program = new Command('s15n')
