@@ -118,6 +118,8 @@ export async function applyFeed(ctx: FeedContext, options: FeedOptions = {}): Pr
     batch = [];
     replica = replicas.getReplica(ctx.trackerId) ?? replica;
     options.onProgress?.(done, total);
+    // Let Ctrl-C and progress drawing in between batches, even when the stream is already buffered.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   };
 
   const stream = client.streamChanges(replica.remoteTrackerId, replica.token, {
