@@ -1,0 +1,289 @@
+/**
+ * The one interface the TUI screens call. It wraps the real store and the sync modules (clone,
+ * reload, status, resolve, push, log), so screens hold no SQL and no sync rule, and tests drive
+ * it on real temporary instances. Item lists are read page by page, never whole.
+ */
+import type { TrackerSummary } from '../../shared/api/schemas.js';
+import { BadInput } from '../../shared/errors.js';
+import { STATUS_FIELD } from '../../shared/model/fields.js';
+import { planClone } from '../../shared/model/transform.js';
+import type { Values } from '../../shared/model/values.js';
+import type { Item, Store, Tracker } from '../../server/store/index.js';
+import type { RemoteClientOptions } from '../remote/client.js';
+import { sameState, stateOf } from '../sync/apply.js';
+import { type CloneResult, clone } from '../sync/clone.js';
+import { type SyncRun, SyncLog } from '../sync/log.js';
+import { push } from '../sync/push.js';
+import { reload } from '../sync/reload.js';
+import { type RemoteListing, connect, listRemotes } from '../sync/remotes.js';
+import { ReplicaState } from '../sync/replica-state.js';
+import type { Report } from '../sync/report.js';
+import { type ResolveChoice, type ResolveResult, resolve } from '../sync/resolve.js';
+import { remoteUsers, toFieldDefs } from '../sync/schema.js';
+import { type StatusConflict, status } from '../sync/status.js';
+import type { ClonePreview } from './state/clone-wizard.js';
+import type { ConflictEntry } from './state/conflict-review.js';
+import type { ItemRow, WindowNeed } from './state/item-list.js';
+import type { SyncRow } from './state/sync.js';
+import { ItemPages } from './item-pages.js';
+
+export interface TrackerRow {
+  id: number;
+  name: string;
+  description: string;
+  items: number;
+  /** Where a cloned tracker comes from; null for a local tracker. */
+  remote: { name: string; trackerName: string; lastSyncAt: string | null; conflicts: number } | null;
+}
+
+export type Progress = (done: number, total: number | undefined) => void;
+
+export interface RunOptions {
+  onProgress?: Progress;
+  signal?: AbortSignal;
+}
+
+/** The sync state of one item of a cloned tracker, for the item view. */
+export interface ItemSync {
+  remoteId: number | null;
+  baseVersion: number | null;
+  state: 'in sync' | 'new' | 'modified' | 'conflict';
+}
+
+export interface EngineOptions {
+  /** Settings of the HTTP client (timeouts, retries, TLS) for every remote call. */
+  remote?: RemoteClientOptions;
+  /** Recorded as the writer of items edited in the TUI. */
+  user?: string | null;
+}
+
+export class TuiEngine {
+  private readonly replicas: ReplicaState;
+  private readonly pages: ItemPages;
+
+  constructor(
+    readonly store: Store,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.replicas = new ReplicaState(store);
+    this.pages = new ItemPages(store);
+  }
+
+  get dataDir(): string {
+    return this.store.dataDir;
+  }
+
+  // --- trackers and remotes
+
+  trackers(): TrackerRow[] {
+    return this.store.listTrackers().map((t) => {
+      const replica = this.replicas.getReplica(t.id);
+      return {
+        id: t.id,
+        name: t.name,
+        description: t.description,
+        items: this.store.countItems(t.id),
+        remote: replica
+          ? { name: replica.remoteName, trackerName: replica.remoteTrackerName, lastSyncAt: replica.lastSyncAt, conflicts: this.replicas.conflictedItems(t.id).length }
+          : null,
+      };
+    });
+  }
+
+  tracker(trackerId: number): Tracker {
+    return this.store.getTracker(trackerId);
+  }
+
+  isClone(trackerId: number): boolean {
+    return this.replicas.getReplica(trackerId) !== undefined;
+  }
+
+  remotes(): RemoteListing[] {
+    return listRemotes(this.store);
+  }
+
+  /** Asks the remote for its trackers (which checks the URL and the credentials). */
+  async checkRemote(name: string): Promise<{ trackers: number }> {
+    return { trackers: (await this.remoteTrackers(name)).length };
+  }
+
+  async remoteTrackers(remote: string): Promise<TrackerSummary[]> {
+    return connect(this.store, remote, this.options.remote).listTrackers();
+  }
+
+  /** The clone report before cloning: what each remote field would become. */
+  async previewClone(remote: string, trackerId: number): Promise<ClonePreview> {
+    const client = connect(this.store, remote, this.options.remote);
+    const schema = await client.getTracker(trackerId);
+    const remoteFields = toFieldDefs(schema.fields);
+    const { mappings } = planClone(remoteFields, { users: await remoteUsers(client, remoteFields) });
+    return {
+      remote,
+      tracker: { id: schema.id, name: schema.name, description: schema.description ?? '' },
+      fields: mappings,
+      nameTaken: this.nameTaken(schema.name),
+    };
+  }
+
+  nameTaken(name: string): boolean {
+    return this.store.findTracker(name) !== undefined;
+  }
+
+  async clone(remote: string, trackerId: number, options: RunOptions & { as?: string } = {}): Promise<CloneResult> {
+    return clone(this.store, remote, trackerId, { ...this.runOptions(options), ...(options.as ? { as: options.as } : {}) });
+  }
+
+  // --- items
+
+  /** The title of an item: its first text field. */
+  titleOf(tracker: Tracker, values: Values): string {
+    return this.pages.titleOf(tracker, values);
+  }
+
+  countItems(trackerId: number, filter: string): number {
+    return this.pages.count(trackerId, filter);
+  }
+
+  /** One page of the item list, as the list's window asks for it. */
+  itemPage(trackerId: number, filter: string, need: WindowNeed): { rows: ItemRow[]; offset?: number } {
+    const tracker = this.store.getTracker(trackerId);
+    const page = this.pages.page(tracker, filter, need);
+    const clone = this.isClone(trackerId);
+    return { ...page, rows: page.items.map((item) => this.row(tracker, item, clone)) };
+  }
+
+  private row(tracker: Tracker, item: Item, clone: boolean): ItemRow {
+    const row: ItemRow = { id: item.id, title: this.titleOf(tracker, item.values), status: item.status };
+    if (!clone) return row;
+    const sync = this.itemSync(tracker, item);
+    return sync && sync.state !== 'in sync' ? { ...row, mark: sync.state } : row;
+  }
+
+  item(trackerId: number, itemId: number): Item | undefined {
+    return this.store.getItem(trackerId, itemId);
+  }
+
+  /** Where a clone's item stands against its base; null for an item of a local tracker. */
+  itemSync(tracker: Tracker, item: Item): ItemSync | null {
+    if (!this.isClone(tracker.id)) return null;
+    const sync = this.replicas.itemState(item.id);
+    if (!sync || sync.remoteId === null) return { remoteId: null, baseVersion: null, state: 'new' };
+    const state = sync.conflict ? 'conflict' : sync.base && !sameState(tracker.fields, stateOf(item), sync.base) ? 'modified' : 'in sync';
+    return { remoteId: sync.remoteId, baseVersion: sync.baseVersion, state };
+  }
+
+  /** Saves an edit (only the fields that changed); BadInput names each refused field. */
+  saveItem(trackerId: number, itemId: number, change: { status?: string; values: Record<string, unknown> }): Item {
+    const [item] = this.store.updateItems(trackerId, [itemId], change, this.options.user ?? null);
+    if (!item) throw new BadInput(`item ${itemId} was not saved`);
+    return item;
+  }
+
+  newItem(trackerId: number, draft: { status: string; values: Record<string, unknown> }): Item {
+    const [item] = this.store.createItems(trackerId, [draft], this.options.user ?? null);
+    if (!item) throw new BadInput('the item was not created');
+    return item;
+  }
+
+  // --- sync
+
+  /** Brings the remote's changes in; Ctrl-C (the signal) stops between batches and keeps what was applied. */
+  async reload(trackerId: number, options: RunOptions = {}): Promise<Report> {
+    return reload(this.store, trackerId, this.runOptions(options));
+  }
+
+  /** Pushes the chosen items (new, modified, deleted locally). */
+  async push(trackerId: number, itemIds: readonly number[], options: RunOptions = {}): Promise<Report> {
+    return push(this.store, trackerId, { items: [...itemIds], ...this.runOptions(options) });
+  }
+
+  /** Where a clone syncs from, for the sync screen's header. */
+  replicaInfo(trackerId: number): { remote: string; url: string; remoteTracker: string; token: number; lastSyncAt: string | null } {
+    const replica = this.replicas.requireReplica(trackerId);
+    const url = listRemotes(this.store).find((r) => r.name === replica.remoteName)?.url ?? '?';
+    return { remote: replica.remoteName, url, remoteTracker: replica.remoteTrackerName, token: replica.token, lastSyncAt: replica.lastSyncAt };
+  }
+
+  /** The three lists of the sync screen: new local items, modified without conflicts, modified with conflicts. */
+  syncRows(trackerId: number): SyncRow[] {
+    const tracker = this.store.getTracker(trackerId);
+    const state = status(this.store, trackerId);
+    const titled = (id: number, values: Values) => ({ id, title: this.titleOf(tracker, values) });
+    return [
+      ...state.new.map((item) => ({ ...titled(item.id, item.values), list: 'new' as const })),
+      ...[...state.modified.map((item) => ({ item, deleted: false })), ...state.deleted.map((item) => ({ item, deleted: true }))]
+        .sort((a, b) => a.item.id - b.item.id)
+        .map(({ item, deleted }) => ({ ...titled(item.id, item.values), list: 'modified' as const, ...(deleted ? { deleted: true } : {}) })),
+      ...state.conflicts.map((conflict) => ({
+        ...titled(conflict.id, this.valuesOf(trackerId, conflict.id)),
+        list: 'conflicts' as const,
+        detail: conflict.kind === 'fields' ? conflict.fields.map((f) => f.name).join(', ') : conflict.kind,
+      })),
+    ];
+  }
+
+  /** Every conflicting field of the tracker's conflicts (or of the given items), for review. */
+  conflicts(trackerId: number, itemIds?: readonly number[]): ConflictEntry[] {
+    const tracker = this.store.getTracker(trackerId);
+    const wanted = itemIds ? new Set(itemIds) : null;
+    return status(this.store, trackerId)
+      .conflicts.filter((c) => !wanted || wanted.has(c.id))
+      .flatMap((c) => this.entries(tracker, c));
+  }
+
+  private entries(tracker: Tracker, conflict: StatusConflict): ConflictEntry[] {
+    const title = this.titleOf(tracker, this.valuesOf(tracker.id, conflict.id));
+    const labelOf = (name: string) => (name === STATUS_FIELD ? 'Status' : (tracker.fields.find((f) => f.name === name)?.label ?? name));
+    const typeOf = (name: string) => (name === STATUS_FIELD ? 'dropdown' : (tracker.fields.find((f) => f.name === name)?.type ?? 'text'));
+    if (conflict.kind !== 'fields') {
+      return [
+        {
+          itemId: conflict.id,
+          title,
+          kind: conflict.kind,
+          field: null,
+          label: conflict.kind === 'remote-deleted' ? 'deleted on the remote, edited here' : 'deleted here, edited on the remote',
+          type: 'item',
+          base: null,
+          local: null,
+          remote: null,
+          edited: conflict.fields.map((f) => ({ name: f.name, label: labelOf(f.name), base: f.base, local: f.local, remote: f.remote })),
+        },
+      ];
+    }
+    return conflict.fields.map((f) => ({
+      itemId: conflict.id,
+      title,
+      kind: 'fields' as const,
+      field: f.name,
+      label: labelOf(f.name),
+      type: typeOf(f.name),
+      base: f.base,
+      local: f.local,
+      remote: f.remote,
+      ...(f.hunks ? { hunks: f.hunks } : {}),
+    }));
+  }
+
+  /** The user's decision on a conflict: take local, take theirs (remote), or a value of their own. */
+  resolve(trackerId: number, itemId: number, choice: ResolveChoice): ResolveResult {
+    return resolve(this.store, trackerId, itemId, choice);
+  }
+
+  /** Past sync runs of the tracker, newest first. */
+  log(trackerId: number): SyncRun[] {
+    return new SyncLog(this.store).list(trackerId);
+  }
+
+  private valuesOf(trackerId: number, itemId: number): Values {
+    return this.store.getItem(trackerId, itemId, { includeDeleted: true })?.values ?? {};
+  }
+
+  private runOptions(options: RunOptions): { onProgress?: Progress; signal?: AbortSignal; remote?: RemoteClientOptions } {
+    return {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(this.options.remote ? { remote: this.options.remote } : {}),
+    };
+  }
+}

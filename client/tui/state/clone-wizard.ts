@@ -1,0 +1,122 @@
+/**
+ * The clone wizard's steps (pure): pick a remote, pick one of its trackers, preview the clone
+ * report (each field kept, transformed or skipped), confirm (or rename first), then the clone
+ * runs with a progress bar and ends with its report.
+ */
+import type { TrackerSummary } from '../../../shared/api/schemas.js';
+import type { FieldMapping } from '../../../shared/model/transform.js';
+import type { Report } from '../../sync/report.js';
+
+export type CloneStep = 'remote' | 'tracker' | 'preview' | 'name' | 'cloning' | 'done';
+
+export interface ClonePreview {
+  remote: string;
+  tracker: { id: number; name: string; description: string };
+  fields: FieldMapping[];
+  /** A local tracker already has this name: the clone needs another one. */
+  nameTaken: boolean;
+}
+
+export interface CloneWizardState {
+  step: CloneStep;
+  remotes: string[];
+  remote: string | null;
+  /** The remote was given (or the only one): Esc on the tracker step leaves the wizard. */
+  fixedRemote: boolean;
+  trackers: TrackerSummary[] | null;
+  preview: ClonePreview | null;
+  /** Local name of the clone. */
+  name: string;
+  cursor: number;
+  loading: boolean;
+  progress: { done: number; total: number | undefined } | null;
+  result: { trackerId: number; name: string; report: Report } | null;
+  error: unknown;
+}
+
+export type CloneWizardAction =
+  | { type: 'remotes'; remotes: string[] }
+  | { type: 'pick-remote'; remote: string }
+  | { type: 'trackers'; trackers: TrackerSummary[] }
+  | { type: 'pick-tracker' }
+  | { type: 'preview'; preview: ClonePreview }
+  | { type: 'rename' }
+  | { type: 'name'; name: string; taken: boolean }
+  | { type: 'start' }
+  | { type: 'progress'; done: number; total: number | undefined }
+  | { type: 'done'; trackerId: number; name: string; report: Report }
+  | { type: 'failed'; error: unknown }
+  | { type: 'move'; delta: number; count: number }
+  | { type: 'back' };
+
+export function initialCloneWizard(remotes: string[], remote?: string): CloneWizardState {
+  const base: CloneWizardState = {
+    step: 'remote',
+    remotes,
+    remote: null,
+    fixedRemote: false,
+    trackers: null,
+    preview: null,
+    name: '',
+    cursor: 0,
+    loading: false,
+    progress: null,
+    result: null,
+    error: null,
+  };
+  // With one remote (or one given) there is nothing to pick.
+  const only = remote ?? (remotes.length === 1 ? remotes[0] : undefined);
+  return only ? cloneWizardReducer({ ...base, fixedRemote: true }, { type: 'pick-remote', remote: only }) : base;
+}
+
+export function cloneWizardReducer(state: CloneWizardState, action: CloneWizardAction): CloneWizardState {
+  switch (action.type) {
+    case 'remotes':
+      return { ...state, remotes: action.remotes };
+    case 'pick-remote':
+      return { ...state, step: 'tracker', remote: action.remote, trackers: null, cursor: 0, loading: true, error: null };
+    case 'trackers':
+      return { ...state, trackers: action.trackers, cursor: 0, loading: false };
+    case 'pick-tracker':
+      return state.trackers?.[state.cursor] ? { ...state, loading: true, error: null } : state;
+    case 'preview':
+      return { ...state, step: 'preview', preview: action.preview, name: action.preview.tracker.name, loading: false };
+    case 'rename':
+      return state.step === 'preview' ? { ...state, step: 'name' } : state;
+    case 'name':
+      return state.preview ? { ...state, step: 'preview', name: action.name, preview: { ...state.preview, nameTaken: action.taken } } : state;
+    case 'start':
+      return state.preview && !state.preview.nameTaken ? { ...state, step: 'cloning', progress: { done: 0, total: undefined }, error: null } : state;
+    case 'progress':
+      return { ...state, progress: { done: action.done, total: action.total } };
+    case 'done':
+      return { ...state, step: 'done', progress: null, result: { trackerId: action.trackerId, name: action.name, report: action.report } };
+    case 'failed':
+      return { ...state, loading: false, progress: null, error: action.error, step: state.step === 'cloning' ? 'preview' : state.step };
+    case 'move': {
+      const target = action.delta === Infinity ? action.count - 1 : action.delta === -Infinity ? 0 : state.cursor + action.delta;
+      return { ...state, cursor: Math.max(0, Math.min(action.count - 1, target)) };
+    }
+    case 'back':
+      return back(state);
+  }
+}
+
+/** One step back; to 'remote' only when the user picked the remote in the wizard. */
+function back(state: CloneWizardState): CloneWizardState {
+  switch (state.step) {
+    case 'name':
+      return { ...state, step: 'preview' };
+    case 'preview':
+      return { ...state, step: 'tracker', preview: null, error: null };
+    case 'tracker':
+      return !state.fixedRemote ? { ...state, step: 'remote', remote: null, trackers: null, cursor: 0, error: null, loading: false } : state;
+    default:
+      return state;
+  }
+}
+
+/** Whether Esc leaves the wizard (nothing left to step back to). */
+export function leavesWizard(state: CloneWizardState): boolean {
+  return state.step === 'remote' || state.step === 'done' || (state.step === 'tracker' && state.fixedRemote);
+}

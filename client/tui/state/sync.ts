@@ -1,0 +1,144 @@
+/**
+ * The sync screen's state (pure), after Tiki's synchronization tab: three lists (new local
+ * items, modified without conflicts, modified with conflicts) with checkboxes, a selection of
+ * clean items to push, and the reload or push that is running or last ran.
+ */
+import type { Report } from '../../sync/report.js';
+
+export type SyncList = 'new' | 'modified' | 'conflicts';
+export const SYNC_LISTS: readonly SyncList[] = ['new', 'modified', 'conflicts'];
+export const LIST_TITLES: Record<SyncList, string> = {
+  new: 'New local items',
+  modified: 'Modified without conflicts',
+  conflicts: 'Modified with conflicts',
+};
+
+export interface SyncRow {
+  id: number;
+  title: string;
+  list: SyncList;
+  /** Deleted locally: pushing it deletes the remote item. */
+  deleted?: boolean;
+  /** Conflicting field names, or the item-level conflict kind. */
+  detail?: string;
+}
+
+/** A line of the screen: a list's header or one of its rows. */
+export type SyncLine = { kind: 'header'; list: SyncList; count: number } | { kind: 'row'; row: SyncRow; index: number };
+
+export type RunKind = 'reload' | 'push';
+
+export interface SyncState {
+  /** Rows of the three lists, in list order. */
+  rows: SyncRow[];
+  selected: ReadonlySet<number>;
+  /** Index in `rows`. */
+  cursor: number;
+  /** First visible line. */
+  top: number;
+  height: number;
+  running: { kind: RunKind; done: number; total: number | undefined } | null;
+  last: { kind: RunKind; report: Report } | null;
+  error: unknown;
+}
+
+export type SyncAction =
+  | { type: 'rows'; rows: SyncRow[] }
+  | { type: 'move'; delta: number }
+  | { type: 'resize'; height: number }
+  | { type: 'toggle' }
+  | { type: 'select-all-clean' }
+  | { type: 'start'; kind: RunKind }
+  | { type: 'progress'; done: number; total: number | undefined }
+  | { type: 'finished'; kind: RunKind; report: Report }
+  | { type: 'failed'; error: unknown };
+
+export function initialSync(height: number): SyncState {
+  return { rows: [], selected: new Set(), cursor: 0, top: 0, height, running: null, last: null, error: null };
+}
+
+export function isClean(row: SyncRow): boolean {
+  return row.list !== 'conflicts';
+}
+
+export function syncLines(rows: readonly SyncRow[]): SyncLine[] {
+  const lines: SyncLine[] = [];
+  for (const list of SYNC_LISTS) {
+    const count = rows.filter((r) => r.list === list).length;
+    lines.push({ kind: 'header', list, count });
+    rows.forEach((row, index) => {
+      if (row.list === list) lines.push({ kind: 'row', row, index });
+    });
+  }
+  return lines;
+}
+
+/** The line index of each row. */
+function lineOf(rows: readonly SyncRow[], index: number): number {
+  let headers = 0;
+  for (const list of SYNC_LISTS) {
+    headers += 1;
+    const row = rows[index];
+    if (row && row.list === list) break;
+  }
+  return index + headers;
+}
+
+/** Scrolls so the cursor row (and, for a list's first row, its header) is visible. */
+function scroll(state: SyncState): SyncState {
+  const total = state.rows.length + SYNC_LISTS.length;
+  const height = Math.max(1, state.height);
+  if (state.rows.length === 0) return { ...state, cursor: 0, top: 0 };
+  const cursor = Math.max(0, Math.min(state.rows.length - 1, state.cursor));
+  const line = lineOf(state.rows, cursor);
+  const firstOfList = cursor === 0 || state.rows[cursor - 1]?.list !== state.rows[cursor]?.list;
+  let top = state.top;
+  const want = firstOfList ? line - 1 : line;
+  if (want < top) top = want;
+  if (line >= top + height) top = line - height + 1;
+  top = Math.max(0, Math.min(top, Math.max(0, total - height)));
+  return { ...state, cursor, top };
+}
+
+export function syncReducer(state: SyncState, action: SyncAction): SyncState {
+  switch (action.type) {
+    case 'rows': {
+      const clean = new Set(action.rows.filter(isClean).map((r) => r.id));
+      const selected = new Set([...state.selected].filter((id) => clean.has(id)));
+      // The cursor stays on its item when it is still listed.
+      const current = state.rows[state.cursor];
+      const moved = current ? action.rows.findIndex((r) => r.id === current.id) : -1;
+      return scroll({ ...state, rows: action.rows, selected, cursor: moved >= 0 ? moved : state.cursor });
+    }
+    case 'move': {
+      const target = action.delta === Infinity ? state.rows.length - 1 : action.delta === -Infinity ? 0 : state.cursor + action.delta;
+      return scroll({ ...state, cursor: target });
+    }
+    case 'resize':
+      return scroll({ ...state, height: action.height });
+    case 'toggle': {
+      const row = state.rows[state.cursor];
+      if (!row || !isClean(row)) return state;
+      const selected = new Set(state.selected);
+      if (selected.has(row.id)) selected.delete(row.id);
+      else selected.add(row.id);
+      return { ...state, selected };
+    }
+    case 'select-all-clean': {
+      const clean = state.rows.filter(isClean).map((r) => r.id);
+      const all = clean.length > 0 && clean.every((id) => state.selected.has(id));
+      // Pressed again with everything selected, it clears the selection.
+      return { ...state, selected: all ? new Set() : new Set(clean) };
+    }
+    case 'start':
+      return { ...state, running: { kind: action.kind, done: 0, total: undefined }, error: null };
+    case 'progress':
+      return state.running ? { ...state, running: { ...state.running, done: action.done, total: action.total } } : state;
+    case 'finished': {
+      const selected = action.kind === 'push' ? new Set<number>() : state.selected;
+      return { ...state, running: null, last: { kind: action.kind, report: action.report }, selected };
+    }
+    case 'failed':
+      return { ...state, running: null, error: action.error };
+  }
+}
