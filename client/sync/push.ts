@@ -6,14 +6,14 @@
  * with the same three-way rule as reload (apply.ts): conflicts are stored for review.
  */
 import { ulid } from 'ulid';
-import type { Change, PushChange, PushResult } from '../../shared/api/schemas.js';
+import { type Change, MAX_PUSH_CHANGES, type PushChange, type PushResult } from '../../shared/api/schemas.js';
 import { BadInput, Forbidden, TooLarge } from '../../shared/errors.js';
 import { STATUS_FIELD } from '../../shared/model/fields.js';
-import { isPushable } from '../../shared/model/transform.js';
+import { type FieldMapping, isPushable } from '../../shared/model/transform.js';
 import { type FieldValue, type Values, valuesEqual } from '../../shared/model/values.js';
 import type { Item, Store, Tracker } from '../../server/store/index.js';
 import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
-import { type ApplyContext, applyRemoteItem, confirmCreate } from './apply.js';
+import { type ApplyContext, type ApplyOutcome, applyRemoteItem, confirmCreate } from './apply.js';
 import { frozenFields, toRemoteItem } from './feed.js';
 import { connect } from './remotes.js';
 import { type ItemSyncState, type Replica, ReplicaState } from './replica-state.js';
@@ -27,7 +27,7 @@ export interface PushOptions {
   /** Local item ids to push; without them (or with allClean) every change without an open conflict. */
   items?: number[];
   allClean?: boolean;
-  /** Push named items even over a remote change (the remote allows it only with the admin right). */
+  /** Push the named items even over a remote change (the remote allows it only with the admin right). */
   overwrite?: boolean;
   /** Send nothing, change nothing: the report says what would be pushed. */
   dryRun?: boolean;
@@ -37,64 +37,87 @@ export interface PushOptions {
   remote?: RemoteClientOptions;
 }
 
-/** One item's planned change, with what it needs to apply the answer. */
+/** One item's planned change, with what it needs to settle the answer. */
 interface Planned {
   item: Item;
   change: PushChange;
+  /** Local edits this change cannot carry (non-pushable fields): the item's error whatever the answer. */
+  unpushable: string | null;
 }
 
 interface Plan {
   planned: Planned[];
   unchanged: number[];
   errors: { id: number; message: string }[];
-  warnings: string[];
 }
+
+/** What became of one sent change: an apply outcome, or why it was refused. */
+type Settled = ApplyOutcome | { error: string };
 
 function valueOf(item: { status: string; values: Values }, name: string): FieldValue {
   return name === STATUS_FIELD ? item.status : (item.values[name] ?? null);
 }
 
-/** The changes of one modified item: each changed pushable field with its base. */
-function updateOf(tracker: Tracker, replica: Replica, item: Item, sync: ItemSyncState, overwrite: boolean, plan: Plan): PushChange | null {
-  const base = sync.base!;
-  const mappings = new Map(replica.mappings.map((m) => [m.name, m]));
-  const conflictRemote = new Map(sync.conflict?.kind === 'fields' ? sync.conflict.fields.map((f) => [f.name, f.remote]) : []);
-  const fields: Record<string, { base: FieldValue; value: FieldValue }> = {};
-  const notPushable: string[] = [];
-  if (item.status !== base.status) fields[STATUS_FIELD] = { base: conflictRemote.has(STATUS_FIELD) ? (conflictRemote.get(STATUS_FIELD) ?? null) : base.status, value: item.status };
-  for (const field of tracker.fields) {
-    if (valuesEqual(field.type, item.values[field.name], base.values[field.name])) continue;
-    if (!isPushable(mappings.get(field.name))) {
-      notPushable.push(field.name);
-      continue;
-    }
-    // An overwritten conflict goes with the remote's value as its base: that is what it replaces.
-    const fieldBase = conflictRemote.has(field.name) ? (conflictRemote.get(field.name) ?? null) : valueOf(base, field.name);
-    fields[field.name] = { base: fieldBase, value: valueOf(item, field.name) };
-  }
-  if (notPushable.length > 0) plan.warnings.push(`item ${item.id}: ${notPushable.join(', ')} changed locally but cannot be pushed (transformed or skipped on clone); kept locally`);
-  if (Object.keys(fields).length === 0) return null;
-  return { op: 'update', id: sync.remoteId!, baseVersion: sync.baseVersion ?? 0, fields, ...(overwrite ? { overwrite: true } : {}) };
+function whyNotPushable(mapping: FieldMapping | undefined): string {
+  if (!mapping) return 'no longer a field of the remote tracker';
+  if (mapping.remoteType === 'itemlink') return 'an itemlink cloned as text holds a title, not an item id';
+  return mapping.reason ?? `${mapping.action} on clone`;
 }
 
-/** The values of a new item as the remote's fields hold them: pushable fields only. */
-function createValues(replica: Replica, item: Item): Values {
-  const values: Values = {};
-  for (const mapping of replica.mappings) {
-    if (isPushable(mapping) && item.values[mapping.name] !== undefined) values[mapping.name] = item.values[mapping.name]!;
+/** The item error for local edits of fields that cannot travel back; they stay local. */
+function unpushableMessage(names: readonly string[], mappings: ReadonlyMap<string, FieldMapping>): string | null {
+  if (names.length === 0) return null;
+  const fields = names.map((name) => `field ${name} (${whyNotPushable(mappings.get(name))})`).join(', ');
+  return `${fields} changed locally but cannot be pushed; the local value is kept`;
+}
+
+/** The update of one modified item: each changed pushable field with its base, and the fields that cannot go. */
+function updateOf(tracker: Tracker, mappings: ReadonlyMap<string, FieldMapping>, item: Item, sync: ItemSyncState, overwrite: boolean): { change: PushChange | null; unpushable: string[] } {
+  const base = sync.base!;
+  // An overwritten conflict goes with the remote's value as its base: that is what it replaces.
+  const conflictRemote = new Map(sync.conflict?.kind === 'fields' ? sync.conflict.fields.map((f) => [f.name, f.remote ?? null]) : []);
+  const baseOf = (name: string): FieldValue => (conflictRemote.has(name) ? conflictRemote.get(name)! : valueOf(base, name));
+  const fields: Record<string, { base: FieldValue; value: FieldValue }> = {};
+  const unpushable: string[] = [];
+  if (item.status !== base.status) fields[STATUS_FIELD] = { base: baseOf(STATUS_FIELD), value: item.status };
+  for (const field of tracker.fields) {
+    if (valuesEqual(field.type, item.values[field.name], base.values[field.name])) continue;
+    if (!isPushable(mappings.get(field.name))) unpushable.push(field.name);
+    else fields[field.name] = { base: baseOf(field.name), value: valueOf(item, field.name) };
   }
-  return values;
+  if (Object.keys(fields).length === 0) return { change: null, unpushable };
+  return { change: { op: 'update', id: sync.remoteId!, baseVersion: sync.baseVersion ?? 0, fields, ...(overwrite ? { overwrite: true } : {}) }, unpushable };
+}
+
+/** The values of a new item as the remote's fields hold them (pushable fields only), and the fields left out. */
+function createOf(tracker: Tracker, mappings: ReadonlyMap<string, FieldMapping>, item: Item): { values: Values; unpushable: string[] } {
+  const values: Values = {};
+  const unpushable: string[] = [];
+  for (const field of tracker.fields) {
+    const value = item.values[field.name];
+    if (value === undefined) continue;
+    if (isPushable(mappings.get(field.name))) values[field.name] = value;
+    else unpushable.push(field.name);
+  }
+  return { values, unpushable };
 }
 
 /** Decides what each selected item sends; assigns (and remembers) create keys. */
 function planPush(store: Store, replicas: ReplicaState, tracker: Tracker, replica: Replica, options: PushOptions): Plan {
-  const plan: Plan = { planned: [], unchanged: [], errors: [], warnings: [] };
-  const named = options.items !== undefined && options.items.length > 0 && !options.allClean;
+  const plan: Plan = { planned: [], unchanged: [], errors: [] };
+  const mappings = new Map(replica.mappings.map((m) => [m.name, m]));
+  const named = options.items !== undefined && options.items.length > 0;
+  const overwrite = named && options.overwrite === true;
   const ids = named ? [...new Set(options.items)] : replicas.candidateItemIds(tracker.id);
+  const add = (item: Item, change: PushChange | null, unpushable: string[]) => {
+    const message = unpushableMessage(unpushable, mappings);
+    if (change) plan.planned.push({ item, change, unpushable: message });
+    else if (message) plan.errors.push({ id: item.id, message });
+    else if (named) plan.unchanged.push(item.id);
+  };
   for (const id of ids) {
     const item = store.getItem(tracker.id, id, { includeDeleted: true })!;
     let sync = replicas.itemState(id);
-    const overwrite = named && options.overwrite === true;
     if (sync?.conflict) {
       if (!named) continue;
       if (!overwrite) {
@@ -107,79 +130,142 @@ function planPush(store: Store, replicas: ReplicaState, tracker: Tracker, replic
       }
     }
     if (!sync || sync.remoteId === null) {
+      // A local item deleted before it was ever pushed leaves nothing to send.
       if (item.deleted) {
-        if (named) plan.unchanged.push(id);
+        add(item, null, []);
         continue;
       }
       const key = sync?.createKey ?? ulid();
       if (!sync?.createKey) replicas.putItemState({ itemId: id, trackerId: tracker.id, remoteId: null, baseVersion: null, base: null, createKey: key, conflict: null, syncedSeq: 0 });
-      plan.planned.push({ item, change: { op: 'create', idempotencyKey: key, status: item.status, values: createValues(replica, item) } });
+      const { values, unpushable } = createOf(tracker, mappings, item);
+      add(item, { op: 'create', idempotencyKey: key, status: item.status, values }, unpushable);
       continue;
     }
     if (item.deleted) {
       const baseVersion = overwrite && sync.conflict?.kind === 'local-deleted' ? sync.conflict.remoteVersion : (sync.baseVersion ?? 0);
-      plan.planned.push({ item, change: { op: 'delete', id: sync.remoteId, baseVersion, ...(overwrite ? { overwrite: true } : {}) } });
+      add(item, { op: 'delete', id: sync.remoteId, baseVersion, ...(overwrite ? { overwrite: true } : {}) }, []);
       continue;
     }
-    const update = updateOf(tracker, replica, item, sync, overwrite, plan);
-    if (update) plan.planned.push({ item, change: update });
-    else if (named) plan.unchanged.push(id);
+    const { change, unpushable } = updateOf(tracker, mappings, item, sync, overwrite);
+    add(item, change, unpushable);
   }
   return plan;
 }
 
-/** Applies the answers of one batch in one transaction. */
-function applyAnswers(ctx: ApplyContext, replica: Replica, titles: LinkTitles, batch: readonly Planned[], results: readonly PushResult[], report: ReportBuilder): void {
-  const { store, replicas, tracker } = ctx;
-  const frozen = frozenFields(replica, tracker);
-  store.transaction(() => {
-    batch.forEach(({ item, change }, i) => {
-      const result = results[i]!;
-      try {
-        const remoteItem = () => {
-          const sync = replicas.itemState(item.id);
-          const answer = { seq: 0, ...result.item } as Change;
-          return toRemoteItem(answer, replica, tracker, titles, frozen, sync?.base?.values);
-        };
-        switch (result.status) {
-          case 'created':
-            confirmCreate(ctx, item.id, remoteItem());
-            report.count('created');
-            break;
-          case 'updated':
-            store.transaction(() => applyRemoteItem(ctx, remoteItem()));
-            report.count('updated');
-            break;
-          case 'deleted':
-            replicas.deleteItemState(item.id);
-            report.count('deleted');
-            break;
-          case 'conflict': {
-            const outcome = result.item ? store.transaction(() => applyRemoteItem(ctx, remoteItem())) : 'conflict';
-            report.count(outcome === 'conflict' ? 'conflict' : 'merged');
-            break;
-          }
-          case 'rejected':
-            report.itemError(item.id, `the remote refused ${change.op === 'create' ? 'the new item' : `remote item ${'id' in change ? change.id : ''}`}: ${result.error ?? 'no reason given'}`);
-            break;
-        }
-      } catch (error) {
-        report.itemError(item.id, messageOf(error));
-      }
-    });
-  });
+/** Counts one item once: a conflict stays a conflict; otherwise a refusal or a field that could not go makes it an error. */
+function settle(report: ReportBuilder, { item, unpushable }: Planned, settled: Settled): void {
+  if (typeof settled === 'string' && (settled === 'conflict' || unpushable === null)) {
+    report.count(settled);
+    if (unpushable) report.warn(`item ${item.id}: ${unpushable}`);
+    return;
+  }
+  const messages = typeof settled === 'string' ? [`${unpushable!} (its other changes: ${settled})`] : [settled.error, ...(unpushable ? [unpushable] : [])];
+  report.itemError(item.id, messages.join('; '));
 }
 
-async function sendBatch(client: RemoteClient, replica: Replica, batch: readonly Planned[], report: ReportBuilder): Promise<PushResult[] | null> {
+/** What a dry run says of a planned change: the operation it would send. */
+function intended(change: PushChange): ApplyOutcome {
+  return change.op === 'create' ? 'created' : change.op === 'update' ? 'updated' : 'deleted';
+}
+
+/** Applies one answer; must run inside a store transaction. */
+function applyAnswer(ctx: ApplyContext, replica: Replica, titles: LinkTitles, frozen: readonly string[], { item, change }: Planned, result: PushResult): Settled {
+  const remoteItem = () => {
+    const answer = { seq: 0, ...result.item } as Change;
+    return toRemoteItem(answer, replica, ctx.tracker, titles, frozen, ctx.replicas.itemState(item.id)?.base?.values);
+  };
+  switch (result.status) {
+    case 'created':
+      confirmCreate(ctx, item.id, remoteItem());
+      return 'created';
+    case 'updated':
+      // A conflict here means the item was edited again locally while its push was under way.
+      return applyRemoteItem(ctx, remoteItem()) === 'conflict' ? 'conflict' : 'updated';
+    case 'deleted':
+      ctx.replicas.deleteItemState(item.id);
+      return 'deleted';
+    case 'conflict': {
+      // Applied three-way: what merges cleanly stays to be pushed, the rest is stored for review.
+      const outcome = result.item ? applyRemoteItem(ctx, remoteItem()) : 'conflict';
+      return outcome === 'conflict' ? 'conflict' : 'merged';
+    }
+    case 'rejected':
+      return { error: `the remote refused ${change.op === 'create' ? 'the new item' : `the ${change.op} of remote item ${change.id}`}: ${result.error ?? 'no reason given'}` };
+  }
+}
+
+/** Applies the answers of one request in one transaction, each item in its own savepoint. */
+function applyAnswers(ctx: ApplyContext, replica: Replica, titles: LinkTitles, batch: readonly Planned[], results: readonly PushResult[], report: ReportBuilder): void {
+  const frozen = frozenFields(replica, ctx.tracker);
+  const settled = ctx.store.transaction(() =>
+    batch.map((planned, i): Settled => {
+      try {
+        return ctx.store.transaction(() => applyAnswer(ctx, replica, titles, frozen, planned, results[i]!));
+      } catch (error) {
+        return { error: messageOf(error) };
+      }
+    }),
+  );
+  // Counted once committed: a batch that fails to commit is not reported as applied.
+  batch.forEach((planned, i) => settle(report, planned, settled[i]!));
+}
+
+/** Deletes and overwrites need the admin right: they travel in batches of their own, so a 403 refuses only them. */
+function needsAdmin(change: PushChange): boolean {
+  return change.op === 'delete' || (change.op === 'update' && change.overwrite === true);
+}
+
+function batchesOf(planned: readonly Planned[], size: number): Planned[][] {
+  const batches: Planned[][] = [];
+  for (const group of [planned.filter((p) => !needsAdmin(p.change)), planned.filter((p) => needsAdmin(p.change))]) {
+    for (let start = 0; start < group.length; start += size) batches.push(group.slice(start, start + size));
+  }
+  return batches;
+}
+
+/** Sends one batch and applies its answers; a batch too large for the remote is sent in halves. Returns the requests made. */
+async function sendBatch(
+  client: RemoteClient,
+  replicas: ReplicaState,
+  ctx: Omit<ApplyContext, 'tracker'>,
+  trackerId: number,
+  titles: LinkTitles,
+  batch: readonly Planned[],
+  report: ReportBuilder,
+): Promise<number> {
+  const replica = replicas.getReplica(trackerId)!;
+  let results: PushResult[];
   try {
-    return await client.push(replica.remoteTrackerId, batch.map((p) => p.change));
+    results = await client.push(replica.remoteTrackerId, batch.map((p) => p.change));
   } catch (error) {
-    // Refusals of the whole batch are this batch's errors; anything else ends the run.
+    // A body limit answers before anything is written: halves are safe to send.
+    if (error instanceof TooLarge && batch.length > 1) {
+      const half = Math.ceil(batch.length / 2);
+      const first = await sendBatch(client, replicas, ctx, trackerId, titles, batch.slice(0, half), report);
+      return 1 + first + (await sendBatch(client, replicas, ctx, trackerId, titles, batch.slice(half), report));
+    }
+    // Refusals of the whole batch are its items' errors (never retried); anything else ends the run.
     if (error instanceof Forbidden || error instanceof TooLarge || error instanceof BadInput) {
-      for (const { item } of batch) report.itemError(item.id, error.message);
-      return null;
+      for (const planned of batch) settle(report, planned, { error: error.message });
+      return 1;
     }
     throw error;
+  }
+  await titles.prefetch(results.flatMap((r) => (r.item ? [{ seq: 0, ...r.item } as Change] : [])));
+  applyAnswers({ ...ctx, tracker: ctx.store.getTracker(trackerId) }, replica, titles, batch, results, report);
+  return 1;
+}
+
+/** Refuses bad usage before the run starts: nothing is sent, nothing is logged as a run. */
+function checkUsage(store: Store, tracker: Tracker, options: PushOptions): void {
+  const named = options.items !== undefined && options.items.length > 0;
+  if (named && options.allClean) throw new BadInput('name items or use --all-clean, not both', [{ field: 'items', reason: 'with --all-clean' }]);
+  if (options.overwrite && !named) {
+    throw new BadInput('--overwrite applies to named items only: name the items to push over remote changes', [{ field: 'overwrite', reason: 'without items' }]);
+  }
+  const unknown = (options.items ?? []).filter((id) => !store.getItem(tracker.id, id, { includeDeleted: true }));
+  if (unknown.length > 0) {
+    throw new BadInput(`unknown item${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in tracker "${tracker.name}"`, unknown.map((id) => ({ field: 'items', reason: `no item ${id}` })));
   }
 }
 
@@ -188,42 +274,32 @@ export async function push(store: Store, trackerRef: string | number, options: P
   const replicas = new ReplicaState(store);
   const replica = replicas.requireReplica(trackerRef);
   const tracker = store.getTracker(replica.trackerId);
+  checkUsage(store, tracker, options);
   const client = connect(store, replica.remoteName, options.remote);
-  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_PUSH_BATCH);
+  const batchSize = Math.min(MAX_PUSH_CHANGES, Math.max(1, options.batchSize ?? DEFAULT_PUSH_BATCH));
   const dryRun = options.dryRun === true;
-  if (options.items && options.items.length > 0 && options.allClean) throw new BadInput('name items or use --all-clean, not both', [{ field: 'items', reason: 'with --all-clean' }]);
-  // Bad usage is refused before the run starts: nothing is sent, nothing is logged as a run.
-  const unknown = (options.items ?? []).filter((id) => !store.getItem(tracker.id, id, { includeDeleted: true }));
-  if (unknown.length > 0) throw new BadInput(`unknown item${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in tracker "${tracker.name}"`, unknown.map((id) => ({ field: 'items', reason: `no item ${id}` })));
 
   return loggedRun(store, { trackerId: tracker.id, kind: 'push', dryRun, failureHint: 'push again: what was answered is applied, and resent creates reuse their keys' }, async (report) => {
     // The keys of new items are committed before anything is sent (in a dry run they are rolled back with the rest).
     const plan = store.transaction(() => planPush(store, replicas, tracker, replica, options));
     for (let i = 0; i < plan.unchanged.length; i += 1) report.count('unchanged');
     for (const { id, message } of plan.errors) report.itemError(id, message);
-    for (const warning of plan.warnings) report.warn(warning);
     const total = plan.planned.length;
     options.onProgress?.(0, total);
     if (dryRun) {
-      for (const { change } of plan.planned) report.count(change.op === 'create' ? 'created' : change.op === 'update' ? 'updated' : 'deleted');
+      for (const planned of plan.planned) settle(report, planned, intended(planned.change));
       return { remote: replica.remoteName, planned: total };
     }
     const titles = new LinkTitles(client, replica.remoteFields, replica.mappings);
-    const ctx: ApplyContext = { store, replicas, tracker: store.getTracker(tracker.id), by: null };
+    const ctx = { store, replicas, by: replica.remoteName };
     let done = 0;
     let requests = 0;
-    for (let start = 0; start < total; start += batchSize) {
+    for (const batch of batchesOf(plan.planned, batchSize)) {
       if (options.signal?.aborted) {
         report.fail(`cancelled after ${done} of ${total} items; what was answered is applied, push again for the rest`);
         break;
       }
-      const batch = plan.planned.slice(start, start + batchSize);
-      requests += 1;
-      const results = await sendBatch(client, replica, batch, report);
-      if (results) {
-        await titles.prefetch(results.flatMap((r) => (r.item ? [{ seq: 0, ...r.item } as Change] : [])));
-        applyAnswers({ ...ctx, tracker: store.getTracker(tracker.id) }, replicas.getReplica(tracker.id) ?? replica, titles, batch, results, report);
-      }
+      requests += await sendBatch(client, replicas, ctx, tracker.id, titles, batch, report);
       done += batch.length;
       options.onProgress?.(done, total);
     }

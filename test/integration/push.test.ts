@@ -286,7 +286,7 @@ describe('crash safety', () => {
       const onMaster = master.store.listItems(tracker.id).map((i) => i.values.title as string).filter((title) => title.startsWith(`t${trial}-`));
       expect(onMaster.sort()).toEqual([...titles].sort());
     }
-  });
+  }, 60_000);
 });
 
 describe('convergence and clone of a clone', () => {
