@@ -72,7 +72,9 @@ function reportError(error: unknown, json: boolean): number {
   if (error instanceof CommanderError) {
     // --help and --version end through the same override, with exit code 0.
     if (error.exitCode === 0) return EXIT.ok;
-    if (json) printJsonError('bad_input', error.message.replace(/^error: /, ''), { usage: error.code });
+    // A command group without its subcommand (`s15n tracker`) ends as "help shown, exit 1".
+    const message = error.code === 'commander.help' ? 'a subcommand is missing (the usage is on stderr)' : error.message.replace(/^error: /, '');
+    if (json) printJsonError('bad_input', message, { usage: error.code });
     return EXIT.usage;
   }
   if (error instanceof S15nError) {

@@ -4,7 +4,9 @@ import type { Item, Tracker } from '../../../server/store/index.js';
 import { itemToWire } from '../../../server/store/index.js';
 import { BadInput } from '../../../shared/errors.js';
 import { isStatus } from '../../../shared/model/fields.js';
-import { collect, output, parseId, parseJson, parseSets, withStore } from '../context.js';
+import { collect, output, parseId, parseJson, withStore } from '../context.js';
+import { parseSets } from '../set-values.js';
+import { table } from '../table.js';
 
 /** The item's title: its first text field. */
 export function titleOf(tracker: Tracker, item: Item): string {
@@ -14,7 +16,11 @@ export function titleOf(tracker: Tracker, item: Item): string {
 }
 
 function line(tracker: Tracker, item: Item): string {
-  return `${String(item.id).padStart(6)}  ${item.status.padEnd(7)}  v${item.version}  ${titleOf(tracker, item)}`;
+  return `${item.id}  ${item.status}  v${item.version}  ${titleOf(tracker, item)}`.trimEnd();
+}
+
+function itemTable(tracker: Tracker, items: Item[]): string {
+  return table(['ID', 'STATUS', 'VERSION', 'TITLE'], items.map((i) => [String(i.id), i.status, String(i.version), titleOf(tracker, i)]));
 }
 
 function detail(tracker: Tracker, item: Item): string {
@@ -27,7 +33,7 @@ function detail(tracker: Tracker, item: Item): string {
 }
 
 interface ValueOptions {
-  set: string[];
+  set?: string[];
   values?: string;
   status?: string;
 }
@@ -52,10 +58,11 @@ export function registerItem(program: Command): void {
       const limit = opts.limit === undefined ? undefined : parseId(opts.limit, '--limit');
       await withStore(command, (store) => {
         const tracker = store.getTracker(ref);
-        let items = store.listItems(tracker.id);
+        // Without a status filter the store stops at the limit instead of reading every item.
+        let items = store.listItems(tracker.id, opts.status === undefined && limit !== undefined ? { limit } : {});
         if (opts.status) items = items.filter((i) => i.status === opts.status);
         if (limit !== undefined) items = items.slice(0, limit);
-        output(command, items.map(itemToWire), () => (items.length === 0 ? 'no items' : items.map((i) => line(tracker, i)).join('\n')));
+        output(command, items.map(itemToWire), () => (items.length === 0 ? 'no items' : itemTable(tracker, items)));
       });
     });
   item
@@ -72,14 +79,14 @@ export function registerItem(program: Command): void {
   item
     .command('add <tracker>')
     .description('add an item (--set FIELD=VALUE, --values JSON object), or many in one transaction (--values JSON array)')
-    .option('--set <field=value>', 'a field value (repeatable; empty clears)', collect, [])
+    .option('--set <field=value>', 'a field value, repeatable; the value is parsed by the field type; empty clears', collect)
     .option('--values <json>', 'a JSON object of values, or an array of them (or of {"status","values"}) for many items')
     .option('--status <status>', 'open (default), pending or closed')
     .action(async (ref: string, opts: ValueOptions, command: Command) => {
       checkStatusOption(opts.status);
       await withStore(command, (store) => {
         const tracker = store.getTracker(ref);
-        const sets = parseSets(tracker.fields, opts.set);
+        const sets = parseSets(tracker.fields, opts.set ?? []);
         const parsed = opts.values === undefined ? {} : parseJson(opts.values, '--values');
         const inputs = (Array.isArray(parsed) ? parsed : [parsed]).map((entry: unknown) => {
           const isItem = entry !== null && typeof entry === 'object' && !Array.isArray(entry) && 'values' in entry && Object.keys(entry).every((k) => k === 'values' || k === 'status');
@@ -89,13 +96,13 @@ export function registerItem(program: Command): void {
         });
         if (inputs.length === 0) throw new BadInput('--values: an empty array adds nothing', [{ field: '--values', reason: 'empty array' }]);
         const created = store.createItems(tracker.id, inputs, null, { indexed: Array.isArray(parsed) });
-        output(command, Array.isArray(parsed) ? created.map(itemToWire) : itemToWire(created[0]!), () => created.map((i) => `added ${line(tracker, i).trim()}`).join('\n'));
+        output(command, Array.isArray(parsed) ? created.map(itemToWire) : itemToWire(created[0]!), () => created.map((i) => `added ${line(tracker, i)}`).join('\n'));
       });
     });
   item
     .command('edit <tracker> <ids...>')
     .description('apply one change to one or more items in one transaction (--set FIELD=VALUE, --values JSON, --status)')
-    .option('--set <field=value>', 'a field value (repeatable; empty clears)', collect, [])
+    .option('--set <field=value>', 'a field value, repeatable; the value is parsed by the field type; empty clears', collect)
     .option('--values <json>', 'a JSON object of values (null clears a field)')
     .option('--status <status>', 'open, pending or closed')
     .action(async (ref: string, ids: string[], opts: ValueOptions, command: Command) => {
@@ -105,10 +112,10 @@ export function registerItem(program: Command): void {
         const tracker = store.getTracker(ref);
         const parsed = opts.values === undefined ? {} : parseJson(opts.values, '--values');
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadInput('--values: expected a JSON object', [{ field: '--values', reason: 'expected an object' }]);
-        const values = { ...(parsed as object), ...parseSets(tracker.fields, opts.set) };
+        const values = { ...(parsed as object), ...parseSets(tracker.fields, opts.set ?? []) };
         if (Object.keys(values).length === 0 && opts.status === undefined) throw new BadInput('nothing to change: give --set, --values or --status', [{ field: '--set', reason: 'missing' }]);
         const updated = store.updateItems(tracker.id, itemIds, { status: opts.status, values }, null);
-        output(command, single(updated.map(itemToWire)), () => updated.map((i) => `edited ${line(tracker, i).trim()}`).join('\n'));
+        output(command, single(updated.map(itemToWire)), () => updated.map((i) => `edited ${line(tracker, i)}`).join('\n'));
       });
     });
   item

@@ -4,8 +4,10 @@ import type { Command } from 'commander';
 import type { Store, Tracker } from '../../../server/store/index.js';
 import { trackerToWire } from '../../../server/store/index.js';
 import { BadInput } from '../../../shared/errors.js';
+import { FIELD_TYPES } from '../../../shared/model/fields.js';
 import { ReplicaState } from '../../sync/replica-state.js';
-import { collect, output, parseJson, readStdin, withStore } from '../context.js';
+import { collect, output, parseJson, printJson, readStdin, withStore } from '../context.js';
+import { table } from '../table.js';
 
 interface ImportFile {
   name: string;
@@ -14,24 +16,47 @@ interface ImportFile {
   items?: { status?: unknown; values: unknown }[];
 }
 
-/** `name[!]:type[:opt1,opt2,...]`; a `!` after the name makes the field required. */
+/** `name[!]:type[:opt1,opt2,...]`; a `!` after the name makes the field required; options may hold ':'. */
 export function parseFieldSpec(spec: string): ImportFile['fields'][number] {
-  const [rawName = '', type = '', options] = spec.split(':');
-  if (rawName === '' || type === '') throw new BadInput(`--field ${spec}: expected name[!]:type[:opt1,opt2]`, [{ field: '--field', reason: 'expected name[!]:type[:options]' }]);
+  const [rawName = '', type = '', ...rest] = spec.split(':');
+  if (rawName === '' || rawName === '!' || type === '') {
+    throw new BadInput(`--field ${spec}: expected name[!]:type[:opt1,opt2]`, [{ field: '--field', reason: 'expected name[!]:type[:options]' }]);
+  }
   const required = rawName.endsWith('!');
   const name = required ? rawName.slice(0, -1) : rawName;
-  return { name, type, required, ...(options !== undefined ? { options: options.split(',').map((o) => o.trim()).filter((o) => o.length > 0) } : {}) };
+  const options = rest.length > 0 ? rest.join(':').split(',').map((o) => o.trim()).filter((o) => o.length > 0) : undefined;
+  return { name, type, required, ...(options !== undefined ? { options } : {}) };
+}
+
+/** In a spec, an itemlink's one "option" names the tracker it links to: `owner:itemlink:People`. */
+function linkSpec(store: Store, field: ImportFile['fields'][number]): ImportFile['fields'][number] {
+  if (field.type !== 'itemlink' || field.options?.length !== 1 || field.linkedTracker !== undefined) return field;
+  const { options, ...rest } = field;
+  const linked = store.findTracker(options[0]!);
+  if (!linked) throw new BadInput(`--field ${field.name}: unknown tracker "${options[0]}" to link to`, [{ field: field.name, reason: 'unknown linked tracker' }]);
+  return { ...rest, linkedTracker: linked.id };
 }
 
 function describeTracker(tracker: Tracker, items?: number): string {
-  const lines = [`tracker ${tracker.id} "${tracker.name}"${items !== undefined ? `, ${items} items` : ''}`];
-  for (const f of tracker.fields) lines.push(`  ${f.name}${f.required ? '!' : ''}: ${f.type}${f.options ? ` (${f.options.join(', ')})` : ''}`);
+  const lines = [`tracker ${tracker.id} "${tracker.name}"${items !== undefined ? `, ${items} item${items === 1 ? '' : 's'} imported` : ''}`];
+  if (tracker.description) lines.push(`  ${tracker.description}`);
+  for (const f of tracker.fields) lines.push(`  ${f.name}${f.required ? '!' : ''}: ${f.type}${f.options ? ` (${f.options.join(', ')})` : ''}${f.linkedTracker !== undefined ? ` (links to tracker ${f.linkedTracker})` : ''}`);
+  lines.push(`  statuses: ${tracker.statuses.join(', ')}`, `  schema hash: ${tracker.schemaHash}`);
   return lines.join('\n');
+}
+
+function isObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function importTracker(store: Store, file: ImportFile): { tracker: Tracker; items: number } {
   if (file === null || typeof file !== 'object' || Array.isArray(file)) throw new BadInput('import file: expected a JSON object {"name", "fields", "items"?}', [{ field: 'file', reason: 'expected an object' }]);
   if (file.items !== undefined && !Array.isArray(file.items)) throw new BadInput('items: expected an array', [{ field: 'items', reason: 'expected an array' }]);
+  // An item without its "values" wrapper would otherwise import as an empty item.
+  const unwrapped = (file.items ?? []).flatMap((item, i) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item) && isObject(item.values) ? [] : [{ field: `items[${i}]`, reason: 'expected {"status"?, "values": {...}}' }],
+  );
+  if (unwrapped.length > 0) throw BadInput.from(unwrapped, 'invalid import file');
   return store.transaction(() => {
     const tracker = store.createTracker({ name: file.name, description: file.description, fields: file.fields });
     const items = file.items ?? [];
@@ -58,15 +83,27 @@ export function registerTracker(program: Command): void {
   const tracker = program.command('tracker').description('create, import, export and list trackers');
   tracker
     .command('create <name>')
-    .description('create a tracker; fields as --field name[!]:type[:opt1,opt2] (! = required), e.g. --field title!:text --field prio:dropdown:low,high')
+    .description('create a tracker with its fields')
     .option('--description <text>', 'what the tracker is for')
-    .option('--field <spec>', 'a field (repeatable)', collect, [])
+    .option('--field <spec>', 'a field, repeatable: name[!]:type[:opt1,opt2,...]; a trailing ! on the name makes it required', collect)
     .option('--fields <json>', 'the fields as a JSON array [{"name","label"?,"type","options"?,"required"?}]')
-    .action(async (name: string, opts: { description?: string; field: string[]; fields?: string }, command: Command) => {
-      const fields = [...(opts.fields ? (parseJson(opts.fields, '--fields') as ImportFile['fields']) : []), ...opts.field.map(parseFieldSpec)];
-      if (!Array.isArray(fields)) throw new BadInput('--fields: expected a JSON array', [{ field: '--fields', reason: 'expected an array' }]);
+    .addHelpText(
+      'after',
+      `
+Field spec: name[!]:type[:opt1,opt2,...]
+  a trailing ! on the name makes the field required; options are for dropdown and multiselect;
+  an itemlink names the tracker it links to (id or name): owner:itemlink:People.
+  types: ${FIELD_TYPES.join(', ')}
+
+Example:
+  s15n tracker create Bugs --field 'title!:text' --field 'prio:dropdown:low,medium,high' --field 'tags:tags'`,
+    )
+    .action(async (name: string, opts: { description?: string; field?: string[]; fields?: string }, command: Command) => {
+      const fromJson = opts.fields === undefined ? [] : parseJson(opts.fields, '--fields');
+      if (!Array.isArray(fromJson)) throw new BadInput('--fields: expected a JSON array', [{ field: '--fields', reason: 'expected an array' }]);
+      const fields = [...(fromJson as ImportFile['fields']), ...(opts.field ?? []).map(parseFieldSpec)];
       await withStore(command, (store) => {
-        const created = store.createTracker({ name, description: opts.description, fields });
+        const created = store.createTracker({ name, description: opts.description, fields: fields.map((f) => linkSpec(store, f)) });
         output(command, { ...trackerToWire(created), items: 0 }, describeTracker(created));
       });
     });
@@ -85,9 +122,7 @@ export function registerTracker(program: Command): void {
     .command('export <tracker>')
     .description('print a tracker with its items as JSON, in the shape `tracker import` reads')
     .action(async (ref: string, _opts, command: Command) => {
-      await withStore(command, (store) => {
-        process.stdout.write(`${JSON.stringify(exportTracker(store, store.getTracker(ref)), null, 2)}\n`);
-      });
+      await withStore(command, (store) => printJson(exportTracker(store, store.getTracker(ref))));
     });
   tracker
     .command('list')
@@ -108,8 +143,11 @@ export function registerTracker(program: Command): void {
         });
         output(command, rows, () =>
           rows.length === 0
-            ? 'no trackers'
-            : rows.map((r) => `${String(r.id).padStart(4)}  ${r.name}  (${r.items} items)${r.remote ? `  <- ${r.remote.name}:${r.remote.trackerName}, last sync ${r.remote.lastSyncAt ?? 'never'}` : ''}`).join('\n'),
+            ? 'no trackers; create one with `s15n tracker create` or `s15n tracker import`'
+            : table(
+                ['ID', 'NAME', 'ITEMS', 'REMOTE', 'DESCRIPTION'],
+                rows.map((r) => [String(r.id), r.name, String(r.items), r.remote ? `${r.remote.name}:${r.remote.trackerName}` : '-', r.description]),
+              ),
         );
       });
     });

@@ -4,14 +4,18 @@ import { BadInput } from '../../../shared/errors.js';
 import { output, readPassword, withStore } from '../context.js';
 
 export function registerUser(program: Command): void {
-  const user = program.command('user').description('manage the users of this instance');
+  const user = program.command('user').description('add and list the users of this instance');
   user
     .command('add <name>')
-    .description('add a user; the password is read from stdin (echo "$PW" | s15n user add NAME --password-stdin)')
+    .description('add a user; the password is piped on stdin, never an argument: echo "$PW" | s15n user add NAME --password-stdin')
     .option('--admin', 'an instance admin (every right on every tracker)')
-    .option('--password-stdin', 'read the password from stdin')
+    .option('--password-stdin', 'read the password from stdin (one trailing newline is dropped)')
     .action(async (name: string, opts: { admin?: boolean; passwordStdin?: boolean }, command: Command) => {
-      if (!opts.passwordStdin) throw new BadInput('give the password on stdin with --password-stdin (it is never taken as an argument)', [{ field: '--password-stdin', reason: 'required' }]);
+      if (!opts.passwordStdin) {
+        throw new BadInput(`pipe the password on stdin and add --password-stdin: echo "$PW" | s15n user add ${name} --password-stdin`, [
+          { field: '--password-stdin', reason: 'required' },
+        ]);
+      }
       const password = await readPassword();
       await withStore(command, async (store) => {
         const created = await store.addUser(name, password, { admin: opts.admin === true });
@@ -24,7 +28,7 @@ export function registerUser(program: Command): void {
     .action(async (_opts, command: Command) => {
       await withStore(command, (store) => {
         const users = store.listUsers().map((u) => ({ name: u.name, admin: u.admin, createdAt: u.createdAt }));
-        output(command, users, () => (users.length === 0 ? 'no users' : users.map((u) => `${u.name}${u.admin ? '  (admin)' : ''}`).join('\n')));
+        output(command, users, () => (users.length === 0 ? 'no users' : users.map((u) => `${u.name}${u.admin ? '  (instance admin)' : ''}`).join('\n')));
       });
     });
 }
