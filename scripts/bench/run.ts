@@ -1,0 +1,61 @@
+/**
+ * `npm run bench`: builds a master in a temp data dir, measures the floor, PouchDB and s15n on
+ * real instances over loopback (servers and clients in their own processes), prints the
+ * figures as Markdown tables and writes them as JSON (bench-results/latest.json by default).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { runCloneRss } from './clone-rss.js';
+import { machine, parseOptions } from './options.js';
+import { processes } from './processes.js';
+import { renderTables } from './report.js';
+import { TARGET_ITEMS } from './figures.js';
+import { runSuite } from './suite.js';
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const started = Date.now();
+  const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  const root = mkdtempSync(join(tmpdir(), 's15n-bench-'));
+  const out = resolve(options.out);
+  const p = processes(options.profile ? join(dirname(out), 'profiles') : null);
+  const host = machine();
+  // Other work on the machine stretches elapsed times (not CPU times): the load says how much there was.
+  const loadAtStart = loadavg()[0]!;
+  log(`${host.nproc} × ${host.cpu}, node ${host.node}, load ${loadAtStart.toFixed(2)}; data in ${root}`);
+  try {
+    const result = options.cloneRss !== null ? await runCloneRss(p, root, options.cloneRss, log) : await runSuite(p, root, options.items, options.runs, log);
+    const document = {
+      machine: host,
+      options: { items: options.cloneRss ?? options.items, runs: options.cloneRss !== null ? 1 : options.runs, mode: options.cloneRss !== null ? 'clone-rss' : 'full' },
+      startedAt: new Date(started).toISOString(),
+      durationS: Math.round((Date.now() - started) / 1000),
+      loadAverage: { atStart: round2(loadAtStart), atEnd: round2(loadavg()[0]!) },
+      ...result,
+    };
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    } else {
+      const items = document.options.items;
+      const size = options.cloneRss !== null || items === TARGET_ITEMS ? '' : `\nThe targets are set for ${TARGET_ITEMS} items; this run used ${items}.\n`;
+      process.stdout.write(
+        `\ns15n bench: ${items} items, ${document.options.runs} run(s), ${host.nproc} × ${host.cpu}, node ${host.node}, ${document.durationS} s, ` +
+          `load average ${document.loadAverage.atStart} at start, ${document.loadAverage.atEnd} at end\n\n` +
+          `${renderTables(Object.values(result.metrics), result.targets)}\n${size}\nJSON: ${out}\n`,
+      );
+    }
+  } finally {
+    if (options.keep) log(`kept ${root}`);
+    else rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
