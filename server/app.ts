@@ -2,12 +2,13 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { API_PREFIX } from '../shared/api/schemas.js';
-import { openApiDocument } from '../shared/api/openapi.js';
 import { authenticate } from './auth.js';
 import { errorHandler, notFoundRoute } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 import { changesRouter } from './routes/changes.js';
+import { healthRouter } from './routes/health.js';
 import { itemsRouter } from './routes/items.js';
+import { openApiRouter } from './routes/openapi.js';
 import { pushRouter } from './routes/push.js';
 import { trackersRouter } from './routes/trackers.js';
 import { usersRouter } from './routes/users.js';
@@ -38,14 +39,13 @@ export function createApp(options: AppOptions): Express {
     next();
   });
 
-  const openapi = openApiDocument(VERSION);
   const api = express.Router();
-  api.get('/health', (_req, res) => {
-    res.json({ status: 'ok', version: VERSION });
+  // Answers hold tracker data for one authenticated caller: no shared cache may keep them.
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
   });
-  api.get('/openapi.json', (_req, res) => {
-    res.json(openapi);
-  });
+  api.use(healthRouter(VERSION), openApiRouter(VERSION));
   // Authenticate before reading a body, so nobody unknown makes the server parse 16 MiB.
   api.use(authenticate(store, new LoginThrottle(options.loginThrottle ?? DEFAULT_THROTTLE)));
   api.use(express.json({ limit: options.bodyLimit ?? '16mb', strict: true }));

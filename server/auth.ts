@@ -46,15 +46,21 @@ export function authenticate(store: Store, throttle: LoginThrottle): RequestHand
     'basic',
     new RfcBasicStrategy((req, name, password, done) => {
       const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-      const wait = throttle.retryAfter(address, name);
-      if (wait > 0) {
+      const refuse = (wait: number) => {
         req.res?.setHeader('Retry-After', String(wait));
-        return done(new TooManyRequests(`too many failed logins for "${name}" from this address; try again in ${wait} s`));
-      }
+        done(new TooManyRequests(`too many failed logins for "${name}" from this address; try again in ${wait} s`));
+      };
+      // A locked key is refused without checking the password, so guessing stops costing us scrypt.
+      const wait = throttle.retryAfter(address, name);
+      if (wait > 0) return refuse(wait);
       store.verifyUser(name, password).then(
         (user) => {
+          // Guesses sent in parallel all pass the check above before any of them has failed;
+          // deciding again now means that past the limit a burst learns nothing, right or wrong.
+          const lockedMeanwhile = throttle.retryAfter(address, name);
+          if (!user) throttle.failed(address, name);
+          if (lockedMeanwhile > 0) return refuse(lockedMeanwhile);
           if (user) throttle.succeeded(address, name);
-          else throttle.failed(address, name);
           done(null, user ?? false);
         },
         (error: unknown) => done(error),

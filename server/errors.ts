@@ -9,8 +9,13 @@ interface BodyParserError {
   message?: string;
 }
 
+/** Input echoed in a message is cut short: an answer should not grow with a hostile path. */
+export function clip(text: string, max = 100): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 export function notFoundRoute(): RequestHandler {
-  return (req, _res, next) => next(new NotFound(`no route ${req.method} ${req.path}`));
+  return (req, _res, next) => next(new NotFound(`no route ${req.method} ${clip(req.path)}`));
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -33,8 +38,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       status = ERROR_STATUS.bad_input;
       body = { code: 'bad_input', message: 'malformed JSON body', details: { problems: [{ field: 'body', reason: 'not valid JSON' }] } };
     } else if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-      status = parserError.status;
-      body = { code: 'bad_input', message: `bad request body (${parserError.type ?? 'unreadable'})` };
+      // Other client errors raised by express itself: a path with broken percent-encoding
+      // (URIError), an unsupported body charset or encoding, an aborted body. DESIGN §5 answers
+      // every bad input with 400, so their own 415 and the like become 400 too.
+      status = ERROR_STATUS.bad_input;
+      const what = error instanceof URIError ? 'malformed percent-encoding in the path' : `unreadable request body (${parserError.type ?? 'bad request'})`;
+      body = { code: 'bad_input', message: what };
     } else {
       status = 500;
       body = { code: 'internal', message: 'internal error' };

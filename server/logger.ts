@@ -7,7 +7,21 @@ export function createLogger(opts: { level?: string } = {}): Logger {
   return pino(
     {
       level: opts.level ?? 'info',
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password', 'headers.authorization'], censor: '[redacted]' },
+      // Never write a secret to a log, whatever object a caller hands over.
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'res.headers["set-cookie"]',
+          'headers.authorization',
+          'headers.cookie',
+          'password',
+          '*.password',
+          'pass',
+          '*.pass',
+        ],
+        censor: '[redacted]',
+      },
     },
     pino.destination(2),
   );

@@ -1,13 +1,16 @@
 /** Finding the tracker a request names and checking the caller's right to it. */
 import type { Request } from 'express';
-import { BadInput, Forbidden } from '../../shared/errors.js';
+import { BadInput, Forbidden, NotFound } from '../../shared/errors.js';
 import { userOf } from '../auth.js';
+import { clip } from '../errors.js';
 import { type Right, type Store, type Tracker, hasRight } from '../store/index.js';
 
 /** The tracker named by `:id` (id or name): 404 when unknown, 403 without the right. */
 export function trackerFor(store: Store, req: Request, needed: Right): Tracker {
   const user = userOf(req);
-  const tracker = store.getTracker(String(req.params.id));
+  const ref = String(req.params.id);
+  const tracker = store.findTracker(ref);
+  if (!tracker) throw new NotFound(`unknown tracker "${clip(ref)}"`);
   if (!hasRight(store.rightOf(user.name, tracker.id), needed)) {
     throw new Forbidden(`user "${user.name}" has no ${needed} right on tracker "${tracker.name}"`);
   }
@@ -18,7 +21,7 @@ export function trackerFor(store: Store, req: Request, needed: Right): Tracker {
 export function idParam(req: Request, name: string): number {
   const raw = String(req.params[name]);
   if (!/^\d{1,15}$/.test(raw) || Number(raw) === 0) {
-    throw new BadInput(`${name}: expected a positive integer, got "${raw.slice(0, 40)}"`, [{ field: name, reason: 'a positive integer' }]);
+    throw new BadInput(`${name}: expected a positive integer, got "${clip(raw, 40)}"`, [{ field: name, reason: 'a positive integer of at most 15 digits' }]);
   }
   return Number(raw);
 }

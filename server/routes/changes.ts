@@ -12,7 +12,9 @@ import { parseOr400 } from './problems.js';
 
 const STREAM_PAGE = 1000;
 
+/** Resolves when the client has taken what was written, or is gone (then the loop sees `destroyed`). */
 function drained(res: Response): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
@@ -28,7 +30,7 @@ export function changesRouter(store: Store): Router {
   const router = Router();
   router.get('/trackers/:id/changes', async (req, res) => {
     const tracker = trackerFor(store, req, 'view');
-    const query = parseOr400(ChangesQuery, req.query, 'invalid query', '');
+    const query = parseOr400(ChangesQuery, req.query, 'invalid query', 'query');
     const since = Number(query.since ?? 0);
     res.setHeader('X-S15n-Total', String(store.countChangesSince(tracker.id, since)));
     if (!(req.get('accept') ?? '').includes(NDJSON)) {

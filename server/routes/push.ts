@@ -12,7 +12,7 @@ export function pushRouter(store: Store): Router {
   router.post('/trackers/:id/push', (req, res) => {
     const tracker = trackerFor(store, req, 'edit');
     const user = userOf(req);
-    const body = parseOr400(PushRequest, req.body, 'invalid push', '');
+    const body = parseOr400(PushRequest, req.body, 'invalid push', 'body');
     const right = store.rightOf(user.name, tracker.id);
     const admin = hasRight(right, 'admin');
     // Rights are checked for the whole batch before anything is written.

@@ -1,5 +1,7 @@
 /** Real instances for tests: a temp data dir, the real store, a real server on port 0. */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store, type Tracker } from '../../server/store/index.js';
@@ -94,10 +96,93 @@ export function createEveryTypeTracker(store: Store, name = 'Bugs'): Tracker {
   });
 }
 
-/** Everything the store holds, to check that a refused request changed nothing. */
+/** Everything a request could write (items, trackers, the sequence, idempotency keys, counters), to check that a refused request changed nothing. */
 export function snapshot(store: Store): string {
   const rows = store.db.prepare('SELECT * FROM items ORDER BY id').all();
   const trackers = store.db.prepare('SELECT * FROM trackers ORDER BY id').all();
   const seq = store.db.prepare("SELECT value FROM counters WHERE name = 'seq'").get();
-  return JSON.stringify({ rows, trackers, seq });
+  const keys = store.db.prepare('SELECT * FROM idempotency_keys ORDER BY tracker_id, key').all();
+  const numbers = store.db.prepare('SELECT * FROM autoincrements').all();
+  return JSON.stringify({ rows, trackers, seq, keys, numbers });
+}
+
+export interface ApiAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  /** The parsed body, or undefined when it is not JSON. */
+  json: any;
+}
+
+export interface ApiRequest {
+  method?: string;
+  /** Sends Basic credentials; the password defaults to PASSWORDS[user]. */
+  user?: string;
+  password?: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON (content-type application/json unless headers say otherwise). */
+  body?: unknown;
+  /** Sent as is, for malformed bodies. */
+  raw?: string | Buffer;
+  /** Source address of the connection (any 127.x.y.z works on loopback): a second client "IP". */
+  localAddress?: string;
+  /** https: the CA to trust (a self-signed certificate). */
+  ca?: Buffer;
+}
+
+/**
+ * One request to an instance's API with node:http, so the path goes out exactly as written
+ * (fetch would normalise `..` and percent escapes) and the source address can be chosen.
+ * `path` is under /api/v1 unless it starts with `//` (then it is taken from the root, minus one '/').
+ */
+export function api(base: string, path: string, opts: ApiRequest = {}): Promise<ApiAnswer> {
+  const url = new URL(base);
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.user !== undefined) headers.authorization = basic(opts.user, opts.password);
+  const payload = opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
+  if (payload !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(payload));
+  }
+  const fullPath = path.startsWith('//') ? path.slice(1) : `/api/v1${path}`;
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: fullPath,
+        method: opts.method ?? (payload !== undefined ? 'POST' : 'GET'),
+        headers,
+        localAddress: opts.localAddress,
+        ca: opts.ca,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Parses an NDJSON body: one JSON value per non-empty line. */
+export function ndjson(text: string): any[] {
+  return text
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as unknown);
 }
