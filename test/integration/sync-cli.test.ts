@@ -121,6 +121,7 @@ describe('s15n reload, status, resolve, log', { timeout: 60_000 }, () => {
     const refused = await cli(['reload', 'Bugs', '--json'], { data, env: { S15N_PASSWORD_ORIGIN: 'wrong' } });
     expect(refused.code).toBe(1);
     expect(refused.json()).toMatchObject({ outcome: 'error', errors: [{ id: null, message: expect.stringMatching(/refused the credentials/) }] });
+    expect(refused.stderr).toMatch(/^s15n: .*refused the credentials/m);
     expect(refused.stdout + refused.stderr).not.toContain(PASSWORDS.root);
 
     expect((await cli(['reload', 'NoSuch'], { data })).code).toBe(1);

@@ -1,7 +1,7 @@
 /** `s15n clone REMOTE TRACKER [--as NAME]`: a local copy of a remote tracker, with the clone report. */
 import type { Command } from 'commander';
 import { type CloneResult, clone } from '../../sync/clone.js';
-import { output, withStore } from '../context.js';
+import { output, parseId, withStore } from '../context.js';
 import { cancelOnInterrupt, exitCodeOf, formatReport, progressPrinter } from './reload.js';
 
 /** One line per remote field: kept, transformed (from -> to, why) or skipped (why). */
@@ -22,13 +22,20 @@ export function registerClone(program: Command): void {
     .command('clone <remote> <tracker>')
     .description("clone a remote tracker (its id or name on the remote) and load its items; prints what became of each field")
     .option('--as <name>', "the local tracker's name (default: the remote's)")
-    .action(async (remote: string, ref: string, opts: { as?: string }, command: Command) => {
+    .option('--batch-size <n>', 'changes applied per transaction (default 500)')
+    .action(async (remote: string, ref: string, opts: { as?: string; batchSize?: string }, command: Command) => {
+      const batchSize = opts.batchSize === undefined ? undefined : parseId(opts.batchSize, '--batch-size');
       await withStore(command, async (store) => {
         const progress = progressPrinter(`clone ${ref}`);
         const cancel = cancelOnInterrupt();
         let result: CloneResult;
         try {
-          result = await clone(store, remote, ref, { signal: cancel.signal, ...(opts.as ? { as: opts.as } : {}), ...(progress ? { onProgress: progress } : {}) });
+          result = await clone(store, remote, ref, {
+            signal: cancel.signal,
+            ...(opts.as ? { as: opts.as } : {}),
+            ...(batchSize ? { batchSize } : {}),
+            ...(progress ? { onProgress: progress } : {}),
+          });
         } finally {
           cancel.dispose();
           if (progress) process.stderr.write('\n');

@@ -20,9 +20,15 @@ export function formatReport(what: string, report: Report): string {
   return lines.join('\n');
 }
 
-/** 1 when the run failed, 3 when conflicts remain (found now, or still open from before), else 0. */
+/**
+ * 1 when the run failed, 3 when conflicts remain (found now, or still open from before), else 0.
+ * A failed run also says why on stderr, where scripts look for errors (the report on stdout has it too).
+ */
 export function exitCodeOf(store: Store, trackerId: number, report: Report): number {
-  if (report.outcome === 'error') return EXIT.failed;
+  if (report.outcome === 'error') {
+    for (const error of report.errors.filter((e) => e.id === null)) process.stderr.write(`s15n: ${error.message}\n`);
+    return EXIT.failed;
+  }
   if (report.counts.conflicts > 0 || new ReplicaState(store).conflictedItems(trackerId).length > 0) return EXIT.conflicts;
   return EXIT.ok;
 }
