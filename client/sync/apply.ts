@@ -53,9 +53,12 @@ function baseAfterMerge(base: ItemState, remote: ItemState, conflicting: Readonl
   return { status: conflicting.has('status') ? base.status : remote.status, values };
 }
 
-/** Writes the sync state of an item; `syncedSeq` marks it clean only when local equals base. */
-function remember(ctx: ApplyContext, item: Item, state: Omit<ItemSyncState, 'itemId' | 'trackerId' | 'syncedSeq'>): void {
-  const clean = state.base !== null && !item.deleted && state.conflict === null && sameState(ctx.tracker.fields, stateOf(item), state.base);
+/**
+ * Writes the sync state of an item; `syncedSeq` marks it clean only when local equals base.
+ * `written` says the item was just written from the base itself: clean without comparing.
+ */
+function remember(ctx: ApplyContext, item: Item, state: Omit<ItemSyncState, 'itemId' | 'trackerId' | 'syncedSeq'>, written = false): void {
+  const clean = state.base !== null && !item.deleted && state.conflict === null && (written || sameState(ctx.tracker.fields, stateOf(item), state.base));
   ctx.replicas.putItemState({ ...state, itemId: item.id, trackerId: ctx.tracker.id, syncedSeq: clean ? item.seq : 0 });
 }
 
@@ -68,8 +71,8 @@ export function applyRemoteItem(ctx: ApplyContext, remote: RemoteItem): ApplyOut
   if (!sync || !local || !sync.base) {
     if (sync) replicas.deleteItemState(sync.itemId);
     if (remote.deleted) return 'unchanged';
-    const item = store.saveItem(tracker.id, null, remote.state, ctx.by);
-    remember(ctx, item, { remoteId: remote.remoteId, baseVersion: remote.version, base: remote.state, createKey: null, conflict: null });
+    const item = store.saveItem(tracker, null, remote.state, ctx.by);
+    remember(ctx, item, { remoteId: remote.remoteId, baseVersion: remote.version, base: remote.state, createKey: null, conflict: null }, true);
     return 'created';
   }
   const base = sync.base;
@@ -98,8 +101,8 @@ export function applyRemoteItem(ctx: ApplyContext, remote: RemoteItem): ApplyOut
   }
   if (!localChanged) {
     const unchanged = sameState(fields, localState, remote.state);
-    const item = unchanged ? local : store.saveItem(tracker.id, local.id, remote.state, ctx.by);
-    remember(ctx, item, { ...keep, baseVersion: remote.version, base: remote.state, conflict: null });
+    const item = unchanged ? local : store.saveItem(tracker, local.id, remote.state, ctx.by);
+    remember(ctx, item, { ...keep, baseVersion: remote.version, base: remote.state, conflict: null }, !unchanged);
     return unchanged ? 'unchanged' : 'updated';
   }
   if (!remoteChanged) {
@@ -109,7 +112,7 @@ export function applyRemoteItem(ctx: ApplyContext, remote: RemoteItem): ApplyOut
   }
   const merge = mergeItem(fields, base, localState, remote.state);
   const conflicting = new Set(merge.conflicts.map((c) => c.name));
-  const item = sameState(fields, merge.state, localState) ? local : store.saveItem(tracker.id, local.id, merge.state, ctx.by);
+  const item = sameState(fields, merge.state, localState) ? local : store.saveItem(tracker, local.id, merge.state, ctx.by);
   const conflict = merge.conflicts.length > 0 ? { kind: 'fields' as const, fields: merge.conflicts, remoteVersion: remote.version } : null;
   remember(ctx, item, { ...keep, baseVersion: remote.version, base: baseAfterMerge(base, remote.state, conflicting), conflict });
   if (conflict) return 'conflict';

@@ -70,8 +70,21 @@ export function frozenFields(replica: Replica, tracker: Tracker): string[] {
 
 type Applied = { outcome: ApplyOutcome } | { error: string; itemId: number | null };
 
-/** Applies one batch and moves the token past it, all in one transaction. */
+/**
+ * Applies one batch and moves the token past it, all in one transaction. The batch is first
+ * applied without a savepoint per item (they cost as much as the writes); if an item throws,
+ * that attempt is rolled back and the batch applied again with each item in a savepoint of its
+ * own, so the failing item is reported and leaves nothing half-written while the rest go in.
+ */
 function applyBatch(ctx: FeedContext, replica: Replica, titles: LinkTitles, batch: readonly Change[]): Applied[] {
+  try {
+    return applyBatchOnce(ctx, replica, titles, batch, false);
+  } catch {
+    return applyBatchOnce(ctx, replica, titles, batch, true);
+  }
+}
+
+function applyBatchOnce(ctx: FeedContext, replica: Replica, titles: LinkTitles, batch: readonly Change[], isolate: boolean): Applied[] {
   const { store, replicas } = ctx;
   return store.transaction(() => {
     const tracker = store.getTracker(ctx.trackerId);
@@ -80,11 +93,13 @@ function applyBatch(ctx: FeedContext, replica: Replica, titles: LinkTitles, batc
     for (const change of batch) {
       const sync = replicas.itemByRemoteId(tracker.id, change.id);
       const by = change.updatedBy ? `${change.updatedBy}@${replica.remoteName}` : replica.remoteName;
+      const apply = () => applyRemoteItem({ store, replicas, tracker, by }, toRemoteItem(change, replica, tracker, titles, frozen, sync?.base?.values));
+      if (!isolate) {
+        results.push({ outcome: apply() });
+        continue;
+      }
       try {
-        const remote = toRemoteItem(change, replica, tracker, titles, frozen, sync?.base?.values);
-        // A savepoint per item: an item that fails leaves nothing half-written, the batch goes on.
-        const outcome = store.transaction(() => applyRemoteItem({ store, replicas, tracker, by }, remote));
-        results.push({ outcome });
+        results.push({ outcome: store.transaction(apply) });
       } catch (error) {
         results.push({ error: `remote item ${change.id}: ${messageOf(error)}`, itemId: sync?.itemId ?? null });
       }

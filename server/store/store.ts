@@ -50,6 +50,16 @@ const toTracker = (row: TrackerRow): Tracker => ({
   createdAt: row.created_at,
 });
 
+/** A values object in the tracker's field order, as the store keeps it (what JSON would keep: no undefined). */
+function orderedValues(tracker: Tracker, values: Values): Values {
+  const out: Values = {};
+  for (const field of tracker.fields) {
+    const value = values[field.name];
+    if (value !== undefined) out[field.name] = value;
+  }
+  return out;
+}
+
 const toItem = (row: ItemRow): Item => ({
   id: row.id,
   trackerId: row.tracker_id,
@@ -77,7 +87,9 @@ function prepare(db: Database.Database) {
     insertItem: db.prepare<[number, string, string, number, string, string | null], { id: number }>(
       'INSERT INTO items (tracker_id, status, values_json, version, seq, deleted, updated_at, updated_by) VALUES (?, ?, ?, 1, ?, 0, ?, ?) RETURNING id',
     ),
-    updateItem: db.prepare('UPDATE items SET status = ?, values_json = ?, version = version + 1, seq = ?, deleted = ?, updated_at = ?, updated_by = ? WHERE id = ?'),
+    updateItem: db.prepare<[string, string, number, number, string, string | null, number, number], { version: number }>(
+      'UPDATE items SET status = ?, values_json = ?, version = version + 1, seq = ?, deleted = ?, updated_at = ?, updated_by = ? WHERE id = ? AND tracker_id = ? RETURNING version',
+    ),
     changes: db.prepare<[number, number, number], ItemRow>('SELECT * FROM items WHERE tracker_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     remaining: db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM items WHERE tracker_id = ? AND seq > ?'),
     nextAutoincrement: db.prepare<[number, string], { value: number }>(
@@ -269,9 +281,15 @@ export class Store {
     for (const field of tracker.fields) {
       if (field.type === 'autoincrement') values[field.name] = this.stmts.nextAutoincrement.get(tracker.id, field.name)!.value;
     }
-    const ordered = Object.fromEntries(tracker.fields.filter((f) => f.name in values).map((f) => [f.name, values[f.name]!]));
-    const { id } = this.stmts.insertItem.get(tracker.id, state.status, JSON.stringify(ordered), this.nextSeq(), new Date().toISOString(), by)!;
-    return this.getItem(tracker.id, id)!;
+    return this.insertRow(tracker, { status: state.status, values }, by);
+  }
+
+  private insertRow(tracker: Tracker, state: { status: ItemStatus; values: Values }, by: string | null): Item {
+    const values = orderedValues(tracker, state.values);
+    const seq = this.nextSeq();
+    const updatedAt = new Date().toISOString();
+    const { id } = this.stmts.insertItem.get(tracker.id, state.status, JSON.stringify(values), seq, updatedAt, by)!;
+    return { id, trackerId: tracker.id, status: state.status, values, version: 1, seq, deleted: false, updatedAt, updatedBy: by };
   }
 
   /** Validates a change (partial values, optional status). */
@@ -315,20 +333,21 @@ export class Store {
 
   /** Writes a new state of an existing item: version + 1, next seq. */
   writeItem(tracker: Tracker, itemId: number, state: { status: ItemStatus; values: Values }, deleted: boolean, by: string | null): Item {
-    const ordered = Object.fromEntries(tracker.fields.filter((f) => f.name in state.values).map((f) => [f.name, state.values[f.name]!]));
-    this.stmts.updateItem.run(state.status, JSON.stringify(ordered), this.nextSeq(), deleted ? 1 : 0, new Date().toISOString(), by, itemId);
-    return this.getItem(tracker.id, itemId, { includeDeleted: true })!;
+    const values = orderedValues(tracker, state.values);
+    const seq = this.nextSeq();
+    const updatedAt = new Date().toISOString();
+    const row = this.stmts.updateItem.get(state.status, JSON.stringify(values), seq, deleted ? 1 : 0, updatedAt, by, itemId, tracker.id);
+    if (!row) throw new NotFound(`unknown item ${itemId} in tracker "${tracker.name}"`);
+    return { id: itemId, trackerId: tracker.id, status: state.status, values, version: row.version, seq, deleted, updatedAt, updatedBy: by };
   }
 
-  /** Trusted write for the sync engine: values already canonical for this tracker. */
-  saveItem(trackerId: number, itemId: number | null, state: { status: ItemStatus; values: Values }, by: string | null): Item {
-    const tracker = this.getTracker(trackerId);
-    if (itemId === null) {
-      const ordered = Object.fromEntries(tracker.fields.filter((f) => f.name in state.values).map((f) => [f.name, state.values[f.name]!]));
-      const { id } = this.stmts.insertItem.get(tracker.id, state.status, JSON.stringify(ordered), this.nextSeq(), new Date().toISOString(), by)!;
-      return this.getItem(tracker.id, id)!;
-    }
-    return this.writeItem(tracker, itemId, state, false, by);
+  /**
+   * Trusted write for the sync engine: values already canonical for this tracker. Takes the
+   * tracker itself where the caller has it (a batch of thousands need not read it each time).
+   */
+  saveItem(trackerRef: Tracker | number, itemId: number | null, state: { status: ItemStatus; values: Values }, by: string | null): Item {
+    const tracker = typeof trackerRef === 'number' ? this.getTracker(trackerRef) : trackerRef;
+    return itemId === null ? this.insertRow(tracker, state, by) : this.writeItem(tracker, itemId, state, false, by);
   }
 
   /** Turns an item into a tombstone (its last status and version stay; values go). */

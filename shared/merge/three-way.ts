@@ -1,7 +1,6 @@
 /** The three-way rule of DESIGN §4, per field and per item: who changed what since the base, and what the local item becomes. */
 import { type FieldDef, type ItemStatus, STATUSES, STATUS_FIELD } from '../model/fields.js';
-import type { FieldValue, Values } from '../model/values.js';
-import { canonical } from './canonical.js';
+import { type FieldValue, type Values, normalizeValue } from '../model/values.js';
 import { type ConflictPolicy, defaultConflictPolicy } from './policy.js';
 import type { TextHunk } from './text.js';
 
@@ -76,11 +75,11 @@ export function mergeField(
   policy: ConflictPolicy = defaultConflictPolicy,
 ): FieldMerge {
   const type = field.type;
-  if (local === remote || policy.isEqual(field, local, remote)) return { outcome: 'agreed', value: canonical(type, local) };
-  if (local === base || policy.isEqual(field, base, local)) return { outcome: 'remote', value: canonical(type, remote) };
-  if (remote === base || policy.isEqual(field, base, remote)) return { outcome: 'local', value: canonical(type, local) };
-  const l = canonical(type, local);
-  const resolution = policy.resolve(field, canonical(type, base), l, canonical(type, remote));
+  if (local === remote || policy.isEqual(field, local, remote)) return { outcome: 'agreed', value: normalizeValue(type, local) };
+  if (local === base || policy.isEqual(field, base, local)) return { outcome: 'remote', value: normalizeValue(type, remote) };
+  if (remote === base || policy.isEqual(field, base, remote)) return { outcome: 'local', value: normalizeValue(type, local) };
+  const l = normalizeValue(type, local);
+  const resolution = policy.resolve(field, normalizeValue(type, base), l, normalizeValue(type, remote));
   if (resolution.outcome === 'merged') return { outcome: 'merged', value: resolution.value };
   return resolution.hunks ? { outcome: 'conflict', value: l, hunks: resolution.hunks } : { outcome: 'conflict', value: l };
 }
@@ -125,9 +124,9 @@ export function mergeItem(
         localPending = true;
         const conflict: FieldConflict = {
           name: field.name,
-          base: canonical(field.type, b),
+          base: normalizeValue(field.type, b),
           local: result.value,
-          remote: canonical(field.type, r),
+          remote: normalizeValue(field.type, r),
         };
         if (result.hunks) conflict.hunks = result.hunks;
         conflicts.push(conflict);
@@ -143,7 +142,7 @@ export function mergeItem(
   for (const field of fields) {
     const l = valueOf(local.values, field.name);
     const r = valueOf(remote.values, field.name);
-    const value = l === r ? canonical(field.type, l) : record(field, valueOf(base.values, field.name), l, r);
+    const value = l === r ? normalizeValue(field.type, l) : record(field, valueOf(base.values, field.name), l, r);
     if (value !== null) values[field.name] = value;
   }
   return { state: { status, values }, conflicts, outcomes, localPending, remoteTaken, merged };

@@ -30,8 +30,13 @@ export interface FaultProxy {
   connections(): number;
   /** Bytes client -> server and server -> client passed on so far. */
   bytes(): { up: number; down: number };
-  /** Called after each chunk passed on with the totals so far (a kill test's trigger). */
-  onBytes(listener: ((totals: { up: number; down: number }) => void) | null): void;
+  /**
+   * A kill test's trigger: once `atBytes` bytes have gone `direction`, runs `action` before one
+   * more byte goes that way (a chunk crossing the mark is split there; its rest is dropped).
+   */
+  tripwire(direction: 'up' | 'down', atBytes: number, action: () => void): void;
+  /** Whether the tripwire went off. */
+  tripped(): boolean;
   /** Stops passing data on every connection, open and future (to freeze the moment of a kill). */
   freeze(): void;
   /** Passes data again (after a freeze). */
@@ -47,7 +52,8 @@ export async function startFaultProxy(targetPort: number, faultFor: (index: numb
   let accepted = 0;
   let frozen = false;
   const totals = { up: 0, down: 0 };
-  let listener: ((t: { up: number; down: number }) => void) | null = null;
+  let wire: { direction: 'up' | 'down'; atBytes: number; action: () => void } | null = null;
+  let tripped = false;
   const open = new Set<Socket>();
 
   const track = (socket: Socket) => {
@@ -85,9 +91,18 @@ export async function startFaultProxy(targetPort: number, faultFor: (index: numb
         }
         const forward = () => {
           if (frozen || to.destroyed) return;
-          to.write(data);
+          let rest = false;
+          if (wire && !tripped && wire.direction === direction && totals[direction] + data.length >= wire.atBytes) {
+            rest = true;
+            data = data.subarray(0, Math.max(0, wire.atBytes - totals[direction]));
+          }
+          if (data.length > 0) to.write(data);
           totals[direction] += data.length;
-          listener?.({ ...totals });
+          if (rest) {
+            tripped = true;
+            wire!.action();
+            return;
+          }
           if (direction === 'down' && fault.kind === 'cut' && answered >= fault.afterBytes) {
             // Let the bytes leave, then drop both sides without a proper end.
             to.end(() => {
@@ -124,9 +139,11 @@ export async function startFaultProxy(targetPort: number, faultFor: (index: numb
     },
     connections: () => accepted,
     bytes: () => ({ ...totals }),
-    onBytes: (next) => {
-      listener = next;
+    tripwire: (direction, atBytes, action) => {
+      wire = { direction, atBytes, action };
+      tripped = false;
     },
+    tripped: () => tripped,
     freeze: () => {
       frozen = true;
     },

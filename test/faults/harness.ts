@@ -220,9 +220,9 @@ export async function scenario(phase: Phase, seed: number): Promise<Scenario> {
   return world;
 }
 
-/** The bytes the operation of a phase moves in the direction that measures its progress. */
-export function progressOf(phase: Phase, bytes: { up: number; down: number }): number {
-  return phase === 'push' ? bytes.up : bytes.down;
+/** The direction whose bytes measure an operation's progress: what a push sends, what a clone or reload receives. */
+export function progressOf(phase: Phase): 'up' | 'down' {
+  return phase === 'push' ? 'up' : 'down';
 }
 
 function integrity(dataDir: string): string {
@@ -313,7 +313,7 @@ export async function calibrate(phase: Phase, seed: number): Promise<number> {
     const run = spawnCli(world.cloneDir, world.operation);
     const done = await run.exited;
     expect(done.code, done.stderr).toBe(0);
-    return progressOf(phase, world.proxy.bytes());
+    return world.proxy.bytes()[progressOf(phase)];
   } finally {
     await world.cleanup();
   }

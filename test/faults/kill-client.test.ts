@@ -24,15 +24,11 @@ describe.each(PHASES)('the client killed during %s', (phase) => {
         const random = seeded(seed ^ 0x5eed);
         const threshold = Math.max(1, Math.floor(total * (0.02 + random() * 0.9)));
         const run = spawnCli(world.cloneDir, world.operation);
-        let killed = false;
-        world.proxy.onBytes((bytes) => {
-          if (killed || progressOf(phase, bytes) < threshold) return;
-          killed = true;
+        world.proxy.tripwire(progressOf(phase), threshold, () => {
           world.proxy.freeze();
           run.child.kill('SIGKILL');
         });
         const done = await run.exited;
-        world.proxy.onBytes(null);
         world.proxy.thaw();
         expect(done.signal, `seed ${seed}: the kill at byte ${threshold} of ${total} must land mid-run: ${done.stderr}`).toBe('SIGKILL');
         const runs = runsOf(world.cloneDir);

@@ -39,17 +39,14 @@ describe.each(PHASES)('the server killed during %s', (phase) => {
         const threshold = Math.max(1, Math.floor(total * (0.02 + random() * 0.9)));
         const restartAtOnce = seed % 2 === 0;
         const run = spawnCli(world.cloneDir, world.operation);
-        let killed = false;
-        world.proxy.onBytes((bytes) => {
-          if (killed || progressOf(phase, bytes) < threshold) return;
-          killed = true;
+        world.proxy.tripwire(progressOf(phase), threshold, () => {
           // What the server had sent and the proxy not yet passed on dies with it.
           world.master.child.kill('SIGKILL');
           world.proxy.dropAll();
         });
         const first = await Promise.race([world.master.exited.then(() => 'server' as const), run.exited.then(() => 'client' as const)]);
         expect(first, `seed ${seed}: the kill at byte ${threshold} of ${total} must land mid-run`).toBe('server');
-        world.proxy.onBytes(null);
+        expect(world.proxy.tripped()).toBe(true);
         if (restartAtOnce) {
           world.master = await serveProcess(world.masterDir);
           world.proxy.retarget(world.master.port);

@@ -227,6 +227,22 @@ describe('reload', () => {
     const rest = await run(pair.clone);
     expect(rest.counts).toMatchObject({ seen: 5, created: 5 });
   });
+
+  it('an item that cannot be written is reported on its own: the rest of its batch goes in whole, nothing of it half-written', async () => {
+    pair = await simplePair();
+    await clone(pair.clone, 'origin', 'Tasks', { remote: FAST });
+    for (const title of ['a', 'b', 'poison', 'c', 'd']) masterAdd(pair, { title, n: 1 });
+    // A local database that refuses one row (a full disk, a corrupt page would do the same to one write).
+    pair.clone.db.exec(`CREATE TRIGGER poison BEFORE INSERT ON items WHEN json_extract(NEW.values_json, '$.title') = 'poison' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    const report = await run(pair.clone, { batchSize: 10 });
+    expect(report.counts).toMatchObject({ seen: 5, created: 4, errors: 1 });
+    expect(report.errors).toEqual([{ id: null, message: expect.stringMatching(/remote item \d+: .*refused by the test/) }]);
+    const t = pair.clone.getTracker('Tasks');
+    expect(pair.clone.listItems(t.id).map((i) => i.values.title)).toEqual(['a', 'b', 'c', 'd']);
+    // No sync state without its item: the failed item left nothing behind.
+    const states = pair.clone.db.prepare('SELECT count(*) AS n FROM replica_items WHERE tracker_id = ?').get(t.id) as { n: number };
+    expect(states.n).toBe(4);
+  });
 });
 
 describe('reload against a remote schema change', () => {
