@@ -6,7 +6,7 @@
  */
 import type { Change } from '../../shared/api/schemas.js';
 import { remoteValuesToLocal } from '../../shared/model/transform.js';
-import { type Values, canonicalValues } from '../../shared/model/values.js';
+import type { Values } from '../../shared/model/values.js';
 import type { Store, Tracker } from '../../server/store/index.js';
 import type { RemoteClient } from '../remote/client.js';
 import { type ApplyOutcome, type RemoteItem, applyRemoteItem } from './apply.js';
@@ -54,12 +54,13 @@ export function toRemoteItem(change: Change, replica: Replica, tracker: Tracker,
       if (value !== undefined) mapped[name] = value;
     }
   }
-  return {
-    remoteId: change.id,
-    version: change.version,
-    deleted: change.deleted === true,
-    state: { status: change.status, values: canonicalValues(tracker.fields, mapped) },
-  };
+  // Mapped values are canonical for their local types, base values too: only the schema's order and fields remain to apply.
+  const values: Values = {};
+  for (const field of tracker.fields) {
+    const value = mapped[field.name];
+    if (value !== undefined && value !== null) values[field.name] = value;
+  }
+  return { remoteId: change.id, version: change.version, deleted: change.deleted === true, state: { status: change.status, values } };
 }
 
 /** Local fields the mapping no longer applies (removed or retyped on the remote since the clone). */

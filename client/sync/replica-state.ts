@@ -71,7 +71,15 @@ interface ItemStateRow {
   create_key: string | null;
   conflict: string | null;
   synced_seq: number;
+  base_from_item: number;
+  /** The item's own status and values, read only when the base is the item itself. */
+  item_status: string | null;
+  item_values: string | null;
 }
+
+/** replica_items with what a base kept in the item itself needs from it. */
+const ITEM_STATE = `SELECT r.*, CASE WHEN r.base_from_item = 1 THEN i.status END AS item_status, CASE WHEN r.base_from_item = 1 THEN i.values_json END AS item_values
+  FROM replica_items r JOIN items i ON i.id = r.item_id`;
 
 function toReplica(row: ReplicaRow): Replica {
   return {
@@ -94,7 +102,12 @@ function toItemState(row: ItemStateRow): ItemSyncState {
     trackerId: row.tracker_id,
     remoteId: row.remote_id,
     baseVersion: row.base_version,
-    base: row.base_values === null ? null : { status: row.base_status as ItemStatus, values: JSON.parse(row.base_values) as Values },
+    base:
+      row.base_from_item === 1
+        ? { status: row.item_status as ItemStatus, values: JSON.parse(row.item_values!) as Values }
+        : row.base_values === null
+          ? null
+          : { status: row.base_status as ItemStatus, values: JSON.parse(row.base_values) as Values },
     createKey: row.create_key,
     conflict: row.conflict === null ? null : (JSON.parse(row.conflict) as ItemConflict),
     syncedSeq: row.synced_seq,
@@ -120,16 +133,16 @@ export class ReplicaState {
       setToken: db.prepare('UPDATE replicas SET token = ?, last_sync_at = ? WHERE tracker_id = ?'),
       touch: db.prepare('UPDATE replicas SET last_sync_at = ? WHERE tracker_id = ?'),
       setSchema: db.prepare('UPDATE replicas SET remote_fields = ?, field_map = ?, remote_schema_hash = ?, remote_tracker_name = ? WHERE tracker_id = ?'),
-      item: db.prepare<[number], ItemStateRow>('SELECT * FROM replica_items WHERE item_id = ?'),
-      byRemoteId: db.prepare<[number, number], ItemStateRow>('SELECT * FROM replica_items WHERE tracker_id = ? AND remote_id = ?'),
-      itemsOfTracker: db.prepare<[number], ItemStateRow>('SELECT * FROM replica_items WHERE tracker_id = ?'),
-      conflicted: db.prepare<[number], ItemStateRow>('SELECT * FROM replica_items WHERE tracker_id = ? AND conflict IS NOT NULL ORDER BY item_id'),
+      item: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.item_id = ?`),
+      byRemoteId: db.prepare<[number, number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ? AND r.remote_id = ?`),
+      itemsOfTracker: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ?`),
+      conflicted: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ? AND r.conflict IS NOT NULL ORDER BY r.item_id`),
       upsertItem: db.prepare(
-        `INSERT INTO replica_items (item_id, tracker_id, remote_id, base_version, base_status, base_values, create_key, conflict, synced_seq)
-         VALUES (@itemId, @trackerId, @remoteId, @baseVersion, @baseStatus, @baseValues, @createKey, @conflict, @syncedSeq)
+        `INSERT INTO replica_items (item_id, tracker_id, remote_id, base_version, base_status, base_values, create_key, conflict, synced_seq, base_from_item)
+         VALUES (@itemId, @trackerId, @remoteId, @baseVersion, @baseStatus, @baseValues, @createKey, @conflict, @syncedSeq, @baseFromItem)
          ON CONFLICT(item_id) DO UPDATE SET remote_id = excluded.remote_id, base_version = excluded.base_version,
            base_status = excluded.base_status, base_values = excluded.base_values, create_key = excluded.create_key,
-           conflict = excluded.conflict, synced_seq = excluded.synced_seq`,
+           conflict = excluded.conflict, synced_seq = excluded.synced_seq, base_from_item = excluded.base_from_item`,
       ),
       deleteItem: db.prepare('DELETE FROM replica_items WHERE item_id = ?'),
       // Items that may differ from their base: written locally since the base was set, or never synced.
@@ -201,14 +214,21 @@ export class ReplicaState {
     return this.stmts.conflicted.all(trackerId).map(toItemState);
   }
 
+  /**
+   * Writes an item's sync state. A clean item (syncedSeq set: the item at that seq equals its
+   * base) keeps no copy of the base: the base is the item itself until the item is next written,
+   * when a trigger copies the old state out (migration 3). Clone and reload write half as much.
+   */
   putItemState(state: ItemSyncState): void {
+    const fromItem = state.base !== null && state.syncedSeq !== 0;
     this.stmts.upsertItem.run({
       itemId: state.itemId,
       trackerId: state.trackerId,
       remoteId: state.remoteId,
       baseVersion: state.baseVersion,
-      baseStatus: state.base?.status ?? null,
-      baseValues: state.base ? JSON.stringify(state.base.values) : null,
+      baseStatus: fromItem ? null : (state.base?.status ?? null),
+      baseValues: fromItem || !state.base ? null : JSON.stringify(state.base.values),
+      baseFromItem: fromItem ? 1 : 0,
       createKey: state.createKey,
       conflict: state.conflict ? JSON.stringify(state.conflict) : null,
       syncedSeq: state.syncedSeq,

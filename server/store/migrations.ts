@@ -101,6 +101,16 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX sync_runs_by_tracker ON sync_runs (tracker_id, id);
   `,
+  // 3: a clean replica item's base is the item itself (base_from_item), not a second copy of its
+  // values; the trigger writes the copy out the moment the item is changed by any write at all.
+  `
+  ALTER TABLE replica_items ADD COLUMN base_from_item INTEGER NOT NULL DEFAULT 0;
+  CREATE TRIGGER replica_items_keep_base BEFORE UPDATE OF status, values_json, deleted ON items
+  WHEN EXISTS (SELECT 1 FROM replica_items WHERE item_id = OLD.id AND base_from_item = 1)
+  BEGIN
+    UPDATE replica_items SET base_status = OLD.status, base_values = OLD.values_json, base_from_item = 0 WHERE item_id = OLD.id;
+  END;
+  `,
 ];
 
 /** Brings the database to the newest schema, each step in its own transaction. */

@@ -80,9 +80,13 @@ export function remoteValueToLocal(mapping: FieldMapping, remoteField: FieldDef 
   return normalizeValue(mapping.localType ?? mapping.remoteType, value);
 }
 
-/** Maps a whole remote values object to local values (skipped fields dropped). */
+const fieldsByName = new WeakMap<readonly FieldDef[], Map<string, FieldDef>>();
+
+/** Maps a whole remote values object to local values (skipped fields dropped), each value canonical for its local type. */
 export function remoteValuesToLocal(mappings: readonly FieldMapping[], remoteFields: readonly FieldDef[], values: Readonly<Values>, titleOf: TitleOf): Values {
-  const byName = new Map(remoteFields.map((f) => [f.name, f]));
+  // A feed maps thousands of items with one schema: index it once.
+  let byName = fieldsByName.get(remoteFields);
+  if (!byName) fieldsByName.set(remoteFields, (byName = new Map(remoteFields.map((f) => [f.name, f]))));
   const out: Values = {};
   for (const mapping of mappings) {
     if (mapping.action === 'skipped') continue;

@@ -228,6 +228,23 @@ describe('reload', () => {
     expect(rest.counts).toMatchObject({ seen: 5, created: 5 });
   });
 
+  it('a clean item keeps no second copy of its base; any write to the item, by any path, keeps the base first', async () => {
+    pair = await simplePair();
+    const remote = masterAdd(pair, { title: 'x', n: 1, labels: ['a'] });
+    await clone(pair.clone, 'origin', 'Tasks', { remote: FAST });
+    const row = () => pair.clone.db.prepare('SELECT base_from_item, base_status, base_values FROM replica_items').get() as Record<string, unknown>;
+    expect(row()).toEqual({ base_from_item: 1, base_status: null, base_values: null });
+    const mine = localOf(pair, remote.id);
+    expect(new ReplicaState(pair.clone).itemState(mine.id)?.base).toEqual({ status: 'open', values: { title: 'x', n: 1, labels: ['a'] } });
+    // A raw SQL write stands for every path (CLI, TUI, a push received from a clone of this clone).
+    pair.clone.db.prepare(`UPDATE items SET values_json = '{"title":"y","n":1,"labels":["a"]}', status = 'closed' WHERE id = ?`).run(mine.id);
+    expect(row()).toMatchObject({ base_from_item: 0, base_status: 'open' });
+    expect(new ReplicaState(pair.clone).itemState(mine.id)?.base).toEqual({ status: 'open', values: { title: 'x', n: 1, labels: ['a'] } });
+    masterEdit(pair, remote.id, { n: 2 });
+    expect((await run(pair.clone)).counts).toMatchObject({ merged: 1, conflicts: 0 });
+    expect(localOf(pair, remote.id)).toMatchObject({ status: 'closed', values: { title: 'y', n: 2, labels: ['a'] } });
+  });
+
   it('an item that cannot be written is reported on its own: the rest of its batch goes in whole, nothing of it half-written', async () => {
     pair = await simplePair();
     await clone(pair.clone, 'origin', 'Tasks', { remote: FAST });
