@@ -152,49 +152,6 @@ export async function scenario(phase: Phase, seed: number): Promise<Scenario> {
 
   const master = await serveProcess(masterDir);
   const proxy = await startFaultProxy(master.port);
-  const c = Store.open(cloneDir, { create: true });
-  addRemote(c, { name: 'origin', url: proxy.url, user: 'root', password: PASSWORDS.root });
-
-  if (phase !== 'clone') {
-    await clone(c, 'origin', 'Tasks', { remote: { retries: 0, timeoutMs: 20_000 } });
-    const t = c.getTracker('Tasks');
-    const replicas = new ReplicaState(c);
-    const localId = (i: number) => replicas.itemByRemoteId(t.id, items[i]!.id)!.itemId;
-    const taken = new Set<number>();
-    const remoteEdits = pick(random, ITEMS, 60, taken);
-    const remoteDeletes = pick(random, ITEMS, 10, taken);
-    const localDeletes = pick(random, ITEMS, 10, taken);
-    // Local edits of labels, some on items the remote edits too (other fields: no conflict).
-    const localEdits = [...remoteEdits.slice(0, 20), ...pick(random, ITEMS, 40, taken)];
-
-    const mm = Store.open(masterDir);
-    for (const i of remoteEdits) {
-      mm.updateItem(mt.id, items[i]!.id, { values: { n: 10_000 + i, notes: notes(i, 'remote') } }, 'root');
-      expected.set(`m${i}`, { ...(expected.get(`m${i}`) as Values), n: 10_000 + i, notes: notes(i, 'remote') });
-    }
-    mm.deleteItems(mt.id, remoteDeletes.map((i) => items[i]!.id), 'root');
-    for (const i of remoteDeletes) expected.set(`m${i}`, 'deleted');
-    const remoteNew = phase === 'reload' ? 150 : 20;
-    mm.createItems(mt.id, Array.from({ length: remoteNew }, (_, k) => ({ values: { title: `r${k}`, n: k } })), 'root');
-    for (let k = 0; k < remoteNew; k += 1) expected.set(`r${k}`, { n: k });
-    mm.close();
-
-    for (const i of localEdits) {
-      const labels = ['a', 'b', 'c', 'd'].filter(() => random() < 0.5);
-      if (labels.length === 0) labels.push('d');
-      c.updateItem(t.id, localId(i), { values: { labels } }, null);
-      expected.set(`m${i}`, { ...(expected.get(`m${i}`) as Values), labels });
-    }
-    c.deleteItems(t.id, localDeletes.map(localId), null);
-    for (const i of localDeletes) expected.set(`m${i}`, 'deleted');
-    const localNew = phase === 'push' ? 150 : 20;
-    c.createItems(t.id, Array.from({ length: localNew }, (_, k) => ({ values: { title: `l${k}`, notes: notes(k, 'local') } })), null);
-    for (let k = 0; k < localNew; k += 1) expected.set(`l${k}`, { notes: notes(k, 'local') });
-    // Before a push under test, the remote's changes are taken in first: the push then has only its own work.
-    if (phase === 'push') await reload(c, 'Tasks', { remote: { retries: 0, timeoutMs: 20_000 } });
-  }
-  c.close();
-
   const operation = {
     clone: ['clone', 'origin', 'Tasks', '--batch-size', '25'],
     reload: ['reload', 'Tasks', '--batch-size', '20'],
@@ -217,6 +174,55 @@ export async function scenario(phase: Phase, seed: number): Promise<Scenario> {
       rmSync(dirname(cloneDir), { recursive: true, force: true });
     },
   };
+  // A set-up that fails leaves no server behind.
+  try {
+    const c = Store.open(cloneDir, { create: true });
+    addRemote(c, { name: 'origin', url: proxy.url, user: 'root', password: PASSWORDS.root });
+
+    if (phase !== 'clone') {
+      await clone(c, 'origin', 'Tasks', { remote: { retries: 0, timeoutMs: 20_000 } });
+      const t = c.getTracker('Tasks');
+      const replicas = new ReplicaState(c);
+      const localId = (i: number) => replicas.itemByRemoteId(t.id, items[i]!.id)!.itemId;
+      const taken = new Set<number>();
+      const remoteEdits = pick(random, ITEMS, 60, taken);
+      const remoteDeletes = pick(random, ITEMS, 10, taken);
+      const localDeletes = pick(random, ITEMS, 10, taken);
+      // Local edits of labels, some on items the remote edits too (other fields: no conflict).
+      const localEdits = [...remoteEdits.slice(0, 20), ...pick(random, ITEMS, 40, taken)];
+
+      const mm = Store.open(masterDir);
+      for (const i of remoteEdits) {
+        mm.updateItem(mt.id, items[i]!.id, { values: { n: 10_000 + i, notes: notes(i, 'remote') } }, 'root');
+        expected.set(`m${i}`, { ...(expected.get(`m${i}`) as Values), n: 10_000 + i, notes: notes(i, 'remote') });
+      }
+      mm.deleteItems(mt.id, remoteDeletes.map((i) => items[i]!.id), 'root');
+      for (const i of remoteDeletes) expected.set(`m${i}`, 'deleted');
+      const remoteNew = phase === 'reload' ? 150 : 20;
+      mm.createItems(mt.id, Array.from({ length: remoteNew }, (_, k) => ({ values: { title: `r${k}`, n: k } })), 'root');
+      for (let k = 0; k < remoteNew; k += 1) expected.set(`r${k}`, { n: k });
+      mm.close();
+
+      for (const i of localEdits) {
+        const labels = ['a', 'b', 'c', 'd'].filter(() => random() < 0.5);
+        if (labels.length === 0) labels.push('d');
+        c.updateItem(t.id, localId(i), { values: { labels } }, null);
+        expected.set(`m${i}`, { ...(expected.get(`m${i}`) as Values), labels });
+      }
+      c.deleteItems(t.id, localDeletes.map(localId), null);
+      for (const i of localDeletes) expected.set(`m${i}`, 'deleted');
+      const localNew = phase === 'push' ? 150 : 20;
+      c.createItems(t.id, Array.from({ length: localNew }, (_, k) => ({ values: { title: `l${k}`, notes: notes(k, 'local') } })), null);
+      for (let k = 0; k < localNew; k += 1) expected.set(`l${k}`, { notes: notes(k, 'local') });
+      // Before a push under test, the remote's changes are taken in first: the push then has only its own work.
+      if (phase === 'push') await reload(c, 'Tasks', { remote: { retries: 0, timeoutMs: 20_000 } });
+    }
+    c.close();
+
+  } catch (error) {
+    await world.cleanup();
+    throw error;
+  }
   return world;
 }
 
