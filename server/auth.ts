@@ -8,6 +8,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import passport from 'passport';
 import { BasicStrategy } from 'passport-http';
 import { TooManyRequests, Unauthorized } from '../shared/errors.js';
+import { clipText } from '../shared/model/fields.js';
 import type { Store, User } from './store/index.js';
 import { LoginThrottle } from './throttle.js';
 
@@ -48,7 +49,7 @@ export function authenticate(store: Store, throttle: LoginThrottle): RequestHand
       const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
       const refuse = (wait: number) => {
         req.res?.setHeader('Retry-After', String(wait));
-        done(new TooManyRequests(`too many failed logins for "${name}" from this address; try again in ${wait} s`));
+        done(new TooManyRequests(`too many failed logins for "${clipText(name)}" from this address; try again in ${wait} s`));
       };
       // A locked key is refused without checking the password, so guessing stops costing us scrypt.
       const wait = throttle.retryAfter(address, name);

@@ -2,7 +2,7 @@
 import type { Request } from 'express';
 import { BadInput, Forbidden, NotFound } from '../../shared/errors.js';
 import { userOf } from '../auth.js';
-import { clip } from '../errors.js';
+import { clipText } from '../../shared/model/fields.js';
 import { type Right, type Store, type Tracker, hasRight } from '../store/index.js';
 
 /** The tracker named by `:id` (id or name): 404 when unknown, 403 without the right. */
@@ -10,7 +10,7 @@ export function trackerFor(store: Store, req: Request, needed: Right): Tracker {
   const user = userOf(req);
   const ref = String(req.params.id);
   const tracker = store.findTracker(ref);
-  if (!tracker) throw new NotFound(`unknown tracker "${clip(ref)}"`);
+  if (!tracker) throw new NotFound(`unknown tracker "${clipText(ref)}"`);
   if (!hasRight(store.rightOf(user.name, tracker.id), needed)) {
     throw new Forbidden(`user "${user.name}" has no ${needed} right on tracker "${tracker.name}"`);
   }
@@ -21,7 +21,7 @@ export function trackerFor(store: Store, req: Request, needed: Right): Tracker {
 export function idParam(req: Request, name: string): number {
   const raw = String(req.params[name]);
   if (!/^\d{1,15}$/.test(raw) || Number(raw) === 0) {
-    throw new BadInput(`${name}: expected a positive integer, got "${clip(raw, 40)}"`, [{ field: name, reason: 'a positive integer of at most 15 digits' }]);
+    throw new BadInput(`${name}: expected a positive integer, got "${clipText(raw, 40)}"`, [{ field: name, reason: 'a positive integer of at most 15 digits' }]);
   }
   return Number(raw);
 }

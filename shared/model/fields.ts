@@ -58,6 +58,15 @@ export function isStatus(value: unknown): value is ItemStatus {
   return typeof value === 'string' && (STATUSES as readonly string[]).includes(value);
 }
 
+/** Input echoed in a problem is cut short, so an answer never grows with a hostile name or value. */
+export const MAX_ECHO = 100;
+export function clipText(text: string, max = MAX_ECHO): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** At most this many problems are listed for one object: enough to fix it, bounded for a hostile one. */
+export const MAX_PROBLEMS = 50;
+
 /** One reason a piece of input was refused, named by the field (or path) it concerns. */
 export interface Problem {
   field: string;
@@ -76,7 +85,7 @@ export function checkFieldDefs(fields: readonly FieldDef[]): Problem[] {
     if (!FIELD_NAME_PATTERN.test(field.name)) {
       problems.push({
         field: `${at}.name`,
-        reason: `"${field.name}" is not a valid field name (letters, digits and _, starting with a letter or _, at most 64)`,
+        reason: `"${clipText(String(field.name))}" is not a valid field name (letters, digits and _, starting with a letter or _, at most 64)`,
       });
     } else if (field.name in Object.prototype || field.name === '__proto__') {
       problems.push({ field: `${at}.name`, reason: `"${field.name}" is reserved (a name every JavaScript object has)` });
@@ -87,7 +96,7 @@ export function checkFieldDefs(fields: readonly FieldDef[]): Problem[] {
     }
     seen.add(field.name);
     if (!isFieldType(field.type)) {
-      problems.push({ field: `${at}.type`, reason: `unknown field type "${String(field.type)}"; one of ${FIELD_TYPES.join(', ')}` });
+      problems.push({ field: `${at}.type`, reason: `unknown field type "${clipText(String(field.type))}"; one of ${FIELD_TYPES.join(', ')}` });
       return;
     }
     if (field.type === 'dropdown' || field.type === 'multiselect') {

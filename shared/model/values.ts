@@ -9,12 +9,14 @@ import {
   type FieldDef,
   type FieldType,
   type Problem,
+  MAX_PROBLEMS,
   MAX_SET_SIZE,
   MAX_TEXTAREA_LENGTH,
   MAX_TEXT_LENGTH,
   SERVER_ASSIGNED_TYPES,
   SET_TYPES,
   STATUS_FIELD,
+  clipText,
   isStatus,
 } from './fields.js';
 
@@ -161,7 +163,7 @@ function checkStringSet(value: unknown, options: readonly string[] | undefined, 
   for (const entry of value) {
     if (typeof entry !== 'string') return fail(`expected an array of strings, found ${describe(entry)}`);
     if (entry.length > MAX_NAME_LENGTH) return fail(`each entry at most ${MAX_NAME_LENGTH} characters`);
-    if (options && !options.includes(entry)) return fail(`"${entry}" is not one of the options (${options.join(', ')})`);
+    if (options && !options.includes(entry)) return fail(`"${clipText(entry)}" is not one of the options (${options.join(', ')})`);
   }
   const set = canonicalSet(value as string[], trim);
   return { ok: true, value: set.length === 0 ? null : set };
@@ -194,7 +196,7 @@ export function validateValue(field: FieldDef, value: unknown): ValueCheck {
       return { ok: true, value };
     case 'dropdown':
       if (typeof value !== 'string') return fail(`expected one of the options, got ${describe(value)}`);
-      if (!(field.options ?? []).includes(value)) return fail(`"${value}" is not one of the options (${(field.options ?? []).join(', ')})`);
+      if (!(field.options ?? []).includes(value)) return fail(`"${clipText(value)}" is not one of the options (${(field.options ?? []).join(', ')})`);
       return { ok: true, value };
     case 'multiselect':
       return checkStringSet(value, field.options ?? [], false);
@@ -259,10 +261,16 @@ export function validateValues(fields: readonly FieldDef[], input: unknown, opti
     return { values, problems: [{ field: prefix, reason: `expected an object of field values, got ${describe(input)}` }] };
   }
   const byName = new Map(fields.map((f) => [f.name, f]));
-  for (const [name, raw] of Object.entries(input as Record<string, unknown>)) {
+  const entries = Object.entries(input as Record<string, unknown>);
+  for (const [name, raw] of entries) {
+    if (problems.length >= MAX_PROBLEMS) {
+      // A hostile object with thousands of bad keys gets a bounded answer.
+      problems.push({ field: prefix, reason: `more problems not listed (${entries.length} keys in all)` });
+      break;
+    }
     const field = byName.get(name);
     if (!field) {
-      problems.push({ field: `${prefix}.${name}`, reason: `unknown field "${name}"${name === STATUS_FIELD ? ' (status is set apart from the values)' : ''}` });
+      problems.push({ field: `${prefix}.${clipText(name)}`, reason: `unknown field "${clipText(name)}"${name === STATUS_FIELD ? ' (status is set apart from the values)' : ''}` });
       continue;
     }
     if (SERVER_ASSIGNED_TYPES.has(field.type) && !isEmptyValue(raw)) {

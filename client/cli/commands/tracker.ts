@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { Store, Tracker } from '../../../server/store/index.js';
 import { trackerToWire } from '../../../server/store/index.js';
 import { BadInput } from '../../../shared/errors.js';
-import { FIELD_TYPES } from '../../../shared/model/fields.js';
+import { FIELD_TYPES, MAX_PROBLEMS, type Problem, clipText } from '../../../shared/model/fields.js';
 import { ReplicaState } from '../../sync/replica-state.js';
 import { collect, output, parseJson, printJson, readStdin, withStore } from '../context.js';
 import { table } from '../table.js';
@@ -49,14 +49,48 @@ function isObject(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+const FILE_KEYS = ['name', 'description', 'fields', 'items'];
+const FIELD_KEYS = ['name', 'label', 'type', 'options', 'required', 'linkedTracker'];
+const ITEM_KEYS = ['status', 'values'];
+
+/** Keys of `value` that are not in `known`, as problems under `at` (a typo like "requried" would otherwise be dropped silently). */
+function unknownKeys(value: object, known: readonly string[], at: string): Problem[] {
+  return Object.keys(value)
+    .filter((key) => !known.includes(key))
+    .map((key) => ({ field: `${at}${clipText(key)}`, reason: `unknown key; expected ${known.join(', ')}` }));
+}
+
+/**
+ * The shape of field definitions (import file, --fields): objects with known keys and a string
+ * label. Names, types, options and the rest are checked by the store, which names each problem.
+ */
+function checkFieldShapes(fields: unknown): Problem[] {
+  if (!Array.isArray(fields)) return [];
+  return fields.flatMap((field: unknown, i) => {
+    if (!isObject(field)) return [];
+    const at = `fields[${i}].`;
+    const problems = unknownKeys(field as object, FIELD_KEYS, at);
+    const label = (field as { label?: unknown }).label;
+    if (label !== undefined && typeof label !== 'string') problems.push({ field: `${at}label`, reason: 'must be a string' });
+    return problems;
+  });
+}
+
+function refuseProblems(problems: Problem[], what: string): void {
+  if (problems.length > 0) throw BadInput.from(problems.slice(0, MAX_PROBLEMS), what);
+}
+
 function importTracker(store: Store, file: ImportFile): { tracker: Tracker; items: number } {
   if (file === null || typeof file !== 'object' || Array.isArray(file)) throw new BadInput('import file: expected a JSON object {"name", "fields", "items"?}', [{ field: 'file', reason: 'expected an object' }]);
   if (file.items !== undefined && !Array.isArray(file.items)) throw new BadInput('items: expected an array', [{ field: 'items', reason: 'expected an array' }]);
+  refuseProblems([...unknownKeys(file, FILE_KEYS, ''), ...checkFieldShapes(file.fields)], 'invalid import file');
   // An item without its "values" wrapper would otherwise import as an empty item.
   const unwrapped = (file.items ?? []).flatMap((item, i) =>
-    item !== null && typeof item === 'object' && !Array.isArray(item) && isObject(item.values) ? [] : [{ field: `items[${i}]`, reason: 'expected {"status"?, "values": {...}}' }],
+    item !== null && typeof item === 'object' && !Array.isArray(item) && isObject(item.values)
+      ? unknownKeys(item, ITEM_KEYS, `items[${i}].`)
+      : [{ field: `items[${i}]`, reason: 'expected {"status"?, "values": {...}}' }],
   );
-  if (unwrapped.length > 0) throw BadInput.from(unwrapped, 'invalid import file');
+  refuseProblems(unwrapped, 'invalid import file');
   return store.transaction(() => {
     const tracker = store.createTracker({ name: file.name, description: file.description, fields: file.fields });
     const items = file.items ?? [];
@@ -101,6 +135,7 @@ Example:
     .action(async (name: string, opts: { description?: string; field?: string[]; fields?: string }, command: Command) => {
       const fromJson = opts.fields === undefined ? [] : parseJson(opts.fields, '--fields');
       if (!Array.isArray(fromJson)) throw new BadInput('--fields: expected a JSON array', [{ field: '--fields', reason: 'expected an array' }]);
+      refuseProblems(checkFieldShapes(fromJson), 'invalid --fields');
       const fields = [...(fromJson as ImportFile['fields']), ...(opts.field ?? []).map(parseFieldSpec)];
       await withStore(command, (store) => {
         const created = store.createTracker({ name, description: opts.description, fields: fields.map((f) => linkSpec(store, f)) });
