@@ -53,10 +53,23 @@ export interface RemoteClientOptions {
 /** Codes of network failures worth another try (the rest are answers, not accidents). */
 const TRANSIENT_ERRORS = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE'];
 const TRANSIENT_STATUSES = [502, 503, 504];
+/** Codes of TLS certificate failures (untrusted, self-signed, expired, wrong host name). */
+const CERTIFICATE_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+const REDIRECT_REFUSED = 'ERR_S15N_REDIRECT';
+
+/**
+ * The API never redirects. got would follow a redirect from https://host to http://host with the
+ * Authorization header (same host and port counts as the same site), sending it in clear: refuse.
+ */
+function refuseRedirect(_options: unknown, response: { statusCode: number; headers: Record<string, string | string[] | undefined> }): never {
+  const location = String(response.headers.location ?? '').slice(0, 200);
+  throw Object.assign(new Error(`HTTP ${response.statusCode} to ${location}`), { code: REDIRECT_REFUSED });
+}
 
 export class RemoteClient {
   readonly endpoint: RemoteEndpoint;
   private readonly http: Got;
+  private readonly agents: { http: HttpAgent; https: HttpsAgent };
   private readonly retries: number;
   private readonly backoffLimitMs: number;
 
@@ -65,13 +78,15 @@ export class RemoteClient {
     this.retries = options.retries ?? 4;
     this.backoffLimitMs = options.backoffLimitMs ?? 4000;
     const keepAlive = { keepAlive: true, maxSockets: 8 };
+    this.agents = { http: new HttpAgent(keepAlive), https: new HttpsAgent(keepAlive) };
     // got drops `username`/`password` on later pages of a paginated call: set the header ourselves.
     const authorization = `Basic ${Buffer.from(`${endpoint.user}:${endpoint.password}`, 'utf8').toString('base64')}`;
     this.http = got.extend({
       prefixUrl: `${this.endpoint.url}${API_PREFIX}`,
       headers: { authorization, 'user-agent': 's15n' },
       timeout: { request: options.timeoutMs ?? 30_000 },
-      agent: { http: new HttpAgent(keepAlive), https: new HttpsAgent(keepAlive) },
+      agent: this.agents,
+      hooks: { beforeRedirect: [refuseRedirect] },
       https: { rejectUnauthorized: options.rejectUnauthorized ?? true, ...(options.ca ? { certificateAuthority: options.ca } : {}) },
       retry: {
         limit: this.retries,
@@ -83,6 +98,15 @@ export class RemoteClient {
         noise: 50,
       },
     });
+  }
+
+  /**
+   * Closes the kept-alive connections. Every run ends with it: a process that syncs many times
+   * (the TUI, a script) would otherwise keep one idle socket per run until the server drops it.
+   */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   async health(): Promise<Health> {
@@ -220,7 +244,18 @@ export class RemoteClient {
       }
     }
     if (error instanceof RequestError) {
-      return new Unavailable(`cannot reach origin at ${this.endpoint.url}: ${error.code ?? error.message}`);
+      if (CERTIFICATE_ERROR.test(error.code ?? '')) {
+        // Not transient: never retried, and the message says what to do about it.
+        return new S15nError(
+          'unavailable',
+          `${origin}: the server's TLS certificate is not trusted (${error.code}: ${error.message}); if it is self-signed or from a private CA, add the remote with --ca FILE (its PEM certificate) or set NODE_EXTRA_CA_CERTS`,
+        );
+      }
+      if (error.code === REDIRECT_REFUSED) {
+        return new S15nError('unavailable', `${origin} answered with a redirect (${error.message}); s15n does not follow redirects, so the credentials never go elsewhere: give the final URL to \`s15n remote add\``);
+      }
+      const hint = error.code === 'ECONNRESET' && this.endpoint.url.startsWith('http:') ? ' (the connection was closed at once: if that port serves https, use an https:// URL)' : '';
+      return new Unavailable(`cannot reach origin at ${this.endpoint.url}: ${error.code ?? error.message}${hint}`);
     }
     if (error instanceof SyntaxError || (error instanceof Error && error.name === 'ZodError')) {
       return new Unavailable(`${origin} sent an answer s15n does not understand: ${error.message.slice(0, 300)}`);

@@ -2,9 +2,9 @@
  * Remote passwords: kept out of the database in `<dataDir>/credentials.json` (mode 0600), or
  * given by the environment (`S15N_PASSWORD_<NAME>`), which wins so CI and scripts need no file.
  */
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadInput } from '../../shared/errors.js';
+import { BadInput, S15nError } from '../../shared/errors.js';
 
 export const CREDENTIALS_FILE = 'credentials.json';
 
@@ -24,9 +24,17 @@ function credentialsPath(dataDir: string): string {
 function readFile(dataDir: string): CredentialsFile {
   const path = credentialsPath(dataDir);
   if (!existsSync(path)) return { remotes: {} };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    // A file that cannot be read now (EACCES, EMFILE) is not a broken file: do not advise deleting it.
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new S15nError('unavailable', `cannot read ${path} (${code}); check its owner and mode (0600)`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch {
     // Never echo the content: it holds passwords.
     throw new BadInput(`${path} is not valid JSON; fix or delete it and add the remote's password again`);
@@ -42,8 +50,10 @@ function readFile(dataDir: string): CredentialsFile {
 function writeFile(dataDir: string, file: CredentialsFile): void {
   const path = credentialsPath(dataDir);
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-  // A umask cannot widen 0600, but a pre-existing temp file would keep its old mode.
+  // A leftover temp file (a crash) would keep its old mode while the password is written: start afresh.
+  rmSync(temp, { force: true });
+  writeFileSync(temp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  // A umask cannot widen 0600; this only guards against an odd filesystem.
   chmodSync(temp, 0o600);
   renameSync(temp, path);
 }

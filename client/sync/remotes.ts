@@ -2,7 +2,11 @@
  * Remotes: the other instances this one clones from (table `remotes`), their credentials, and
  * the client that talks to one of them.
  */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { BadInput, Conflict, NotFound } from '../../shared/errors.js';
+import { clipText } from '../../shared/model/fields.js';
 import type { Store } from '../../server/store/index.js';
 import { RemoteClient, type RemoteClientOptions } from '../remote/client.js';
 import { forgetPassword, hasStoredPassword, passwordEnvName, passwordOf, storePassword } from './credentials.js';
@@ -13,6 +17,8 @@ export interface Remote {
   url: string;
   user: string;
   createdAt: string;
+  /** Absolute path of the PEM file of the CA its https certificate is checked against (`--ca`), when one was given. */
+  ca?: string;
 }
 
 export interface RemoteListing extends Remote {
@@ -27,13 +33,42 @@ interface RemoteRow {
   url: string;
   user_name: string;
   created_at: string;
+  ca_file: string | null;
 }
 
 const REMOTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
 
 function toRemote(row: RemoteRow): Remote {
-  return { name: row.name, url: row.url, user: row.user_name, createdAt: row.created_at };
+  return { name: row.name, url: row.url, user: row.user_name, createdAt: row.created_at, ...(row.ca_file ? { ca: row.ca_file } : {}) };
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/**
+ * The PEM certificates of a CA file (one or more), checked: a missing or unreadable file, or one
+ * without a parsable certificate, is refused naming `what` (the option, or the remote).
+ */
+export function readCaFile(path: string, what = '--ca'): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new BadInput(`${what}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, [{ field: 'ca', reason: 'unreadable file' }]);
+  }
+  const blocks = text.match(PEM_CERTIFICATE) ?? [];
+  const parses = (pem: string) => {
+    try {
+      void new X509Certificate(pem);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (blocks.length === 0 || !blocks.every(parses)) {
+    throw new BadInput(`${what}: ${path} is not a PEM certificate (expected -----BEGIN CERTIFICATE----- blocks)`, [{ field: 'ca', reason: 'not a PEM certificate' }]);
+  }
+  return blocks.join('\n');
 }
 
 function isLoopback(hostname: string): boolean {
@@ -47,7 +82,7 @@ function isLoopback(hostname: string): boolean {
 export function checkRemoteUrl(text: string): { url: string; warning: string | null } {
   const url = URL.canParse(text) ? new URL(text) : null;
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new BadInput(`remote URL must be an absolute http:// or https:// URL, got ${JSON.stringify(text)}`, [
+    throw new BadInput(`remote URL must be an absolute http:// or https:// URL, got ${JSON.stringify(clipText(text))}`, [
       { field: 'url', reason: 'expected http(s)://HOST[:PORT][/PATH]' },
     ]);
   }
@@ -58,7 +93,7 @@ export function checkRemoteUrl(text: string): { url: string; warning: string | n
     ]);
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new BadInput(`remote URL must be the instance's base URL, without query or fragment; got ${JSON.stringify(text)}`, [
+    throw new BadInput(`remote URL must be the instance's base URL, without query or fragment; got ${JSON.stringify(clipText(text))}`, [
       { field: 'url', reason: 'query or fragment' },
     ]);
   }
@@ -72,7 +107,7 @@ export function checkRemoteUrl(text: string): { url: string; warning: string | n
 
 function checkName(name: string): void {
   if (!REMOTE_NAME.test(name)) {
-    throw new BadInput(`invalid remote name ${JSON.stringify(name)}: letters, digits, '_', '-' and '.', starting with a letter, at most 64`, [
+    throw new BadInput(`invalid remote name ${JSON.stringify(clipText(name))}: letters, digits, '_', '-' and '.', starting with a letter, at most 64`, [
       { field: 'name', reason: 'invalid remote name' },
     ]);
   }
@@ -80,7 +115,7 @@ function checkName(name: string): void {
 
 export function getRemote(store: Store, name: string): Remote {
   const row = store.db.prepare<[string], RemoteRow>('SELECT * FROM remotes WHERE name = ?').get(name);
-  if (!row) throw new NotFound(`unknown remote "${name}"; see \`s15n remote list\``);
+  if (!row) throw new NotFound(`unknown remote "${clipText(name)}"; see \`s15n remote list\``);
   return toRemote(row);
 }
 
@@ -88,9 +123,17 @@ export function getRemote(store: Store, name: string): Remote {
  * Adds a remote. The password, when given, goes to the credentials file; without one the
  * remote is usable once `S15N_PASSWORD_<NAME>` is set. Returns the warning to show, if any.
  */
-export function addRemote(store: Store, input: { name: string; url: string; user: string; password?: string | null }): { remote: Remote; warning: string | null } {
+export function addRemote(
+  store: Store,
+  input: { name: string; url: string; user: string; password?: string | null; ca?: string | null },
+): { remote: Remote; warning: string | null } {
   checkName(input.name);
   const { url, warning } = checkRemoteUrl(input.url);
+  const ca = input.ca ? resolve(input.ca) : null;
+  if (ca !== null) {
+    if (!url.startsWith('https:')) throw new BadInput('--ca applies to https:// remotes only', [{ field: 'ca', reason: 'the URL is not https' }]);
+    readCaFile(ca);
+  }
   if (input.user === '' || /[:\r\n]/.test(input.user)) {
     throw new BadInput('the remote user must be a non-empty name without ":" or line breaks', [{ field: 'user', reason: 'invalid user name' }]);
   }
@@ -99,11 +142,11 @@ export function addRemote(store: Store, input: { name: string; url: string; user
   }
   const createdAt = new Date().toISOString();
   store.transaction(() => {
-    store.db.prepare('INSERT INTO remotes (name, url, user_name, created_at) VALUES (?, ?, ?, ?)').run(input.name, url, input.user, createdAt);
+    store.db.prepare('INSERT INTO remotes (name, url, user_name, created_at, ca_file) VALUES (?, ?, ?, ?, ?)').run(input.name, url, input.user, createdAt, ca);
     // Written inside the transaction: if the file cannot be written, the remote is not added either.
     if (input.password != null) storePassword(store.dataDir, input.name, input.password);
   });
-  return { remote: { name: input.name, url, user: input.user, createdAt }, warning };
+  return { remote: { name: input.name, url, user: input.user, createdAt, ...(ca ? { ca } : {}) }, warning };
 }
 
 export function listRemotes(store: Store, env: NodeJS.ProcessEnv = process.env): RemoteListing[] {
@@ -131,7 +174,10 @@ export function removeRemote(store: Store, name: string): void {
   forgetPassword(store.dataDir, name);
 }
 
-/** A client for a remote, authenticated with its password from the environment or the credentials file. */
+/**
+ * A client for a remote, authenticated with its password from the environment or the credentials
+ * file; an https remote added with `--ca` trusts that CA (read again now, so a renewed file counts).
+ */
 export function connect(store: Store, remoteName: string, options: RemoteClientOptions = {}, env: NodeJS.ProcessEnv = process.env): RemoteClient {
   const remote = getRemote(store, remoteName);
   const password = passwordOf(store.dataDir, remote.name, env);
@@ -141,5 +187,6 @@ export function connect(store: Store, remoteName: string, options: RemoteClientO
       [{ field: 'password', reason: 'missing' }],
     );
   }
-  return new RemoteClient({ name: remote.name, url: remote.url, user: remote.user, password }, options);
+  const ca = options.ca ?? (remote.ca ? readCaFile(remote.ca, `the --ca file of remote "${remote.name}"`) : undefined);
+  return new RemoteClient({ name: remote.name, url: remote.url, user: remote.user, password }, { ...options, ...(ca ? { ca } : {}) });
 }

@@ -111,6 +111,11 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE replica_items SET base_status = OLD.status, base_values = OLD.values_json, base_from_item = 0 WHERE item_id = OLD.id;
   END;
   `,
+  // 4: a remote may name the PEM file of the certificate authority its https certificate is
+  // checked against (a self-signed or private CA): `s15n remote add --ca FILE`.
+  `
+  ALTER TABLE remotes ADD COLUMN ca_file TEXT;
+  `,
 ];
 
 /** Brings the database to the newest schema, each step in its own transaction. */

@@ -2,13 +2,13 @@
  * The store of an instance: one SQLite file (WAL) holding trackers, items with the instance-wide
  * change sequence and tombstones, users and rights. Server and client open the same code.
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PushChange, PushResult } from '../../shared/api/schemas.js';
 import { BadInput, Conflict, NotFound } from '../../shared/errors.js';
 import { hashSchema } from '../../shared/hash.js';
-import { type FieldDef, type ItemStatus, type Problem, STATUSES, checkFieldDefs, isFieldType } from '../../shared/model/fields.js';
+import { type FieldDef, type ItemStatus, type Problem, STATUSES, checkFieldDefs, clipText, isFieldType } from '../../shared/model/fields.js';
 import { type Values, applyChange, changedFields, checkStatus, validateValues } from '../../shared/model/values.js';
 import { migrate } from './migrations.js';
 import { applyPush } from './push.js';
@@ -123,7 +123,12 @@ export class Store {
     const file = join(dir, DB_FILE);
     const isNew = !existsSync(file);
     if (isNew && !opts.create) throw new NotFound(`no s15n instance at ${dir}; run \`s15n init\``);
-    if (isNew) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (isNew) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // Created 0600 before SQLite opens it, so no other user can open it while it is readable
+      // (SQLite gives the -wal and -shm files the mode of the database file).
+      closeSync(openSync(file, 'a', 0o600));
+    }
     const db = new Database(file);
     if (isNew) {
       chmodSync(dir, 0o700);
@@ -211,7 +216,7 @@ export class Store {
 
   getTracker(ref: string | number): Tracker {
     const tracker = this.findTracker(ref);
-    if (!tracker) throw new NotFound(`unknown tracker "${ref}"`);
+    if (!tracker) throw new NotFound(`unknown tracker "${clipText(String(ref))}"`);
     return tracker;
   }
 

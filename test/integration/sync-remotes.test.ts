@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
@@ -51,6 +51,25 @@ describe('remotes and credentials', () => {
     expect(connect(local, 'bare', {}, { S15N_PASSWORD_BARE: 'x' }).endpoint.password).toBe('x');
     expect(listRemotes(local, { S15N_PASSWORD_BARE: 'x' }).map((r) => r.password)).toEqual(['env', 'file']);
     expect(() => connect(local, 'missing', {}, {})).toThrow(expect.objectContaining({ code: 'not_found', message: expect.stringMatching(/unknown remote "missing"/) }));
+  });
+
+  it('tells a credentials file it cannot read from one that is broken, and never advises deleting a readable-later file', () => {
+    const { store: local, dataDir } = store();
+    addRemote(local, { name: 'origin', url: 'http://127.0.0.1:1', user: 'ann', password: 'secret' });
+    const file = join(dataDir, 'credentials.json');
+    writeFileSync(file, '{"remotes": {"origin": {"password": "secret"');
+    expect(() => connect(local, 'origin', {}, {})).toThrow(expect.objectContaining({ code: 'bad_input', message: expect.stringMatching(/not valid JSON; fix or delete it/) }));
+    // A read error (here EISDIR; in the field EACCES or EMFILE) is not a parse error.
+    rmSync(file);
+    mkdirSync(file);
+    let thrown: unknown;
+    try {
+      connect(local, 'origin', {}, {});
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/cannot read .*credentials\.json \(EISDIR\)/) });
+    expect((thrown as Error).message).not.toMatch(/delete|secret/);
   });
 
   it('accepts only http(s) base URLs without credentials, and warns about plain http to another host', () => {

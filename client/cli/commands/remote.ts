@@ -10,10 +10,11 @@ export function registerRemote(program: Command): void {
     .description('add a remote; the password is read from stdin (or set S15N_PASSWORD_<NAME> instead of --password-stdin)')
     .requiredOption('--user <user>', 'the user name on the remote')
     .option('--password-stdin', 'read the password from stdin; it goes to <data>/credentials.json (mode 0600)')
-    .action(async (name: string, url: string, opts: { user: string; passwordStdin?: boolean }, command: Command) => {
+    .option('--ca <file>', "PEM certificate of the CA (or the self-signed certificate) that signed the https remote's certificate; NODE_EXTRA_CA_CERTS=FILE also works, for every remote")
+    .action(async (name: string, url: string, opts: { user: string; passwordStdin?: boolean; ca?: string }, command: Command) => {
       const password = opts.passwordStdin ? await readPassword() : null;
       await withStore(command, (store) => {
-        const { remote: added, warning } = addRemote(store, { name, url, user: opts.user, password });
+        const { remote: added, warning } = addRemote(store, { name, url, user: opts.user, password, ca: opts.ca ?? null });
         if (warning) note(`warning: ${warning}`);
         output(command, { ...added, ...(warning ? { warning } : {}) }, `added remote ${added.name} ${added.url} (user ${added.user})`);
       });
@@ -28,7 +29,7 @@ export function registerRemote(program: Command): void {
           remotes.length === 0
             ? 'no remotes'
             : remotes
-                .map((r) => `${r.name}  ${r.url}  user ${r.user}  password: ${r.password}${r.clones.length > 0 ? `  clones: ${r.clones.join(', ')}` : ''}`)
+                .map((r) => `${r.name}  ${r.url}  user ${r.user}  password: ${r.password}${r.ca ? `  ca: ${r.ca}` : ''}${r.clones.length > 0 ? `  clones: ${r.clones.join(', ')}` : ''}`)
                 .join('\n'),
         );
       });
