@@ -1,6 +1,9 @@
 /** The one place where errors become HTTP answers: {"error": {code, message, details?}} with the right status. */
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ERROR_STATUS, NotFound, S15nError } from '../shared/errors.js';
+import { clipText } from '../shared/model/fields.js';
 import type { Logger } from './logger.js';
 
 interface BodyParserError {
@@ -9,13 +12,8 @@ interface BodyParserError {
   message?: string;
 }
 
-/** Input echoed in a message is cut short: an answer should not grow with a hostile path. */
-export function clip(text: string, max = 100): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
 export function notFoundRoute(): RequestHandler {
-  return (req, _res, next) => next(new NotFound(`no route ${req.method} ${clip(req.path)}`));
+  return (req, _res, next) => next(new NotFound(`no route ${req.method} ${clipText(req.path)}`));
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -51,4 +49,25 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     res.status(status).json({ error: body });
   };
+}
+
+/**
+ * Requests node:http refuses before express sees them (a head over 16 KiB, a malformed request
+ * line or header): answered in the same JSON shape as every other error, not Node's bare status.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : ERROR_STATUS.bad_input;
+  const body = JSON.stringify({
+    error: tooLarge
+      ? { code: 'too_large', message: 'request headers larger than 16 KiB' }
+      : { code: 'bad_input', message: `malformed HTTP request (${error.code ?? 'parse error'})` },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -5,6 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { BadInput } from '../shared/errors.js';
 import { createApp } from './app.js';
+import { answerClientError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { Store } from './store/index.js';
 import type { ThrottleOptions } from './throttle.js';
@@ -43,6 +44,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const server: Server = options.tls
     ? createHttpsServer({ cert: readPem(options.tls.cert, 'cert'), key: readPem(options.tls.key, 'key') }, app)
     : createServer(app);
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {

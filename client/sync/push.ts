@@ -276,33 +276,37 @@ export async function push(store: Store, trackerRef: string | number, options: P
   const tracker = store.getTracker(replica.trackerId);
   checkUsage(store, tracker, options);
   const client = connect(store, replica.remoteName, options.remote);
-  const batchSize = Math.min(MAX_PUSH_CHANGES, Math.max(1, options.batchSize ?? DEFAULT_PUSH_BATCH));
-  const dryRun = options.dryRun === true;
+  try {
+    const batchSize = Math.min(MAX_PUSH_CHANGES, Math.max(1, options.batchSize ?? DEFAULT_PUSH_BATCH));
+    const dryRun = options.dryRun === true;
 
-  return loggedRun(store, { trackerId: tracker.id, kind: 'push', dryRun, failureHint: 'push again: what was answered is applied, and resent creates reuse their keys' }, async (report) => {
-    // The keys of new items are committed before anything is sent (in a dry run they are rolled back with the rest).
-    const plan = store.transaction(() => planPush(store, replicas, tracker, replica, options));
-    for (let i = 0; i < plan.unchanged.length; i += 1) report.count('unchanged');
-    for (const { id, message } of plan.errors) report.itemError(id, message);
-    const total = plan.planned.length;
-    options.onProgress?.(0, total);
-    if (dryRun) {
-      for (const planned of plan.planned) settle(report, planned, intended(planned.change));
-      return { remote: replica.remoteName, planned: total };
-    }
-    const titles = new LinkTitles(client, replica.remoteFields, replica.mappings);
-    const ctx = { store, replicas, by: replica.remoteName };
-    let done = 0;
-    let requests = 0;
-    for (const batch of batchesOf(plan.planned, batchSize)) {
-      if (options.signal?.aborted) {
-        report.fail(`cancelled after ${done} of ${total} items; what was answered is applied, push again for the rest`);
-        break;
+    return await loggedRun(store, { trackerId: tracker.id, kind: 'push', dryRun, failureHint: 'push again: what was answered is applied, and resent creates reuse their keys' }, async (report) => {
+      // The keys of new items are committed before anything is sent (in a dry run they are rolled back with the rest).
+      const plan = store.transaction(() => planPush(store, replicas, tracker, replica, options));
+      for (let i = 0; i < plan.unchanged.length; i += 1) report.count('unchanged');
+      for (const { id, message } of plan.errors) report.itemError(id, message);
+      const total = plan.planned.length;
+      options.onProgress?.(0, total);
+      if (dryRun) {
+        for (const planned of plan.planned) settle(report, planned, intended(planned.change));
+        return { remote: replica.remoteName, planned: total };
       }
-      requests += await sendBatch(client, replicas, ctx, tracker.id, titles, batch, report);
-      done += batch.length;
-      options.onProgress?.(done, total);
-    }
-    return { remote: replica.remoteName, requests };
-  });
+      const titles = new LinkTitles(client, replica.remoteFields, replica.mappings);
+      const ctx = { store, replicas, by: replica.remoteName };
+      let done = 0;
+      let requests = 0;
+      for (const batch of batchesOf(plan.planned, batchSize)) {
+        if (options.signal?.aborted) {
+          report.fail(`cancelled after ${done} of ${total} items; what was answered is applied, push again for the rest`);
+          break;
+        }
+        requests += await sendBatch(client, replicas, ctx, tracker.id, titles, batch, report);
+        done += batch.length;
+        options.onProgress?.(done, total);
+      }
+      return { remote: replica.remoteName, requests };
+    });
+  } finally {
+    client.close();
+  }
 }

@@ -57,19 +57,23 @@ export async function reload(store: Store, trackerRef: string | number, options:
   const replica = replicas.requireReplica(trackerRef);
   // Before the run: a remote without a password is a setup mistake, not a failed sync.
   const client = connect(store, replica.remoteName, options.remote);
-  return loggedRun(store, { trackerId: replica.trackerId, kind: 'reload', dryRun: options.dryRun === true }, async (report) => {
-    const diff = await followRemoteSchema(store, replicas, client, replica.trackerId, report);
-    const feed = await applyFeed(
-      { store, replicas, client, trackerId: replica.trackerId, report },
-      {
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-      },
-    );
-    if (feed.cancelled) {
-      report.fail(`cancelled after ${report.counts.seen} changes; what was applied is kept and the next reload continues from there`);
-    }
-    return { remote: replica.remoteName, token: { from: feed.from, to: feed.to }, ...(diff ? { schema: diff } : {}) };
-  });
+  try {
+    return await loggedRun(store, { trackerId: replica.trackerId, kind: 'reload', dryRun: options.dryRun === true }, async (report) => {
+      const diff = await followRemoteSchema(store, replicas, client, replica.trackerId, report);
+      const feed = await applyFeed(
+        { store, replicas, client, trackerId: replica.trackerId, report },
+        {
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        },
+      );
+      if (feed.cancelled) {
+        report.fail(`cancelled after ${report.counts.seen} changes; what was applied is kept and the next reload continues from there`);
+      }
+      return { remote: replica.remoteName, token: { from: feed.from, to: feed.to }, ...(diff ? { schema: diff } : {}) };
+    });
+  } finally {
+    client.close();
+  }
 }

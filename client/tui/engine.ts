@@ -108,21 +108,30 @@ export class TuiEngine {
   }
 
   async remoteTrackers(remote: string): Promise<TrackerSummary[]> {
-    return connect(this.store, remote, this.options.remote).listTrackers();
+    const client = connect(this.store, remote, this.options.remote);
+    try {
+      return await client.listTrackers();
+    } finally {
+      client.close();
+    }
   }
 
   /** The clone report before cloning: what each remote field would become. */
   async previewClone(remote: string, trackerId: number): Promise<ClonePreview> {
     const client = connect(this.store, remote, this.options.remote);
-    const schema = await client.getTracker(trackerId);
-    const remoteFields = toFieldDefs(schema.fields);
-    const { mappings } = planClone(remoteFields, { users: await remoteUsers(client, remoteFields) });
-    return {
-      remote,
-      tracker: { id: schema.id, name: schema.name, description: schema.description ?? '' },
-      fields: mappings,
-      nameTaken: this.nameTaken(schema.name),
-    };
+    try {
+      const schema = await client.getTracker(trackerId);
+      const remoteFields = toFieldDefs(schema.fields);
+      const { mappings } = planClone(remoteFields, { users: await remoteUsers(client, remoteFields) });
+      return {
+        remote,
+        tracker: { id: schema.id, name: schema.name, description: schema.description ?? '' },
+        fields: mappings,
+        nameTaken: this.nameTaken(schema.name),
+      };
+    } finally {
+      client.close();
+    }
   }
 
   nameTaken(name: string): boolean {

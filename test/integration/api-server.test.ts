@@ -2,7 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -132,6 +132,29 @@ describe('unknown routes', () => {
     const res = await api(inst.url, `/${'x'.repeat(10_000)}`, { user: 'root' });
     expect(res.status).toBe(404);
     expect(res.text.length).toBeLessThan(500);
+  });
+
+  /** Sends raw bytes and reads the whole answer (the server closes after a refused head). */
+  function raw(bytes: string): Promise<string> {
+    const { port } = new URL(inst.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(bytes));
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+  }
+
+  it('answers a head over 16 KiB with 431 and a malformed request with 400, both in the JSON error shape', async () => {
+    const huge = await raw(`GET /api/v1/trackers HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'too_large', message: expect.stringMatching(/16 KiB/) } });
+    const broken = await raw('NOT A REQUEST\r\n\r\n');
+    expect(broken).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(broken.slice(broken.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'bad_input' } });
+    // The server goes on serving.
+    expect((await api(inst.url, '/health')).status).toBe(200);
   });
 });
 

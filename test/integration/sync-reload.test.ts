@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
 import { SyncLog } from '../../client/sync/log.js';
+import { push } from '../../client/sync/push.js';
 import { reload } from '../../client/sync/reload.js';
 import { ReplicaState } from '../../client/sync/replica-state.js';
 import type { Store } from '../../server/store/index.js';
@@ -243,6 +244,21 @@ describe('reload', () => {
     masterEdit(pair, remote.id, { n: 2 });
     expect((await run(pair.clone)).counts).toMatchObject({ merged: 1, conflicts: 0 });
     expect(localOf(pair, remote.id)).toMatchObject({ status: 'closed', values: { title: 'y', n: 2, labels: ['a'] } });
+  });
+
+  it('leaves no connection open after a run: a process that syncs many times holds no idle socket per run', async () => {
+    pair = await simplePair();
+    const item = masterAdd(pair, { title: 't1' });
+    await clone(pair.clone, 'origin', 'Tasks', { remote: FAST });
+    for (let i = 0; i < 5; i += 1) {
+      masterEdit(pair, item.id, { title: `t1 v${i}` });
+      expect((await run(pair.clone)).outcome).toBe('success');
+      localEdit(pair, item.id, { notes: `local ${i}` });
+      expect((await push(pair.clone, 'Tasks', { remote: FAST })).outcome).toBe('success');
+    }
+    const server = pair.master.server.server;
+    // The client closed its sockets; the server sees the FIN at once, but give the event loop a moment.
+    await expect.poll(() => new Promise<number>((done, fail) => server.getConnections((e, n) => (e ? fail(e) : done(n)))), { timeout: 2000 }).toBe(0);
   });
 
   it('an item that cannot be written is reported on its own: the rest of its batch goes in whole, nothing of it half-written', async () => {
