@@ -1,5 +1,6 @@
 /** The benchmark's tracker: twelve fields of every common type and deterministic items of about 1 KB each. */
 import type { FieldInput } from '../../server/store/index.js';
+import { seededRandom as random } from '../../shared/random.js';
 
 export const TRACKER_NAME = 'bench';
 /** The master's user (an instance admin): the clones log in as it. */
@@ -37,17 +38,6 @@ export interface BenchItem {
   values: BenchValues;
 }
 
-/** mulberry32: a small seeded generator, so every run and every system gets the same items. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function words(next: () => number, count: number): string {
   return Array.from({ length: count }, () => WORDS[Math.floor(next() * WORDS.length)]).join(' ');

@@ -5,20 +5,12 @@
  */
 import type { ItemChange } from '../../server/store/index.js';
 import { FIELDS } from '../bench/items.js';
+import { type Random, seededRandom } from '../../shared/random.js';
 
-export type Rng = () => number;
+export type Rng = Random;
 
-/** mulberry32: a small seeded generator (the same as the bench's items). */
-export function rng(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The load's seeded generator. */
+export const rng = seededRandom;
 
 export const int = (next: Rng, from: number, to: number): number => from + Math.floor(next() * (to - from + 1));
 export const pick = <T>(next: Rng, from: readonly T[]): T => from[Math.floor(next() * from.length)]!;

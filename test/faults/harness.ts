@@ -22,6 +22,7 @@ import { CLI, type CliResult, cliEnv } from '../helpers/cli.js';
 import { PASSWORDS, tempDir } from '../helpers/instance.js';
 import { runCliAsync } from '../helpers/sync.js';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
+import { seededRandom } from '../../shared/random.js';
 
 export const LONG = Boolean(process.env.S15N_LONG);
 /** Trials of each kind: a few in `npm test`, at least 20 in the long mode. */
@@ -30,17 +31,7 @@ export const BASE_SEED = process.env.S15N_SEED ? Number(process.env.S15N_SEED) :
 /** Long enough for a loaded 2-core CI machine; a trial normally takes a few seconds. */
 export const TRIAL_TIMEOUT = 120_000;
 
-/** mulberry32: small, fast and the same everywhere. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = seededRandom;
 
 /** `count` distinct indexes below `n` not in `taken`, chosen by `random`, added to `taken`. */
 function pick(random: () => number, n: number, count: number, taken: Set<number>): number[] {
