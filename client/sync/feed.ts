@@ -87,7 +87,8 @@ function applyBatch(ctx: FeedContext, replica: Replica, titles: LinkTitles, batc
 
 function applyBatchOnce(ctx: FeedContext, replica: Replica, titles: LinkTitles, batch: readonly Change[], isolate: boolean): Applied[] {
   const { store, replicas } = ctx;
-  return store.transaction(() => {
+  // Each change writes at most one item: one counter update numbers the whole batch.
+  return store.withReservedSeqs(batch.length, () => {
     const tracker = store.getTracker(ctx.trackerId);
     const frozen = frozenFields(replica, tracker);
     const results: Applied[] = [];

@@ -137,9 +137,10 @@ export class ReplicaState {
       byRemoteId: db.prepare<[number, number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ? AND r.remote_id = ?`),
       itemsOfTracker: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ?`),
       conflicted: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ? AND r.conflict IS NOT NULL ORDER BY r.item_id`),
-      upsertItem: db.prepare(
+      // Positional parameters: binding by name costs about 1 µs more per row, and a clone writes one per item.
+      upsertItem: db.prepare<[number, number, number | null, number | null, string | null, string | null, string | null, string | null, number, 0 | 1]>(
         `INSERT INTO replica_items (item_id, tracker_id, remote_id, base_version, base_status, base_values, create_key, conflict, synced_seq, base_from_item)
-         VALUES (@itemId, @trackerId, @remoteId, @baseVersion, @baseStatus, @baseValues, @createKey, @conflict, @syncedSeq, @baseFromItem)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(item_id) DO UPDATE SET remote_id = excluded.remote_id, base_version = excluded.base_version,
            base_status = excluded.base_status, base_values = excluded.base_values, create_key = excluded.create_key,
            conflict = excluded.conflict, synced_seq = excluded.synced_seq, base_from_item = excluded.base_from_item`,
@@ -221,18 +222,18 @@ export class ReplicaState {
    */
   putItemState(state: ItemSyncState): void {
     const fromItem = state.base !== null && state.syncedSeq !== 0;
-    this.stmts.upsertItem.run({
-      itemId: state.itemId,
-      trackerId: state.trackerId,
-      remoteId: state.remoteId,
-      baseVersion: state.baseVersion,
-      baseStatus: fromItem ? null : (state.base?.status ?? null),
-      baseValues: fromItem || !state.base ? null : JSON.stringify(state.base.values),
-      baseFromItem: fromItem ? 1 : 0,
-      createKey: state.createKey,
-      conflict: state.conflict ? JSON.stringify(state.conflict) : null,
-      syncedSeq: state.syncedSeq,
-    });
+    this.stmts.upsertItem.run(
+      state.itemId,
+      state.trackerId,
+      state.remoteId,
+      state.baseVersion,
+      fromItem ? null : (state.base?.status ?? null),
+      fromItem || !state.base ? null : JSON.stringify(state.base.values),
+      state.createKey,
+      state.conflict ? JSON.stringify(state.conflict) : null,
+      state.syncedSeq,
+      fromItem ? 1 : 0,
+    );
   }
 
   deleteItemState(itemId: number): void {

@@ -33,7 +33,7 @@ export async function loggedRun(
   const log = new SyncLog(store);
   const runId = log.start(options.trackerId, options.kind, options.dryRun, report.startedAt);
   let extra: Record<string, unknown> = {};
-  if (options.dryRun) store.db.exec('BEGIN');
+  if (options.dryRun) store.db.exec('BEGIN IMMEDIATE');
   try {
     extra = (await body(report)) ?? {};
   } catch (error) {

@@ -124,10 +124,18 @@ export function migrate(db: Database.Database): void {
   if (current > MIGRATIONS.length) {
     throw new Error(`this data dir was written by a newer s15n (schema ${current}; this version knows ${MIGRATIONS.length})`);
   }
-  for (let version = current; version < MIGRATIONS.length; version += 1) {
-    db.transaction(() => {
+  // One step per transaction, the version read again under the write lock: two processes opening
+  // an older data dir at once (the server and a CLI command) migrate it once.
+  const step = db
+    .transaction((): boolean => {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version >= MIGRATIONS.length) return false;
       db.exec(MIGRATIONS[version]!);
       db.pragma(`user_version = ${version + 1}`);
-    })();
+      return true;
+    })
+    .immediate;
+  while (step()) {
+    // next step
   }
 }

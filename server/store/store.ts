@@ -75,6 +75,7 @@ const toItem = (row: ItemRow): Item => ({
 function prepare(db: Database.Database) {
   return {
     nextSeq: db.prepare<[], { value: number }>("UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value"),
+    reserveSeqs: db.prepare<[number], { value: number }>("UPDATE counters SET value = value + ? WHERE name = 'seq' RETURNING value"),
     trackerById: db.prepare<[number], TrackerRow>('SELECT * FROM trackers WHERE id = ?'),
     trackerByName: db.prepare<[string], TrackerRow>('SELECT * FROM trackers WHERE name = ?'),
     trackers: db.prepare<[], TrackerRow>('SELECT * FROM trackers ORDER BY id'),
@@ -103,6 +104,8 @@ export class Store {
   readonly db: Database.Database;
   readonly users: Users;
   private readonly stmts: ReturnType<typeof prepare>;
+  /** Seqs reserved for the running transaction by withReservedSeqs, handed out by nextSeq. */
+  private seqBlock: { next: number; last: number } | null = null;
 
   private constructor(
     readonly dataDir: string,
@@ -146,14 +149,42 @@ export class Store {
     if (this.db.open) this.db.close();
   }
 
-  /** Runs `fn` in one transaction (a savepoint when already inside one). */
+  /**
+   * Runs `fn` in one transaction (a savepoint when already inside one). IMMEDIATE: the write lock
+   * is taken at BEGIN, where busy_timeout waits for it. A deferred transaction that reads, then
+   * writes after another process committed, fails at once with SQLITE_BUSY, whatever the timeout
+   * (the server pushing while `s15n item edit` runs on the same data dir).
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   /** The next value of the instance-wide change sequence. */
   nextSeq(): number {
+    const block = this.seqBlock;
+    if (block && block.next <= block.last) return block.next++;
     return this.stmts.nextSeq.get()!.value;
+  }
+
+  /**
+   * Runs `fn` in a transaction with `count` seqs taken from the counter by one update; the
+   * writes of `fn` use them before asking the counter again. The block lives and dies with the
+   * transaction (a rollback takes back the counter and the rows alike); seqs it leaves unused
+   * are gaps, which a change token does not mind (it means "after this seq").
+   */
+  withReservedSeqs<T>(count: number, fn: () => T): T {
+    // Inside another reservation: use that block (then the counter), so seqs keep rising.
+    if (this.seqBlock) return this.transaction(fn);
+    return this.transaction(() => {
+      const reserved = Math.max(0, count);
+      const last = this.stmts.reserveSeqs.get(reserved)!.value;
+      this.seqBlock = { next: last - reserved + 1, last };
+      try {
+        return fn();
+      } finally {
+        this.seqBlock = null;
+      }
+    });
   }
 
   // --- trackers ---

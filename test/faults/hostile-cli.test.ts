@@ -57,8 +57,12 @@ function fingerprintDir(dir: string): string {
   return hash.digest('hex');
 }
 
-/** Arguments cannot hold NUL; everything else goes through as the shell would pass it. */
-const arg = (s: string) => s.replaceAll('\u0000', '');
+/**
+ * Arguments cannot hold NUL, nor be longer than Linux's 128 KiB per argument (a shell says
+ * "Argument list too long" before s15n runs): 30,000 UTF-16 units are at most 120,000 bytes.
+ * Everything else goes through as the shell would pass it.
+ */
+const arg = (s: string) => s.replaceAll('\u0000', '').slice(0, 30_000);
 
 let fileCounter = 0;
 

@@ -47,6 +47,8 @@ export function runCli(args: string[], opts: CliOptions = {}): CliResult {
     cwd: opts.cwd ?? mkdtempSync(join(tmpdir(), 's15n-cwd-')),
     timeout: 60_000,
   });
+  // Not the CLI's answer: the process did not start (E2BIG, ENOENT) or was killed by the timeout.
+  if (result.error) throw new Error(`cannot run s15n ${full.join(' ').slice(0, 200)}: ${result.error.message}`);
   return {
     code: result.status ?? -1,
     stdout: result.stdout,
