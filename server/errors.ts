@@ -62,11 +62,17 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   }
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const status = tooLarge ? 431 : ERROR_STATUS.bad_input;
-  const body = JSON.stringify({
-    error: tooLarge
-      ? { code: 'too_large', message: 'request headers larger than 16 KiB' }
-      : { code: 'bad_input', message: `malformed HTTP request (${error.code ?? 'parse error'})` },
-  });
+  // An answer to HEAD has no body, and bytes after it break the client's parser: send the JSON
+  // body only when the request line is in sight and names another method.
+  const rawPacket = (error as { rawPacket?: Buffer }).rawPacket;
+  const hasBody = rawPacket !== undefined && /^(GET|POST|PUT|PATCH|DELETE|OPTIONS) /.test(rawPacket.subarray(0, 8).toString('latin1'));
+  const body = hasBody
+    ? JSON.stringify({
+        error: tooLarge
+          ? { code: 'too_large', message: 'request headers larger than 16 KiB' }
+          : { code: 'bad_input', message: `malformed HTTP request (${error.code ?? 'parse error'})` },
+      })
+    : '';
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
   );

@@ -74,6 +74,8 @@ function reportError(error: unknown, json: boolean): number {
     if (error.exitCode === 0) return EXIT.ok;
     // A command group without its subcommand (`s15n tracker`) ends as "help shown, exit 1".
     const message = error.code === 'commander.help' ? 'a subcommand is missing (the usage is on stderr)' : error.message.replace(/^error: /, '');
+    // Commander printed its own error line already; after a bare usage, say what was wrong.
+    if (error.code === 'commander.help') process.stderr.write(`s15n: ${message}\n`);
     if (json) printJsonError('bad_input', message, { usage: error.code });
     return EXIT.usage;
   }

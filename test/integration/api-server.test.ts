@@ -150,9 +150,14 @@ describe('unknown routes', () => {
     const huge = await raw(`GET /api/v1/trackers HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(huge).toMatch(/^HTTP\/1\.1 431 /);
     expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'too_large', message: expect.stringMatching(/16 KiB/) } });
-    const broken = await raw('NOT A REQUEST\r\n\r\n');
+    const broken = await raw('GET /api/v1/health HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n');
     expect(broken).toMatch(/^HTTP\/1\.1 400 /);
     expect(JSON.parse(broken.slice(broken.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'bad_input' } });
+    // No body where none may be: an answer to HEAD, or to a request line that names no method.
+    for (const head of [`HEAD /api/v1/trackers HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 'NOT A REQUEST\r\n\r\n']) {
+      const answer = await raw(head);
+      expect(answer).toMatch(/^HTTP\/1\.1 4(31|00) [^]*Content-Length: 0\r\n[^]*\r\n\r\n$/);
+    }
     // The server goes on serving.
     expect((await api(inst.url, '/health')).status).toBe(200);
   });
