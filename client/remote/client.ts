@@ -10,7 +10,7 @@ import got, { type Got, HTTPError, RequestError } from 'got';
 import type { z } from 'zod';
 import {
   API_PREFIX,
-  Change,
+  type Change,
   ChangesPage,
   DEFAULT_PAGE_LIMIT,
   ErrorBody,
@@ -26,6 +26,7 @@ import {
   type TrackerSummary,
   UserList,
 } from '../../shared/api/schemas.js';
+import { parseChange } from '../../shared/api/change-check.js';
 import { BadInput, Conflict, Forbidden, NotFound, S15nError, TooLarge, TooManyRequests, Unauthorized, Unavailable } from '../../shared/errors.js';
 
 export interface RemoteEndpoint {
@@ -169,7 +170,7 @@ export class RemoteClient {
         for await (const line of ndjsonLines(stream)) {
           const parsed: unknown = JSON.parse(line);
           if (parsed && typeof parsed === 'object' && 'seq' in parsed) {
-            const change = Change.parse(parsed);
+            const change = parseChange(parsed);
             token = change.seq;
             failures = 0;
             yield change;

@@ -62,11 +62,15 @@ function remember(ctx: ApplyContext, item: Item, state: Omit<ItemSyncState, 'ite
   ctx.replicas.putItemState({ ...state, itemId: item.id, trackerId: ctx.tracker.id, syncedSeq: clean ? item.seq : 0 });
 }
 
-/** Applies one remote item (a change of the feed, or the item a push answer carries). */
-export function applyRemoteItem(ctx: ApplyContext, remote: RemoteItem): ApplyOutcome {
+/**
+ * Applies one remote item (a change of the feed, or the item a push answer carries). `known` is
+ * the item's sync state when the caller has just read it in this transaction (the feed reads
+ * it for the base), so a clone looks each item up once.
+ */
+export function applyRemoteItem(ctx: ApplyContext, remote: RemoteItem, known?: { sync: ItemSyncState | undefined }): ApplyOutcome {
   const { store, replicas, tracker } = ctx;
   const fields = tracker.fields;
-  const sync = replicas.itemByRemoteId(tracker.id, remote.remoteId);
+  const sync = known ? known.sync : replicas.itemByRemoteId(tracker.id, remote.remoteId);
   const local = sync ? store.getItem(tracker.id, sync.itemId, { includeDeleted: true }) : undefined;
   if (!sync || !local || !sync.base) {
     if (sync) replicas.deleteItemState(sync.itemId);

@@ -95,7 +95,7 @@ function applyBatchOnce(ctx: FeedContext, replica: Replica, titles: LinkTitles, 
     for (const change of batch) {
       const sync = replicas.itemByRemoteId(tracker.id, change.id);
       const by = change.updatedBy ? `${change.updatedBy}@${replica.remoteName}` : replica.remoteName;
-      const apply = () => applyRemoteItem({ store, replicas, tracker, by }, toRemoteItem(change, replica, tracker, titles, frozen, sync?.base?.values));
+      const apply = () => applyRemoteItem({ store, replicas, tracker, by }, toRemoteItem(change, replica, tracker, titles, frozen, sync?.base?.values), { sync });
       if (!isolate) {
         results.push({ outcome: apply() });
         continue;

@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isWellFormedChange, parseChange } from '../../shared/api/change-check.js';
+import { Change } from '../../shared/api/schemas.js';
+import { STATUSES } from '../../shared/model/fields.js';
+
+const fieldValue = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 4 }));
+
+const validChange = fc.record(
+  {
+    id: fc.integer({ min: 1 }),
+    seq: fc.integer({ min: 0 }),
+    version: fc.integer({ min: 1 }),
+    status: fc.constantFrom(...STATUSES),
+    // zod refuses a value named __proto__; so does the plain check (tested below).
+    values: fc.dictionary(fc.string().filter((name) => name !== '__proto__'), fieldValue, { maxKeys: 6 }),
+    deleted: fc.constant(true as const),
+    updatedAt: fc.string(),
+    updatedBy: fc.option(fc.string()),
+    extra: fc.jsonValue(),
+  },
+  { requiredKeys: ['id', 'seq', 'version', 'status', 'values'] },
+);
+
+/** A valid change with one key broken, dropped, or given an arbitrary JSON value. */
+const nearChange = fc
+  .tuple(validChange, fc.constantFrom('id', 'seq', 'version', 'status', 'values', 'deleted', 'updatedAt', 'updatedBy'), fc.jsonValue(), fc.boolean())
+  .map(([change, key, value, drop]) => {
+    const copy: Record<string, unknown> = { ...change };
+    if (drop) delete copy[key];
+    else copy[key] = value;
+    return copy;
+  });
+
+/** A valid change with one value replaced by an arbitrary JSON value. */
+const badValue = fc.tuple(validChange, fc.string(), fc.jsonValue()).map(([change, name, value]) => ({ ...change, values: { ...change.values, [name]: value } }));
+
+/** What a feed line can hold: JSON, so the round trip through text is part of the input. */
+const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
+describe('isWellFormedChange', () => {
+  it('accepts only what the Change schema accepts, and the schema gives the same object back', () => {
+    fc.assert(
+      fc.property(fc.oneof(validChange, nearChange, badValue, fc.jsonValue()).map(asJson), (input) => {
+        if (!isWellFormedChange(input)) return;
+        const parsed = Change.safeParse(input);
+        expect(parsed.success).toBe(true);
+        expect(parsed.data).toEqual(input);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('accepts every valid change a feed can carry (the plain check is the usual path, not the exception)', () => {
+    fc.assert(
+      fc.property(validChange.map(asJson), (input) => {
+        expect(Change.safeParse(input).success).toBe(true);
+        expect(isWellFormedChange(input)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuses each kind of malformed change', () => {
+    const good = { id: 1, seq: 2, version: 1, status: 'open', values: { title: 'a', tags: ['x'], n: 3, done: false, none: null } };
+    expect(isWellFormedChange(good)).toBe(true);
+    const bad: unknown[] = [
+      null,
+      [],
+      'change',
+      { ...good, id: 1.5 },
+      { ...good, id: '1' },
+      { ...good, seq: Number.MAX_SAFE_INTEGER + 2 },
+      { ...good, version: undefined },
+      { ...good, status: 'done' },
+      { ...good, values: [] },
+      { ...good, values: null },
+      { ...good, values: { title: { nested: 1 } } },
+      { ...good, values: { tags: ['x', 1] } },
+      { ...good, values: { n: Number.NaN } },
+      { ...good, deleted: false },
+      { ...good, updatedAt: 5 },
+      { ...good, updatedBy: 5 },
+      JSON.parse('{"id":1,"seq":2,"version":1,"status":"open","values":{"__proto__":"x"}}'),
+    ];
+    for (const input of bad) expect(isWellFormedChange(input), JSON.stringify(input)).toBe(false);
+  });
+});
+
+describe('parseChange', () => {
+  it("throws the schema's own error for a malformed change, naming the path", () => {
+    expect(() => parseChange({ id: 1, seq: 2, version: 1, status: 'open', values: { title: { nested: 1 } } })).toThrow(/values/);
+    expect(() => parseChange({ id: 1, seq: 2, version: 1, status: 'nope', values: {} })).toThrow(/status/);
+  });
+
+  it('returns a well-formed change as it is', () => {
+    const change = { id: 1, seq: 2, version: 1, status: 'closed', values: {}, deleted: true, future: { key: 1 } };
+    expect(parseChange(change)).toBe(change);
+  });
+});
