@@ -6,7 +6,7 @@
  */
 import type { Change } from '../../shared/api/schemas.js';
 import { remoteValuesToLocal } from '../../shared/model/transform.js';
-import type { Values } from '../../shared/model/values.js';
+import { type Values, inFieldOrder } from '../../shared/model/values.js';
 import type { Store, Tracker } from '../../server/store/index.js';
 import type { RemoteClient } from '../remote/client.js';
 import { type ApplyOutcome, type RemoteItem, applyRemoteItem } from './apply.js';
@@ -54,13 +54,19 @@ export function toRemoteItem(change: Change, replica: Replica, tracker: Tracker,
       if (value !== undefined) mapped[name] = value;
     }
   }
-  // Mapped values are canonical for their local types, base values too: only the schema's order and fields remain to apply.
-  const values: Values = {};
-  for (const field of tracker.fields) {
-    const value = mapped[field.name];
-    if (value !== undefined && value !== null) values[field.name] = value;
-  }
+  // Mapped values are canonical for their local types, base values too: only the schema's order
+  // and fields remain to apply, and mapped values usually have them already.
+  const values = inFieldOrder(tracker.fields, mapped) ? mapped : inSchemaOrder(tracker, mapped);
   return { remoteId: change.id, version: change.version, deleted: change.deleted === true, state: { status: change.status, values } };
+}
+
+function inSchemaOrder(tracker: Tracker, values: Readonly<Values>): Values {
+  const out: Values = {};
+  for (const field of tracker.fields) {
+    const value = values[field.name];
+    if (value !== undefined && value !== null) out[field.name] = value;
+  }
+  return out;
 }
 
 /** Local fields the mapping no longer applies (removed or retyped on the remote since the clone). */

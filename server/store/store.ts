@@ -9,7 +9,7 @@ import type { PushChange, PushResult } from '../../shared/api/schemas.js';
 import { BadInput, Conflict, NotFound } from '../../shared/errors.js';
 import { hashSchema } from '../../shared/hash.js';
 import { type FieldDef, type ItemStatus, type Problem, STATUSES, checkFieldDefs, clipText, isFieldType } from '../../shared/model/fields.js';
-import { type Values, applyChange, changedFields, checkStatus, validateValues } from '../../shared/model/values.js';
+import { type Values, applyChange, changedFields, checkStatus, inFieldOrder, validateValues } from '../../shared/model/values.js';
 import { migrate } from './migrations.js';
 import { applyPush } from './push.js';
 import type { FieldInput, Item, ItemChange, NewItem, NewTracker, Right, Tracker, User } from './types.js';
@@ -52,6 +52,8 @@ const toTracker = (row: TrackerRow): Tracker => ({
 
 /** A values object in the tracker's field order, as the store keeps it (what JSON would keep: no undefined). */
 function orderedValues(tracker: Tracker, values: Values): Values {
+  // What the sync engine writes is already in order: kept as it is, not copied.
+  if (inFieldOrder(tracker.fields, values)) return values;
   const out: Values = {};
   for (const field of tracker.fields) {
     const value = values[field.name];

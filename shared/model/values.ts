@@ -30,6 +30,22 @@ const LOCATION = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*(?:,\s*(\d{1,2
 const URL_PROTOCOLS = new Set(['http:', 'https:', 'ftp:', 'ftps:', 'mailto:']);
 const MAX_NAME_LENGTH = 200;
 
+/**
+ * Whether every key of `values` names one of `fields`, in their order, with a value other than
+ * null: the shape a store row keeps. Checked without allocating, so a writer can skip copying values that
+ * are already in that shape.
+ */
+export function inFieldOrder(fields: readonly FieldDef[], values: Readonly<Values>): boolean {
+  let i = 0;
+  for (const key in values) {
+    if (!Object.hasOwn(values, key)) return false;
+    while (i < fields.length && fields[i]!.name !== key) i++;
+    if (i === fields.length || values[key] === undefined || values[key] === null) return false;
+    i++;
+  }
+  return true;
+}
+
 export function isEmptyValue(value: unknown): boolean {
   return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type FieldDef, type FieldType, checkFieldDefs } from '../../shared/model/fields.js';
-import { applyChange, canonicalValues, changedFields, normalizeValue, validateValue, validateValues, valuesEqual } from '../../shared/model/values.js';
+import { applyChange, canonicalValues, changedFields, inFieldOrder, normalizeValue, validateValue, validateValues, valuesEqual } from '../../shared/model/values.js';
 import { canonicalJson, hashItem, hashSchema } from '../../shared/hash.js';
 
 const field = (type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({ name: `f_${type}`, label: type, type, required: false, ...extra });
@@ -149,5 +149,31 @@ describe('hashing', () => {
     ];
     for (const fields of variants) expect(hashSchema(fields, ['open'])).not.toBe(h);
     expect(hashSchema(base.map((f) => ({ ...f })), ['open'])).toBe(h);
+  });
+});
+
+describe('inFieldOrder', () => {
+  const names = ['title', 'body', 'n', 'tags', 'due'];
+  const fields = names.map((name) => ({ name, label: name, type: 'text' as const, required: false }));
+  const entry = fc.tuple(fc.constantFrom(...names, 'other', 'constructor'), fc.oneof(fc.string(), fc.constant(null), fc.integer()));
+
+  it('holds exactly when every key is a field, in the fields order, with a value other than null', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 7 }), (entries) => {
+        const values = Object.fromEntries(entries);
+        const keys = Object.keys(values);
+        const positions = keys.map((k) => names.indexOf(k));
+        const expected =
+          positions.every((p) => p >= 0) && positions.every((p, i) => i === 0 || p > positions[i - 1]!) && Object.values(values).every((v) => v !== null);
+        expect(inFieldOrder(fields, values)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses inherited keys and an own __proto__ key', () => {
+    expect(inFieldOrder(fields, { title: 'a', due: 'b' })).toBe(true);
+    expect(inFieldOrder(fields, Object.create({ title: 'inherited' }) as Record<string, string>)).toBe(false);
+    expect(inFieldOrder(fields, JSON.parse('{"__proto__": "x"}') as Record<string, string>)).toBe(false);
   });
 });
