@@ -18,7 +18,6 @@ import {
   ItemBody,
   NDJSON,
   type PushChange,
-  PushResponse,
   type PushResult,
   StreamEnd,
   TrackerList,
@@ -26,7 +25,7 @@ import {
   type TrackerSummary,
   UserList,
 } from '../../shared/api/schemas.js';
-import { parseChange } from '../../shared/api/change-check.js';
+import { parseChange, parsePushResponse } from '../../shared/api/wire-check.js';
 import { BadInput, Conflict, Forbidden, NotFound, S15nError, TooLarge, TooManyRequests, Unauthorized, Unavailable } from '../../shared/errors.js';
 
 export interface RemoteEndpoint {
@@ -197,7 +196,7 @@ export class RemoteClient {
   async push(trackerId: number, changes: readonly PushChange[]): Promise<PushResult[]> {
     try {
       const body = await this.http.post(`trackers/${trackerId}/push`, { json: { changes } }).json();
-      const results = PushResponse.parse(body).results;
+      const results = parsePushResponse(body).results;
       if (results.length !== changes.length) {
         throw new Unavailable(`${this.endpoint.url} answered ${results.length} results for ${changes.length} changes`);
       }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isWellFormedChange, parseChange } from '../../shared/api/change-check.js';
-import { Change } from '../../shared/api/schemas.js';
+import { isWellFormedChange, isWellFormedPushResponse, parseChange, parsePushResponse } from '../../shared/api/wire-check.js';
+import { Change, PUSH_RESULT_STATUSES, PushResponse } from '../../shared/api/schemas.js';
 import { STATUSES } from '../../shared/model/fields.js';
 
 const fieldValue = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 4 }));
@@ -96,5 +96,75 @@ describe('parseChange', () => {
   it('returns a well-formed change as it is', () => {
     const change = { id: 1, seq: 2, version: 1, status: 'closed', values: {}, deleted: true, future: { key: 1 } };
     expect(parseChange(change)).toBe(change);
+  });
+});
+
+const pushResult = fc.record(
+  {
+    status: fc.constantFrom(...PUSH_RESULT_STATUSES),
+    id: fc.integer({ min: 1 }),
+    version: fc.integer({ min: 1 }),
+    item: fc.oneof(
+      validChange,
+      validChange.map(({ seq: _seq, ...item }) => item),
+    ),
+    conflicts: fc.array(fc.string(), { maxLength: 3 }),
+    error: fc.string(),
+    extra: fc.jsonValue(),
+  },
+  { requiredKeys: ['status'] },
+);
+
+/** A valid result with one key broken, dropped, or given an arbitrary JSON value (the item's too). */
+const nearResult = fc
+  .tuple(pushResult, fc.constantFrom('status', 'id', 'version', 'item', 'conflicts', 'error'), fc.oneof(fc.jsonValue(), nearChange, badValue), fc.boolean())
+  .map(([result, key, value, drop]) => {
+    const copy: Record<string, unknown> = { ...result };
+    if (drop) delete copy[key];
+    else copy[key] = value;
+    return copy;
+  });
+
+const pushResponse = fc.array(fc.oneof(pushResult, nearResult), { maxLength: 4 }).map((results) => ({ results }));
+
+describe('isWellFormedPushResponse', () => {
+  it('accepts only what the PushResponse schema accepts, and the schema gives the same object back', () => {
+    fc.assert(
+      fc.property(fc.oneof(pushResponse, fc.jsonValue(), fc.record({ results: fc.jsonValue() })).map(asJson), (input) => {
+        if (!isWellFormedPushResponse(input)) return;
+        const parsed = PushResponse.safeParse(input);
+        expect(parsed.success).toBe(true);
+        expect(parsed.data).toEqual(input);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('accepts every valid push answer', () => {
+    fc.assert(
+      fc.property(fc.array(pushResult, { maxLength: 5 }).map((results) => asJson({ results })), (input) => {
+        expect(PushResponse.safeParse(input).success).toBe(true);
+        expect(isWellFormedPushResponse(input)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("refuses malformed answers, and parsePushResponse throws the schema's error for them", () => {
+    const item = { id: 1, version: 2, status: 'open', values: { title: 'a' } };
+    expect(isWellFormedPushResponse({ results: [{ status: 'updated', id: 1, version: 2, item }] })).toBe(true);
+    const bad: unknown[] = [
+      { results: {} },
+      { results: [{ status: 'done' }] },
+      { results: [{ status: 'updated', id: '1' }] },
+      { results: [{ status: 'updated', item: { ...item, values: { title: {} } } }] },
+      { results: [{ status: 'conflict', conflicts: [1] }] },
+      { results: [{ status: 'rejected', error: 5 }] },
+      { results: [null] },
+    ];
+    for (const input of bad) {
+      expect(isWellFormedPushResponse(input), JSON.stringify(input)).toBe(false);
+      expect(() => parsePushResponse(input)).toThrow();
+    }
   });
 });
