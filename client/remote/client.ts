@@ -255,7 +255,7 @@ export class RemoteClient {
         return new S15nError('unavailable', `${origin} answered with a redirect (${error.message}); s15n does not follow redirects, so the credentials never go elsewhere: give the final URL to \`s15n remote add\``);
       }
       const hint = error.code === 'ECONNRESET' && this.endpoint.url.startsWith('http:') ? ' (the connection was closed at once: if that port serves https, use an https:// URL)' : '';
-      return new Unavailable(`cannot reach origin at ${this.endpoint.url}: ${error.code ?? error.message}${hint}`);
+      return new Unavailable(`cannot reach remote ${this.endpoint.name} at ${this.endpoint.url}: ${error.code ?? error.message}${hint}`);
     }
     if (error instanceof SyntaxError || (error instanceof Error && error.name === 'ZodError')) {
       return new Unavailable(`${origin} sent an answer s15n does not understand: ${error.message.slice(0, 300)}`);

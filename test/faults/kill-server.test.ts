@@ -55,7 +55,7 @@ describe.each(PHASES)('the server killed during %s', (phase) => {
         if (!restartAtOnce) {
           // No server for the whole of the client's retries: the run fails and says why.
           expect(done.code, `seed ${seed}: ${done.stderr}${done.stdout}`).toBe(1);
-          expect(done.stderr).toMatch(/cannot reach origin|origin .* (closed|reset|ended)|ECONNRE/);
+          expect(done.stderr).toMatch(/cannot reach remote origin at|origin .* (closed|reset|ended)|ECONNRE/);
           expect(done.stderr).not.toMatch(/^\s+at /m);
           world.master = await serveProcess(world.masterDir);
           world.proxy.retarget(world.master.port);

@@ -130,7 +130,7 @@ describe('TLS with a self-signed certificate', { timeout: 60_000 }, () => {
     const added = addRemote(data, 'origin', `http://127.0.0.1:${served.port}`);
     expect(added.code).toBe(0);
     const cloned = runCli(['clone', 'origin', 'Bugs'], { data });
-    expectClearFailure(cloned, 1, /cannot reach origin at http:\/\/127\.0\.0\.1:\d+: ECONNRESET.*https:\/\//);
+    expectClearFailure(cloned, 1, /cannot reach remote origin at http:\/\/127\.0\.0\.1:\d+: ECONNRESET.*https:\/\//);
   });
 
   it('remote add refuses a missing --ca file, a file that is not a PEM certificate, and --ca on an http URL, naming --ca', () => {

@@ -131,6 +131,6 @@ describe('reload failures of the run itself', () => {
     await pair.master.server.close();
     const report = await reload(pair.clone, 'Tasks', { remote: FAST });
     expect(report.outcome).toBe('error');
-    expect(report.errors[0]?.message).toMatch(new RegExp(`cannot reach origin at ${pair.master.url.replace(/[.]/g, '\\.')}: ECONNREFUSED`));
+    expect(report.errors[0]?.message).toMatch(new RegExp(`cannot reach remote origin at ${pair.master.url.replace(/[.]/g, '\\.')}: ECONNREFUSED`));
   });
 });

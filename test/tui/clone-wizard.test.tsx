@@ -19,7 +19,7 @@ describe('CloneWizard screen', () => {
     await sendAndWait(app, 'c', 'Pick the remote to clone from');
     expect(frameOf(app)).toMatch(/›\s+dead/);
     let frame = await sendAndWait(app, KEYS.enter, 'Remote unreachable');
-    expect(frame).toContain('cannot reach origin at http://127.0.0.1:1');
+    expect(frame).toContain('cannot reach remote dead at http://127.0.0.1:1');
     expect(frame).not.toMatch(/\n\s+at /);
     await sendAndWait(app, KEYS.esc, 'Pick the remote to clone from');
     await sendAndWait(app, 'j', /›\s+origin/);

@@ -22,7 +22,7 @@ describe('Remotes, SyncLog and help', () => {
     expect(frame).toMatch(/dead\s+http:\/\/127\.0\.0\.1:1\s+alice\s+file\s+Remote unreachable/);
     expect(frame).toMatch(/origin\s+http.*ok, 1 tracker visible\s+Bugs/);
     expect(frame).toMatch(/wrongpw\s+http.*Wrong credentials \(401\)/);
-    expect(frame).toMatch(/dead: cannot reach origin at http:\/\/127\.0\.0\.1:1/);
+    expect(frame).toMatch(/dead: cannot reach remote dead at http:\/\/127\.0\.0\.1:1/);
     await sendAndWait(app, 'G', /wrongpw: .*refused the credentials of user "alice"/);
     await sendAndWait(app, 'r', 'checking…');
     await waitForFrame(app, (f) => !f.includes('checking…'));

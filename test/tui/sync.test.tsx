@@ -111,7 +111,7 @@ describe('Sync screen', () => {
     expect(frame).toMatch(/refused the credentials of user "alice"/);
     expect(frame).not.toMatch(/\n\s+at /);
     await pair.master.server.close();
-    frame = await sendAndWait(app, 'r', /cannot reach origin/);
+    frame = await sendAndWait(app, 'r', /cannot reach remote origin at/);
     expect(frame).toMatch(/Reload: error/);
     expect(frame).not.toMatch(/\n\s+at /);
     app.unmount();
