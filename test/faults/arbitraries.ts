@@ -199,18 +199,22 @@ function jsonType(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
 
-/** One change to a valid object: a known key gets a wrong type or goes, or an unknown key arrives. */
-export function mutate(template: Record<string, unknown>): fc.Arbitrary<Record<string, unknown>> {
+/**
+ * One change to a valid object: a known key gets a wrong type or goes, or (with `unknownKeys`,
+ * for shapes that refuse them) an unknown key arrives.
+ */
+export function mutate(template: Record<string, unknown>, { unknownKeys = true } = {}): fc.Arbitrary<Record<string, unknown>> {
   const keys = Object.keys(template);
-  return fc.oneof(
+  const broken = [
     fc.tuple(fc.constantFrom(...keys), fc.constant(null)).chain(([key]) => wrongType(template[key]).map((v) => ({ ...template, [key]: v }))),
     fc.constantFrom(...keys).map((key) => {
       const copy = { ...template };
       delete copy[key];
       return copy;
     }),
-    fc.tuple(hostileKey.filter((k) => !keys.includes(k)), hostileJson).map(([key, v]) => ({ ...template, [key]: v })),
-  );
+  ];
+  if (unknownKeys) broken.push(fc.tuple(hostileKey.filter((k) => !keys.includes(k)), hostileJson).map(([key, v]) => ({ ...template, [key]: v })));
+  return fc.oneof(...broken);
 }
 
 /** Idempotency keys the contract refuses (1 to 128 printable ASCII characters without spaces). */

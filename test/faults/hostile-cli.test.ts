@@ -185,15 +185,15 @@ const badImport: fc.Arbitrary<{ file: string | Buffer; names?: RegExp }> = fc.on
   fc.constantFrom('', ' ', 'null', '[]', '"Imported"', '42', 'true', `${JSON.stringify(validImport)} trailing`).map((file) => ({ file })),
   // The whole document of any other JSON type.
   hostileJson.filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)).map((v) => ({ file: JSON.stringify(v) ?? '' })),
-  // One key of the document of the wrong type, or a required one missing.
-  mutate(validImport)
+  // One key of the document of the wrong type, or a required one missing (unknown keys are ignored, with a warning).
+  mutate(validImport, { unknownKeys: false })
     // (without description or items the file is still valid)
     .filter((doc) => 'description' in doc && 'items' in doc)
     .map((doc) => ({ file: JSON.stringify(doc) })),
   // One field or item of the wrong shape.
-  mutate(validField).map((f) => ({ file: JSON.stringify({ ...validImport, fields: [validImport.fields[0], f] }) })),
+  mutate(validField, { unknownKeys: false }).map((f) => ({ file: JSON.stringify({ ...validImport, fields: [validImport.fields[0], f] }) })),
   // (status is optional: the template leaves it out, so that removing a key always breaks the item.)
-  mutate({ values: validItem.values }).map((i) => ({ file: JSON.stringify({ ...validImport, items: [validItem, i] }) })),
+  mutate({ values: validItem.values }, { unknownKeys: false }).map((i) => ({ file: JSON.stringify({ ...validImport, items: [validItem, i] }) })),
   fc.constantFrom(
     { ...validImport, name: '' },
     { ...validImport, name: '123' },

@@ -87,6 +87,18 @@ describe('tracker create', () => {
   });
 });
 
+describe('tracker create --fields', () => {
+  it('ignores keys it does not know, naming them on stderr; a label that is not a string is refused', () => {
+    const created = s15n(['tracker', 'create', 'Notes', '--fields', JSON.stringify([{ name: 'title', type: 'text', requried: true }]), '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.json()).toMatchObject({ fields: [{ name: 'title', required: false }], ignored: ['fields[0].requried'] });
+    expect(created.stderr).toMatch(/warning: --fields: ignored unknown key fields\[0\]\.requried/);
+    const refused = s15n(['tracker', 'create', 'Other', '--fields', JSON.stringify([{ name: 'title', type: 'text', label: 7 }])]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('fields[0].label');
+  });
+});
+
 describe('tracker list', () => {
   it('lists id, name, description, schema hash and item count (--json), a table for people', () => {
     s15n(['tracker', 'import', writeJson(EVERY_KIND)]);
@@ -146,6 +158,29 @@ describe('tracker import and export', () => {
     expect(result.stderr).toContain('items[1].values.estimate');
     expect(result.json<{ error: { details: { problems: { field: string }[] } } }>().error.details.problems.map((p) => p.field)).toEqual(['items[1].values.estimate']);
     expect(s15n(['tracker', 'list', '--json']).json()).toEqual([]);
+  });
+
+  it('imports a file with keys it does not know (more keys are welcome), naming each ignored key on stderr', () => {
+    const file = writeJson({
+      ...EVERY_KIND,
+      schemaHash: 'from another instance',
+      fields: [{ ...EVERY_KIND.fields[0], requried: false }, ...EVERY_KIND.fields.slice(1)],
+      items: [{ ...EVERY_KIND.items[0], id: 41, version: 3 }, ...EVERY_KIND.items.slice(1)],
+    });
+    const result = s15n(['tracker', 'import', file, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.json()).toMatchObject({ name: 'Tasks', items: 3, ignored: ['schemaHash', 'fields[0].requried', 'items[0].id', 'items[0].version'] });
+    expect(result.stderr).toMatch(/warning: .*ignored unknown keys schemaHash, fields\[0\]\.requried, items\[0\]\.id, items\[0\]\.version/);
+    // Ignored means ignored: the same tracker and items as without them.
+    const items = s15n(['item', 'list', 'Tasks', '--json']).json<{ id: number; version: number; values: Record<string, unknown> }[]>();
+    expect(items.map((i) => [i.values.title, i.version])).toEqual([
+      ['one', 1],
+      ['two', 1],
+      ['three', 1],
+    ]);
+    expect(items[0]!.id).not.toBe(41);
+    const clean = s15n(['tracker', 'import', writeJson({ ...EVERY_KIND, name: 'Clean' })]);
+    expect(clean.stderr).toBe('');
   });
 
   it('refuses an item without its "values" wrapper instead of importing it empty', () => {

@@ -6,7 +6,7 @@ import { trackerToWire } from '../../../server/store/index.js';
 import { BadInput } from '../../../shared/errors.js';
 import { FIELD_TYPES, MAX_PROBLEMS, type Problem, clipText } from '../../../shared/model/fields.js';
 import { ReplicaState } from '../../sync/replica-state.js';
-import { collect, output, parseJson, printJson, readStdin, withStore } from '../context.js';
+import { collect, note, output, parseJson, printJson, readStdin, withStore } from '../context.js';
 import { table } from '../table.js';
 
 interface ImportFile {
@@ -53,49 +53,70 @@ const FILE_KEYS = ['name', 'description', 'fields', 'items'];
 const FIELD_KEYS = ['name', 'label', 'type', 'options', 'required', 'linkedTracker'];
 const ITEM_KEYS = ['status', 'values'];
 
-/** Keys of `value` that are not in `known`, as problems under `at` (a typo like "requried" would otherwise be dropped silently). */
-function unknownKeys(value: object, known: readonly string[], at: string): Problem[] {
+/**
+ * Keys of `value` that are not in `known`, named by their path. They are ignored, not refused
+ * (DESIGN §6: more keys are welcome, so a file from a newer version imports), and the command
+ * names them on stderr, so a typo like "requried" does not pass unseen.
+ */
+function unknownKeys(value: object, known: readonly string[], at: string): string[] {
   return Object.keys(value)
     .filter((key) => !known.includes(key))
-    .map((key) => ({ field: `${at}${clipText(key)}`, reason: `unknown key; expected ${known.join(', ')}` }));
+    .map((key) => `${at}${clipText(key)}`);
+}
+
+interface Shapes {
+  problems: Problem[];
+  ignored: string[];
 }
 
 /**
- * The shape of field definitions (import file, --fields): objects with known keys and a string
- * label. Names, types, options and the rest are checked by the store, which names each problem.
+ * The shape of field definitions (import file, --fields): objects with a string label; unknown
+ * keys are collected. Names, types, options and the rest are checked by the store, which names
+ * each problem.
  */
-function checkFieldShapes(fields: unknown): Problem[] {
-  if (!Array.isArray(fields)) return [];
-  return fields.flatMap((field: unknown, i) => {
-    if (!isObject(field)) return [];
+function checkFieldShapes(fields: unknown): Shapes {
+  const shapes: Shapes = { problems: [], ignored: [] };
+  if (!Array.isArray(fields)) return shapes;
+  fields.forEach((field: unknown, i) => {
+    if (!isObject(field)) return;
     const at = `fields[${i}].`;
-    const problems = unknownKeys(field as object, FIELD_KEYS, at);
+    shapes.ignored.push(...unknownKeys(field as object, FIELD_KEYS, at));
     const label = (field as { label?: unknown }).label;
-    if (label !== undefined && typeof label !== 'string') problems.push({ field: `${at}label`, reason: 'must be a string' });
-    return problems;
+    if (label !== undefined && typeof label !== 'string') shapes.problems.push({ field: `${at}label`, reason: 'must be a string' });
   });
+  return shapes;
+}
+
+/** Says on stderr which keys were ignored (stdout stays the result's alone). */
+function noteIgnored(ignored: readonly string[], where: string): void {
+  if (ignored.length === 0) return;
+  const shown = ignored.slice(0, MAX_PROBLEMS).join(', ');
+  const more = ignored.length > MAX_PROBLEMS ? ` and ${ignored.length - MAX_PROBLEMS} more` : '';
+  note(`s15n: warning: ${where}: ignored unknown key${ignored.length === 1 ? '' : 's'} ${shown}${more} (known: ${FILE_KEYS.join(', ')}; a field: ${FIELD_KEYS.join(', ')}; an item: ${ITEM_KEYS.join(', ')})`);
 }
 
 function refuseProblems(problems: Problem[], what: string): void {
   if (problems.length > 0) throw BadInput.from(problems.slice(0, MAX_PROBLEMS), what);
 }
 
-function importTracker(store: Store, file: ImportFile): { tracker: Tracker; items: number } {
+function importTracker(store: Store, file: ImportFile): { tracker: Tracker; items: number; ignored: string[] } {
   if (file === null || typeof file !== 'object' || Array.isArray(file)) throw new BadInput('import file: expected a JSON object {"name", "fields", "items"?}', [{ field: 'file', reason: 'expected an object' }]);
   if (file.items !== undefined && !Array.isArray(file.items)) throw new BadInput('items: expected an array', [{ field: 'items', reason: 'expected an array' }]);
-  refuseProblems([...unknownKeys(file, FILE_KEYS, ''), ...checkFieldShapes(file.fields)], 'invalid import file');
+  const fields = checkFieldShapes(file.fields);
+  refuseProblems(fields.problems, 'invalid import file');
+  const ignored = [...unknownKeys(file, FILE_KEYS, ''), ...fields.ignored];
   // An item without its "values" wrapper would otherwise import as an empty item.
-  const unwrapped = (file.items ?? []).flatMap((item, i) =>
-    item !== null && typeof item === 'object' && !Array.isArray(item) && isObject(item.values)
-      ? unknownKeys(item, ITEM_KEYS, `items[${i}].`)
-      : [{ field: `items[${i}]`, reason: 'expected {"status"?, "values": {...}}' }],
-  );
+  const unwrapped: Problem[] = [];
+  (file.items ?? []).forEach((item, i) => {
+    if (item !== null && typeof item === 'object' && !Array.isArray(item) && isObject(item.values)) ignored.push(...unknownKeys(item, ITEM_KEYS, `items[${i}].`));
+    else unwrapped.push({ field: `items[${i}]`, reason: 'expected {"status"?, "values": {...}}' });
+  });
   refuseProblems(unwrapped, 'invalid import file');
   return store.transaction(() => {
     const tracker = store.createTracker({ name: file.name, description: file.description, fields: file.fields });
     const items = file.items ?? [];
-    if (items.length > 0) store.createItems(tracker.id, items, null, { indexed: true });
-    return { tracker, items: items.length };
+    if (items.length > 0) store.createItems(tracker.id, items.map((item) => ({ status: item.status, values: item.values })), null, { indexed: true });
+    return { tracker, items: items.length, ignored };
   });
 }
 
@@ -135,11 +156,13 @@ Example:
     .action(async (name: string, opts: { description?: string; field?: string[]; fields?: string }, command: Command) => {
       const fromJson = opts.fields === undefined ? [] : parseJson(opts.fields, '--fields');
       if (!Array.isArray(fromJson)) throw new BadInput('--fields: expected a JSON array', [{ field: '--fields', reason: 'expected an array' }]);
-      refuseProblems(checkFieldShapes(fromJson), 'invalid --fields');
+      const shapes = checkFieldShapes(fromJson);
+      refuseProblems(shapes.problems, 'invalid --fields');
       const fields = [...(fromJson as ImportFile['fields']), ...(opts.field ?? []).map(parseFieldSpec)];
       await withStore(command, (store) => {
         const created = store.createTracker({ name, description: opts.description, fields: fields.map((f) => linkSpec(store, f)) });
-        output(command, { ...trackerToWire(created), items: 0 }, describeTracker(created));
+        noteIgnored(shapes.ignored, '--fields');
+        output(command, { ...trackerToWire(created), items: 0, ...(shapes.ignored.length > 0 ? { ignored: shapes.ignored } : {}) }, describeTracker(created));
       });
     });
   tracker
@@ -149,8 +172,9 @@ Example:
       const text = file === '-' ? await readStdin() : readText(file);
       const parsed = parseJson(text, file) as ImportFile;
       await withStore(command, (store) => {
-        const { tracker: created, items } = importTracker(store, parsed);
-        output(command, { ...trackerToWire(created), items }, describeTracker(created, items));
+        const { tracker: created, items, ignored } = importTracker(store, parsed);
+        noteIgnored(ignored, file);
+        output(command, { ...trackerToWire(created), items, ...(ignored.length > 0 ? { ignored } : {}) }, describeTracker(created, items));
       });
     });
   tracker
