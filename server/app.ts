@@ -45,11 +45,12 @@ export function createApp(options: AppOptions): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  api.use(healthRouter(VERSION), openApiRouter(VERSION));
+  api.use(healthRouter(VERSION));
   // Authenticate before reading a body, so nobody unknown makes the server parse 16 MiB.
   api.use(authenticate(store, new LoginThrottle(options.loginThrottle ?? DEFAULT_THROTTLE)));
-  api.use(express.json({ limit: options.bodyLimit ?? '16mb', strict: true }));
-  api.use(trackersRouter(store), changesRouter(store), itemsRouter(store), pushRouter(store), usersRouter(store));
+  // Every body is JSON, whatever Content-Type says (`curl -d` sends a form type).
+  api.use(express.json({ limit: options.bodyLimit ?? '16mb', strict: true, type: () => true }));
+  api.use(openApiRouter(VERSION), trackersRouter(store), changesRouter(store), itemsRouter(store), pushRouter(store), usersRouter(store));
 
   app.use(API_PREFIX, api);
   app.use(notFoundRoute());

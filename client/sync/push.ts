@@ -48,6 +48,8 @@ interface Planned {
 interface Plan {
   planned: Planned[];
   unchanged: number[];
+  /** Named items held back by an open conflict: counted as conflicts, not sent. */
+  conflicted: number[];
   errors: { id: number; message: string }[];
 }
 
@@ -74,9 +76,9 @@ function unpushableMessage(names: readonly string[], mappings: ReadonlyMap<strin
 /** The update of one modified item: each changed pushable field with its base, and the fields that cannot go. */
 function updateOf(tracker: Tracker, mappings: ReadonlyMap<string, FieldMapping>, item: Item, sync: ItemSyncState, overwrite: boolean): { change: PushChange | null; unpushable: string[] } {
   const base = sync.base!;
-  // An overwritten conflict goes with the remote's value as its base: that is what it replaces.
-  const conflictRemote = new Map(sync.conflict?.kind === 'fields' ? sync.conflict.fields.map((f) => [f.name, f.remote ?? null]) : []);
-  const baseOf = (name: string): FieldValue => (conflictRemote.has(name) ? conflictRemote.get(name)! : valueOf(base, name));
+  // A field in conflict keeps its old base, so it conflicts again on the remote: only the
+  // overwrite flag, which the remote grants to the admin right alone, can force it.
+  const baseOf = (name: string): FieldValue => valueOf(base, name);
   const fields: Record<string, { base: FieldValue; value: FieldValue }> = {};
   const unpushable: string[] = [];
   if (item.status !== base.status) fields[STATUS_FIELD] = { base: baseOf(STATUS_FIELD), value: item.status };
@@ -104,7 +106,7 @@ function createOf(tracker: Tracker, mappings: ReadonlyMap<string, FieldMapping>,
 
 /** Decides what each selected item sends; assigns (and remembers) create keys. */
 function planPush(store: Store, replicas: ReplicaState, tracker: Tracker, replica: Replica, options: PushOptions): Plan {
-  const plan: Plan = { planned: [], unchanged: [], errors: [] };
+  const plan: Plan = { planned: [], unchanged: [], conflicted: [], errors: [] };
   const mappings = new Map(replica.mappings.map((m) => [m.name, m]));
   const named = options.items !== undefined && options.items.length > 0;
   const overwrite = named && options.overwrite === true;
@@ -121,7 +123,7 @@ function planPush(store: Store, replicas: ReplicaState, tracker: Tracker, replic
     if (sync?.conflict) {
       if (!named) continue;
       if (!overwrite) {
-        plan.errors.push({ id, message: 'has an open conflict: resolve it (s15n resolve) or push it with --overwrite' });
+        plan.conflicted.push(id);
         continue;
       }
       if (sync.conflict.kind === 'remote-deleted') {
@@ -142,8 +144,7 @@ function planPush(store: Store, replicas: ReplicaState, tracker: Tracker, replic
       continue;
     }
     if (item.deleted) {
-      const baseVersion = overwrite && sync.conflict?.kind === 'local-deleted' ? sync.conflict.remoteVersion : (sync.baseVersion ?? 0);
-      add(item, { op: 'delete', id: sync.remoteId, baseVersion, ...(overwrite ? { overwrite: true } : {}) }, []);
+      add(item, { op: 'delete', id: sync.remoteId, baseVersion: sync.baseVersion ?? 0, ...(overwrite ? { overwrite: true } : {}) }, []);
       continue;
     }
     const { change, unpushable } = updateOf(tracker, mappings, item, sync, overwrite);
@@ -207,19 +208,17 @@ function applyAnswers(ctx: ApplyContext, replica: Replica, titles: LinkTitles, b
     }),
   );
   // Counted once committed: a batch that fails to commit is not reported as applied.
-  batch.forEach((planned, i) => settle(report, planned, settled[i]!));
-}
-
-/** Deletes and overwrites need the admin right: they travel in batches of their own, so a 403 refuses only them. */
-function needsAdmin(change: PushChange): boolean {
-  return change.op === 'delete' || (change.op === 'update' && change.overwrite === true);
+  batch.forEach((planned, i) => {
+    settle(report, planned, settled[i]!);
+    // A conflict may say why it was not forced (an overwrite without the admin right).
+    const result = results[i]!;
+    if (result.status === 'conflict' && result.error) report.warn(`item ${planned.item.id}: ${result.error}`);
+  });
 }
 
 function batchesOf(planned: readonly Planned[], size: number): Planned[][] {
   const batches: Planned[][] = [];
-  for (const group of [planned.filter((p) => !needsAdmin(p.change)), planned.filter((p) => needsAdmin(p.change))]) {
-    for (let start = 0; start < group.length; start += size) batches.push(group.slice(start, start + size));
-  }
+  for (let start = 0; start < planned.length; start += size) batches.push(planned.slice(start, start + size));
   return batches;
 }
 
@@ -284,6 +283,10 @@ export async function push(store: Store, trackerRef: string | number, options: P
       // The keys of new items are committed before anything is sent (in a dry run they are rolled back with the rest).
       const plan = store.transaction(() => planPush(store, replicas, tracker, replica, options));
       for (let i = 0; i < plan.unchanged.length; i += 1) report.count('unchanged');
+      for (const id of plan.conflicted) {
+        report.count('conflict');
+        report.warn(`item ${id} has an open conflict and was not pushed: resolve it (s15n resolve) or push it with --overwrite`);
+      }
       for (const { id, message } of plan.errors) report.itemError(id, message);
       const total = plan.planned.length;
       options.onProgress?.(0, total);

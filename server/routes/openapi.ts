@@ -1,6 +1,6 @@
 /**
- * GET /openapi.json: the API's OpenAPI 3 document. Served without credentials: it describes the
- * public contract of every instance and holds nothing of this one's data.
+ * GET /openapi.json: the API's OpenAPI 3 document, for any authenticated user (DESIGN §5: Basic
+ * auth on everything but health). It holds nothing of this instance's data.
  */
 import { Router } from 'express';
 import { openApiDocument } from '../../shared/api/openapi.js';

@@ -20,8 +20,13 @@ export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, what:
       const unknown = where === 'query' ? 'unknown query parameter' : 'unknown field';
       for (const key of issue.keys.slice(0, MAX_PROBLEMS)) problems.push({ field: [...path, clipText(key)].join('.'), reason: unknown });
     } else {
-      problems.push({ field: path.length > 0 ? path.join('.') : where, reason: issue.message });
+      problems.push({ field: path.length > 0 ? path.join('.') : where, reason: reasonOf(issue) });
     }
   }
   throw BadInput.from(problems.slice(0, MAX_PROBLEMS), what);
+}
+
+/** zod's message, except for a missing key, which zod words by its type ("expected nonoptional, received undefined"). */
+function reasonOf(issue: z.core.$ZodIssue): string {
+  return issue.code === 'invalid_type' && / received undefined$/.test(issue.message) && issue.path.length > 0 ? 'required' : issue.message;
 }

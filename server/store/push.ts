@@ -11,10 +11,13 @@ import type { Store } from './store.js';
 import type { Item, Tracker } from './types.js';
 import { itemToChange } from './wire.js';
 
-interface Actor {
+export interface Actor {
   user: string;
-  canOverwrite: boolean;
+  /** The admin right on the tracker: deletes, and overwrites of a change the pusher has not seen. */
+  isAdmin: boolean;
 }
+
+const needsAdmin = (actor: Actor, tracker: Tracker, what: string): string => `user "${actor.user}" needs the admin right on tracker "${tracker.name}" to ${what}`;
 
 const keyStatements = new WeakMap<Database.Database, { get: Database.Statement<[number, string], { item_id: number }>; put: Database.Statement }>();
 
@@ -81,12 +84,15 @@ function update(store: Store, tracker: Tracker, change: UpdateChange, actor: Act
     if (equal(current, next)) continue;
     if (!equal(current, base)) {
       conflicts.push(name);
-      if (!(change.overwrite && actor.canOverwrite)) continue;
+      if (!(change.overwrite && actor.isAdmin)) continue;
     }
     if (isStatus) status = value as Item['status'];
     else apply[name] = checked.values[name] ?? null;
   }
-  if (conflicts.length > 0 && !(change.overwrite && actor.canOverwrite)) return answer('conflict', item, { conflicts });
+  if (conflicts.length > 0 && !(change.overwrite && actor.isAdmin)) {
+    // Overwrite asked without the right: a conflict like any other, saying why it was not forced.
+    return answer('conflict', item, { conflicts, ...(change.overwrite ? { error: needsAdmin(actor, tracker, 'overwrite changes') } : {}) });
+  }
   const values = applyChange(tracker.fields, item.values, apply);
   if (status === item.status && Object.keys(apply).length === 0) return answer('updated', item);
   return answer('updated', store.writeItem(tracker, item.id, { status, values }, false, actor.user));
@@ -95,8 +101,9 @@ function update(store: Store, tracker: Tracker, change: UpdateChange, actor: Act
 function remove(store: Store, tracker: Tracker, change: DeleteChange, actor: Actor): PushResult {
   const item = store.getItem(tracker.id, change.id, { includeDeleted: true });
   if (!item) return { status: 'rejected', id: change.id, error: `unknown item ${change.id}` };
+  if (!actor.isAdmin) return { status: 'rejected', id: change.id, error: needsAdmin(actor, tracker, 'delete items') };
   if (item.deleted) return answer('deleted', item);
-  if (item.version !== change.baseVersion && !(change.overwrite && actor.canOverwrite)) {
+  if (item.version !== change.baseVersion && !(change.overwrite && actor.isAdmin)) {
     return answer('conflict', item, { conflicts: [] , error: `item ${item.id} changed since version ${change.baseVersion} (now ${item.version})` });
   }
   return answer('deleted', store.tombstoneItem(tracker.id, item.id, actor.user));

@@ -11,7 +11,7 @@ import { hashSchema } from '../../shared/hash.js';
 import { type FieldDef, type ItemStatus, type Problem, STATUSES, checkFieldDefs, clipText, isFieldType } from '../../shared/model/fields.js';
 import { type Values, applyChange, changedFields, checkStatus, inFieldOrder, validateValues } from '../../shared/model/values.js';
 import { migrate } from './migrations.js';
-import { applyPush } from './push.js';
+import { type Actor, applyPush } from './push.js';
 import type { FieldInput, Item, ItemChange, NewItem, NewTracker, Right, Tracker, User } from './types.js';
 import { Users } from './users.js';
 
@@ -422,7 +422,7 @@ export class Store {
 
   // --- push ---
 
-  applyPush(trackerId: number, changes: PushChange[], actor: { user: string; canOverwrite: boolean }): PushResult[] {
+  applyPush(trackerId: number, changes: PushChange[], actor: Actor): PushResult[] {
     return applyPush(this, this.getTracker(trackerId), changes, actor);
   }
 

@@ -1,8 +1,10 @@
 /**
  * The HTTP API v1 contract: zod schemas for every request and answer, and their inferred types.
  * The server validates requests with them, the client parses answers with them, and the
- * OpenAPI document is generated from them. Objects are loose on answers (a newer peer may add
- * keys) and strict on requests (an unknown key is a mistake worth reporting).
+ * OpenAPI document is generated from them. Objects are loose on answers, and push requests
+ * drop the keys they do not know: a newer peer may add keys to either (DESIGN §5: "more keys
+ * are welcome, none of these may change meaning"). Query strings stay strict: a misspelt
+ * parameter is a mistake worth reporting. Values are checked per field against the tracker.
  */
 import { z } from 'zod';
 import { FIELD_TYPES, STATUSES } from '../model/fields.js';
@@ -124,10 +126,9 @@ export const CreateChange = z
     status: Status.optional(),
     values: ValuesInput,
   })
-  .strict()
   .meta({ id: 'CreateChange' });
 
-export const FieldChange = z.object({ base: z.unknown(), value: z.unknown() }).strict();
+export const FieldChange = z.object({ base: z.unknown(), value: z.unknown() });
 
 export const UpdateChange = z
   .object({
@@ -137,7 +138,6 @@ export const UpdateChange = z
     fields: z.record(z.string(), FieldChange),
     overwrite: z.boolean().optional(),
   })
-  .strict()
   .meta({ id: 'UpdateChange' });
 
 export const DeleteChange = z
@@ -147,7 +147,6 @@ export const DeleteChange = z
     baseVersion: z.number().int().min(0),
     overwrite: z.boolean().optional(),
   })
-  .strict()
   .meta({ id: 'DeleteChange' });
 
 export const PushChange = z.discriminatedUnion('op', [CreateChange, UpdateChange, DeleteChange]);
@@ -157,8 +156,7 @@ export type UpdateChange = z.infer<typeof UpdateChange>;
 export type DeleteChange = z.infer<typeof DeleteChange>;
 
 export const PushRequest = z
-  .object({ changes: z.array(PushChange).min(1).max(MAX_PUSH_CHANGES) })
-  .strict()
+  .object({ changes: z.array(PushChange).max(MAX_PUSH_CHANGES) })
   .meta({ id: 'PushRequest' });
 export type PushRequest = z.infer<typeof PushRequest>;
 

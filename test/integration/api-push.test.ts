@@ -201,22 +201,27 @@ describe('overwrite', () => {
     expect(stored(it1.id).values).toMatchObject({ priority: 'high', estimate: 7 });
   });
 
-  it('is refused with 403 for an editor, before anything of the batch is written', async () => {
+  it('asked by an editor, is not granted: the conflict is answered, saying why, and the rest of the batch goes', async () => {
     const it1 = item({ title: 'o2', priority: 'low' });
     remoteEdit(it1.id, { priority: 'medium' });
-    const before = snapshot(inst.store);
-    const res = await api(inst.url, `/trackers/${bugs.id}/push`, {
-      user: 'eddie',
-      body: {
-        changes: [
-          { op: 'create', idempotencyKey: 'with-overwrite', values: { title: 'x' } },
-          { op: 'update', id: it1.id, baseVersion: 1, fields: { priority: { base: 'low', value: 'high' } }, overwrite: true },
-        ],
-      },
-    });
-    expect(res.status).toBe(403);
-    expect(res.json.error.code).toBe('forbidden');
-    expect(snapshot(inst.store)).toBe(before);
+    const results = await push(
+      [
+        { op: 'create', idempotencyKey: 'with-overwrite', values: { title: 'x' } },
+        { op: 'update', id: it1.id, baseVersion: 1, fields: { priority: { base: 'low', value: 'high' } }, overwrite: true },
+      ],
+      'eddie',
+    );
+    expect(results[0]).toMatchObject({ status: 'created' });
+    expect(results[1]).toMatchObject({ status: 'conflict', conflicts: ['priority'], item: { values: { priority: 'medium' } } });
+    expect(results[1].error).toMatch(/user "eddie" needs the admin right on tracker "Bugs" to overwrite changes/);
+    expect(stored(it1.id)).toMatchObject({ version: 2, values: { priority: 'medium' } });
+  });
+
+  it('asked by an editor for an update that conflicts with nothing: the update goes, as for anyone', async () => {
+    const it1 = item({ title: 'o4', priority: 'low' });
+    const [res] = await push([{ op: 'update', id: it1.id, baseVersion: 1, fields: { priority: { base: 'low', value: 'high' } }, overwrite: true }], 'eddie');
+    expect(res).toMatchObject({ status: 'updated', version: 2 });
+    expect(stored(it1.id).values.priority).toBe('high');
   });
 
   it('without the flag an admin gets the conflict like anyone', async () => {
@@ -321,5 +326,35 @@ describe('data stays data', () => {
     const got = await api(inst.url, `/trackers/${bugs.id}/items/${res.id}`, { user: 'root' });
     expect(got.json.values.title).toBe(title);
     expect(got.json.values.body).toBe(body);
+  });
+});
+
+describe('keys this version does not know (DESIGN §5: more keys are welcome, none may change meaning)', () => {
+  it('are ignored at every level of a push: the same answers and the same writes as without them', async () => {
+    const a = item({ title: 'k1', priority: 'low' });
+    const b = item({ title: 'k2' });
+    const results = await push(
+      [
+        { op: 'create', idempotencyKey: 'newer-peer', values: { title: 'from a newer peer' }, origin: 'peer-7', id: 999 },
+        { op: 'update', id: a.id, baseVersion: 1, fields: { priority: { base: 'low', value: 'high', previous: 'x' } }, reason: 'triage' },
+        { op: 'delete', id: b.id, baseVersion: 1, force: true, comment: 'dup' },
+      ],
+      'alice',
+    );
+    expect(results.map((r) => r.status)).toEqual(['created', 'updated', 'deleted']);
+    expect(results[0].id).not.toBe(999);
+    expect(stored(results[0].id).values).toMatchObject({ title: 'from a newer peer' });
+    expect(stored(a.id)).toMatchObject({ version: 2, values: { priority: 'high' } });
+    expect(stored(b.id).deleted).toBe(true);
+    // A top-level key too.
+    const res = await api(inst.url, `/trackers/${bugs.id}/push`, { user: 'root', body: { changes: [{ op: 'create', idempotencyKey: 'newer-peer', values: { title: 'again' } }], client: 's15n/9' } });
+    expect(res.status).toBe(200);
+    expect(res.json.results[0]).toMatchObject({ status: 'created', id: results[0].id });
+  });
+
+  it('do not make an unknown field of the tracker acceptable: that value is still rejected, per item', async () => {
+    const [res] = await push([{ op: 'create', idempotencyKey: 'unknown-field', values: { title: 'x', nosuch: 1 } }]);
+    expect(res.status).toBe('rejected');
+    expect(res.error).toMatch(/nosuch/);
   });
 });

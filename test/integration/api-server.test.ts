@@ -62,8 +62,9 @@ describe('the OpenAPI document', () => {
     '/api/v1/users': 'get',
   };
 
-  it('is served without credentials as OpenAPI 3 and lists every route of DESIGN §5 with its method', async () => {
-    const res = await api(inst.url, '/openapi.json');
+  it('is served to any authenticated user (401 without credentials) as OpenAPI 3 and lists every route of DESIGN §5 with its method', async () => {
+    expect((await api(inst.url, '/openapi.json')).status).toBe(401);
+    const res = await api(inst.url, '/openapi.json', { user: 'root' });
     expect(res.status).toBe(200);
     expect(res.json.openapi).toMatch(/^3\./);
     expect(res.json.info.version).toBe(VERSION);
@@ -72,7 +73,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('names the shared schemas as components and declares Basic auth', async () => {
-    const doc = (await api(inst.url, '/openapi.json')).json;
+    const doc = (await api(inst.url, '/openapi.json', { user: 'root' })).json;
     for (const id of ['Error', 'TrackerList', 'Tracker', 'Item', 'Change', 'ChangesPage', 'PushRequest', 'PushResponse', 'PushResult', 'UserList', 'Health']) {
       expect(Object.keys(doc.components.schemas), id).toContain(id);
     }

@@ -32,7 +32,7 @@ const master = (p: SyncPair, id: number) => p.master.store.getItem(p.tracker.id,
 const runs = (p: SyncPair) => new SyncLog(p.clone).list(p.clone.getTracker(p.tracker.name).id).length;
 
 describe('push and the remote rights', () => {
-  it('with the edit right, updates go while deletes are refused (403) as item errors, sent apart and never retried', async () => {
+  it('with the edit right, updates go while deletes are rejected by the remote, per item, as item errors, in one request', async () => {
     const { p, proxy } = await clonedAs('eddie');
     const a = masterAdd(p, { title: 'a' });
     const b = masterAdd(p, { title: 'b' });
@@ -45,14 +45,14 @@ describe('push and the remote rights', () => {
     const report = await push(p.clone, p.tracker.name, { remote: RETRYING });
     expect(report.counts).toMatchObject({ seen: 2, updated: 1, deleted: 0, errors: 1 });
     expect(report.errors).toEqual([{ id: bLocal, message: expect.stringMatching(/needs the admin right .* to delete items/) }]);
-    expect(proxy.count('POST') - postsBefore).toBe(2);
+    expect(proxy.count('POST') - postsBefore).toBe(1);
     expect(master(p, a.id).values.n).toBe(1);
     expect(master(p, b.id).deleted).toBe(false);
     // The refused delete stays a local change, to push with the right.
     expect(status(p.clone, p.tracker.name).deleted.map((i) => i.id)).toEqual([bLocal]);
   });
 
-  it('--overwrite with only the edit right is refused once (403), changes nothing on either side, and the conflict stays', async () => {
+  it('--overwrite with only the edit right is not granted: the remote answers the conflict, saying why; nothing changes and the conflict stays', async () => {
     const { p, proxy } = await clonedAs('eddie');
     const a = masterAdd(p, { title: 'a', n: 1 });
     await clone(p.clone, 'origin', p.tracker.name, { remote: FAST });
@@ -63,8 +63,8 @@ describe('push and the remote rights', () => {
     const postsBefore = proxy.count('POST');
 
     const report = await push(p.clone, p.tracker.name, { items: [id], overwrite: true, remote: RETRYING });
-    expect(report.counts).toMatchObject({ seen: 1, errors: 1, updated: 0 });
-    expect(report.errors[0]!.message).toMatch(/admin right .* to overwrite changes/);
+    expect(report.counts).toMatchObject({ seen: 1, conflicts: 1, errors: 0, updated: 0 });
+    expect(report.warnings).toEqual([expect.stringMatching(new RegExp(`^item ${id}: user "eddie" needs the admin right .* to overwrite changes`))]);
     expect(proxy.count('POST') - postsBefore).toBe(1);
     expect(master(p, a.id).values.n).toBe(10);
     expect(localOf(p, a.id).values.n).toBe(20);
