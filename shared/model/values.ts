@@ -130,10 +130,11 @@ export function normalizeValueFully(type: FieldType, value: unknown): FieldValue
       if (typeof value === 'number') return Object.is(value, -0) ? 0 : value;
       break;
     case 'date':
-      if (typeof value === 'string') return value.trim();
+      // Blank is no value: "" would become null on the next pass, and normalising must be idempotent.
+      if (typeof value === 'string') return value.trim() === '' ? null : value.trim();
       break;
     case 'datetime':
-      if (typeof value === 'string') return canonicalDatetime(value.trim()) ?? value;
+      if (typeof value === 'string') return value.trim() === '' ? null : (canonicalDatetime(value.trim()) ?? value);
       break;
     case 'location':
       if (typeof value === 'string') return canonicalLocation(value) ?? value;
