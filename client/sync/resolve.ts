@@ -6,7 +6,7 @@
  */
 import { BadInput, NotFound } from '../../shared/errors.js';
 import { type ItemState, STATUS_FIELD_DEF } from '../../shared/merge/index.js';
-import { type FieldDef, type ItemStatus, STATUS_FIELD } from '../../shared/model/fields.js';
+import { type FieldDef, type ItemStatus, STATUS_FIELD, clipText } from '../../shared/model/fields.js';
 import { type FieldValue, type Values, canonicalValues, describe, validateValue } from '../../shared/model/values.js';
 import type { Item, Store, Tracker } from '../../server/store/index.js';
 import { sameState, stateOf } from './apply.js';
@@ -93,16 +93,16 @@ function remember(replicas: ReplicaState, tracker: Tracker, item: Item, sync: It
 function resolveFields(store: Store, replicas: ReplicaState, tracker: Tracker, item: Item, sync: ItemSyncState, choice: ResolveChoice): ResolveResult {
   const conflict = sync.conflict;
   if (conflict?.kind !== 'fields' || !sync.base) throw new Error('resolveFields needs a field conflict');
-  if (item.deleted) throw new BadInput(`item ${item.id} was deleted locally after its conflict was found; restore it or reload first`);
+  if (item.deleted) throw new BadInput(`item ${item.id} was deleted locally after its conflict was found; restore it or reload first`, [{ field: 'item', reason: 'deleted locally' }]);
   const names = conflict.fields.map((f) => f.name);
   let chosen = names;
   if (choice.field !== undefined) {
     const known = choice.field === STATUS_FIELD || tracker.fields.some((f) => f.name === choice.field);
-    if (!known) throw new NotFound(`unknown field "${choice.field}" in tracker "${tracker.name}"`);
-    if (!names.includes(choice.field)) throw new BadInput(`field "${choice.field}" of item ${item.id} is not in conflict; conflicting: ${names.join(', ')}`);
+    if (!known) throw new BadInput(`unknown field "${clipText(choice.field)}" in tracker "${tracker.name}"`, [{ field: '--field', reason: 'no such field in the tracker' }]);
+    if (!names.includes(choice.field)) throw new BadInput(`field "${choice.field}" of item ${item.id} is not in conflict; conflicting: ${names.join(', ')}`, [{ field: '--field', reason: 'not in conflict' }]);
     chosen = [choice.field];
   } else if (choice.take === 'value' && names.length > 1) {
-    throw new BadInput(`item ${item.id} has ${names.length} conflicting fields (${names.join(', ')}); name one with --field to give it a value`);
+    throw new BadInput(`item ${item.id} has ${names.length} conflicting fields (${names.join(', ')}); name one with --field to give it a value`, [{ field: '--field', reason: 'required with --take value when several fields conflict' }]);
   }
   let local = stateOf(item);
   let base = sync.base;
@@ -127,8 +127,8 @@ function resolveDeletion(store: Store, replicas: ReplicaState, tracker: Tracker,
   const conflict = sync.conflict;
   if (!conflict || conflict.kind === 'fields') throw new Error('resolveDeletion needs an item-level conflict');
   const what = conflict.kind === 'remote-deleted' ? 'deleted on the remote and edited here' : 'deleted here and edited on the remote';
-  if (choice.field !== undefined) throw new BadInput(`item ${item.id} was ${what}: resolve the whole item, without --field`);
-  if (choice.take !== 'local' && choice.take !== 'remote') throw new BadInput(`item ${item.id} was ${what}: take local or remote`);
+  if (choice.field !== undefined) throw new BadInput(`item ${item.id} was ${what}: resolve the whole item, without --field`, [{ field: '--field', reason: 'not for an item-level conflict' }]);
+  if (choice.take !== 'local' && choice.take !== 'remote') throw new BadInput(`item ${item.id} was ${what}: take local or remote`, [{ field: '--take', reason: 'local or remote for an item-level conflict' }]);
   const done = (action: ResolveAction, after: Item | undefined): ResolveResult => ({ id: item.id, kind: conflict.kind, action, resolved: [], remaining: [], item: toResultItem(after) });
 
   if (conflict.kind === 'remote-deleted') {
@@ -155,9 +155,9 @@ function resolveDeletion(store: Store, replicas: ReplicaState, tracker: Tracker,
 
 /** Applies the user's decision on one item's conflict, in one transaction. */
 export function resolve(store: Store, trackerRef: string | number, itemId: number, choice: ResolveChoice): ResolveResult {
-  if (!(TAKE as readonly string[]).includes(choice.take)) throw new BadInput(`--take must be one of ${TAKE.join(', ')}, got ${describe(choice.take)}`);
-  if (choice.take === 'value' && choice.value === undefined) throw new BadInput('--take value needs --value V');
-  if (choice.take !== 'value' && choice.value !== undefined) throw new BadInput(`--value goes with --take value, not --take ${choice.take}`);
+  if (!(TAKE as readonly string[]).includes(choice.take)) throw new BadInput(`--take must be one of ${TAKE.join(', ')}, got ${describe(choice.take)}`, [{ field: '--take', reason: 'unknown side' }]);
+  if (choice.take === 'value' && choice.value === undefined) throw new BadInput('--take value needs --value V', [{ field: '--value', reason: 'required with --take value' }]);
+  if (choice.take !== 'value' && choice.value !== undefined) throw new BadInput(`--value goes with --take value, not --take ${choice.take}`, [{ field: '--value', reason: 'only with --take value' }]);
   const replicas = new ReplicaState(store);
   const replica = replicas.requireReplica(trackerRef);
   return store.transaction(() => {
@@ -165,7 +165,7 @@ export function resolve(store: Store, trackerRef: string | number, itemId: numbe
     const item = store.getItem(tracker.id, itemId, { includeDeleted: true });
     if (!item) throw new NotFound(`unknown item ${itemId} in tracker "${tracker.name}"`);
     const sync = replicas.itemState(item.id);
-    if (!sync?.conflict) throw new BadInput(`item ${itemId} of tracker "${tracker.name}" has no conflict to resolve`);
+    if (!sync?.conflict) throw new BadInput(`item ${itemId} of tracker "${tracker.name}" has no conflict to resolve`, [{ field: 'item', reason: 'no conflict' }]);
     return sync.conflict.kind === 'fields'
       ? resolveFields(store, replicas, tracker, item, sync, choice)
       : resolveDeletion(store, replicas, tracker, item, sync, choice);

@@ -133,7 +133,7 @@ describe('resolve a field conflict', () => {
     expect(() => resolve(pair.clone, 'Tasks', 999, { take: 'local' })).toThrow(expect.objectContaining({ code: 'not_found', message: expect.stringMatching(/unknown item 999/) }));
     const other = pair.clone.createItem(ctx.trackerId, { values: { title: 'calm' } }, null);
     expect(() => resolve(pair.clone, 'Tasks', other.id, { take: 'local' })).toThrow(expect.objectContaining({ code: 'bad_input', message: expect.stringMatching(/no conflict/) }));
-    expect(() => resolve(pair.clone, 'Tasks', ctx.localId, { field: 'nope', take: 'local' })).toThrow(expect.objectContaining({ code: 'not_found', message: expect.stringMatching(/unknown field "nope"/) }));
+    expect(() => resolve(pair.clone, 'Tasks', ctx.localId, { field: 'nope', take: 'local' })).toThrow(expect.objectContaining({ code: 'bad_input', message: expect.stringMatching(/unknown field "nope"/), problems: [{ field: '--field', reason: 'no such field in the tracker' }] }));
     expect(() => resolve(pair.clone, 'Tasks', ctx.localId, { field: 'notes', take: 'local' })).toThrow(expect.objectContaining({ code: 'bad_input', message: expect.stringMatching(/not in conflict/) }));
     expect(() => resolve(pair.clone, 'Tasks', ctx.localId, { field: 'title', take: 'remote', value: 'x' })).toThrow(/--value goes with --take value/);
   });
