@@ -169,6 +169,40 @@ function intended(change: PushChange): ApplyOutcome {
   return change.op === 'create' ? 'created' : change.op === 'update' ? 'updated' : 'deleted';
 }
 
+/**
+ * What the remote would answer each planned change, for a dry run: `null` where the change would
+ * go as sent, else the answer to apply like a real one. The remote's feed since the replica's
+ * token is read (one GET; a dry run sends no change): an item it does not name is as the clone
+ * last saw it, so its change goes; one it names is judged by the remote's own rule, field by
+ * field (a delete by version). Rights are not known without asking: an overwrite is assumed
+ * granted, a delete allowed.
+ */
+async function predictAnswers(client: RemoteClient, replica: Replica, planned: readonly Planned[], signal?: AbortSignal): Promise<(PushResult | null)[]> {
+  const wanted = new Set(planned.flatMap(({ change }) => (change.op === 'create' ? [] : [change.id])));
+  const current = new Map<number, Change>();
+  if (wanted.size > 0) {
+    for await (const change of client.streamChanges(replica.remoteTrackerId, replica.token, signal ? { signal } : {})) {
+      if (wanted.has(change.id)) current.set(change.id, change);
+    }
+  }
+  const types = new Map(replica.remoteFields.map((f) => [f.name, f.type]));
+  return planned.map(({ change }): PushResult | null => {
+    if (change.op === 'create') return null;
+    const now = current.get(change.id);
+    if (!now || change.overwrite) return null;
+    const conflict = (conflicts: string[]): PushResult => ({ status: 'conflict', id: now.id, version: now.version, item: now, conflicts });
+    if (change.op === 'delete') return now.deleted || now.version === change.baseVersion ? null : conflict([]);
+    if (now.deleted) return conflict(Object.keys(change.fields));
+    const conflicts = Object.entries(change.fields).flatMap(([name, { base, value }]) => {
+      const held = name === STATUS_FIELD ? now.status : (now.values[name] ?? null);
+      const type = types.get(name);
+      const equal = (a: unknown, b: unknown) => (name === STATUS_FIELD || !type ? a === b : valuesEqual(type, a, b));
+      return equal(held, value) || equal(held, base) ? [] : [name];
+    });
+    return conflicts.length > 0 ? conflict(conflicts) : null;
+  });
+}
+
 /** Applies one answer; must run inside a store transaction. */
 function applyAnswer(ctx: ApplyContext, replica: Replica, titles: LinkTitles, frozen: readonly string[], { item, change }: Planned, result: PushResult): Settled {
   const remoteItem = () => {
@@ -290,12 +324,17 @@ export async function push(store: Store, trackerRef: string | number, options: P
       for (const { id, message } of plan.errors) report.itemError(id, message);
       const total = plan.planned.length;
       options.onProgress?.(0, total);
-      if (dryRun) {
-        for (const planned of plan.planned) settle(report, planned, intended(planned.change));
-        return { remote: replica.remoteName, planned: total };
-      }
       const titles = new LinkTitles(client, replica.remoteFields, replica.mappings);
       const ctx = { store, replicas, by: replica.remoteName };
+      if (dryRun) {
+        // The predicted answers are applied like real ones, in the run's transaction, which is rolled back.
+        const answers = await predictAnswers(client, replica, plan.planned, options.signal);
+        const answered = plan.planned.flatMap((planned, i) => (answers[i] ? [{ planned, result: answers[i] }] : []));
+        for (const [i, planned] of plan.planned.entries()) if (!answers[i]) settle(report, planned, intended(planned.change));
+        await titles.prefetch(answered.flatMap(({ result }) => (result.item ? [{ seq: 0, ...result.item } as Change] : [])));
+        applyAnswers({ ...ctx, tracker }, replica, titles, answered.map((a) => a.planned), answered.map((a) => a.result), report);
+        return { remote: replica.remoteName, planned: total };
+      }
       let done = 0;
       let requests = 0;
       for (const batch of batchesOf(plan.planned, batchSize)) {

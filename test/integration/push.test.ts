@@ -207,6 +207,35 @@ describe('dry run', () => {
   });
 });
 
+describe('push --dry-run against a remote that changed since the reload', () => {
+  it('tells conflicts, merges and clean updates apart by the remote rule, and the real push counts the same', async () => {
+    const p = await cloned();
+    const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map((title) => masterAdd(p, { title, n: 1 }));
+    await clone(p.clone, 'origin', p.tracker.name, { remote: FAST });
+    masterEdit(p, a!.id, { n: 10 });
+    localEdit(p, a!.id, { n: 20 }); // the same field on both sides: a conflict
+    masterEdit(p, b!.id, { title: 'b theirs' });
+    localEdit(p, b!.id, { n: 2 }); // other fields: the update goes
+    masterEdit(p, c!.id, { n: 3 });
+    p.clone.deleteItems(local(p).id, [localOf(p, c!.id).id], null); // deleted here, changed there: a conflict
+    p.master.store.deleteItems(p.tracker.id, [d!.id], 'root');
+    localEdit(p, d!.id, { n: 4 }); // changed here, deleted there: a conflict
+    localEdit(p, e!.id, { n: 5 }); // the remote did not touch it
+    const masterBefore = JSON.stringify(masterItems(p));
+    const replicaBefore = JSON.stringify(p.clone.db.prepare('SELECT * FROM replica_items ORDER BY item_id').all());
+
+    const dry = await push(p.clone, p.tracker.name, { dryRun: true, remote: FAST });
+    expect(dry.counts).toMatchObject({ seen: 5, updated: 2, conflicts: 3, errors: 0 });
+    expect(JSON.stringify(masterItems(p))).toBe(masterBefore);
+    expect(JSON.stringify(p.clone.db.prepare('SELECT * FROM replica_items ORDER BY item_id').all())).toBe(replicaBefore);
+
+    const real = await push(p.clone, p.tracker.name, { remote: FAST });
+    expect(real.counts).toEqual(dry.counts);
+    expect(p.master.store.getItem(p.tracker.id, a!.id)!.values.n).toBe(10);
+    expect(p.master.store.getItem(p.tracker.id, b!.id)!.values).toMatchObject({ title: 'b theirs', n: 2 });
+  });
+});
+
 describe('crash safety', () => {
   /** A proxy that swallows the answer of the first `drop` requests: the master applies them, the client never hears. */
   async function answerDroppingProxy(target: string, drop: number): Promise<{ url: string; dropped(): number; close(): Promise<void> }> {

@@ -17,7 +17,7 @@ export function registerPush(program: Command): void {
     .description('push new, modified and deleted items of a cloned tracker (all clean ones unless items are named); exit 3 when conflicts remain')
     .option('--all-clean', 'every changed item without an open conflict (the default when no item is named)')
     .option('--overwrite', 'push the named items over remote changes (needs the admin right on the remote)')
-    .option('--dry-run', 'send nothing and change nothing; report what would be pushed')
+    .option('--dry-run', 'send no change and change nothing; report what would be pushed (the remote\'s feed is read to tell which items would conflict)')
     .option('--batch-size <n>', 'changes per request (default 500)')
     .action(async (ref: string, items: string[], opts: PushOpts, command: Command) => {
       const ids = items.map((id) => parseId(id));
