@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { isWellFormedChange, isWellFormedPushResponse, parseChange, parsePushResponse } from '../../shared/api/wire-check.js';
 import { Change, PUSH_RESULT_STATUSES, PushResponse } from '../../shared/api/schemas.js';
 import { STATUSES } from '../../shared/model/fields.js';
@@ -38,17 +39,22 @@ const badValue = fc.tuple(validChange, fc.string(), fc.jsonValue()).map(([change
 /** What a feed line can hold: JSON, so the round trip through text is part of the input. */
 const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
+/** The plain check never accepts what the schema refuses, and what it accepts the schema parses to an equal object. */
+function acceptsOnlyWhatTheSchemaAccepts(inputs: fc.Arbitrary<unknown>, check: (value: unknown) => boolean, schema: z.ZodType): void {
+  fc.assert(
+    fc.property(inputs.map(asJson), (input) => {
+      if (!check(input)) return;
+      const parsed = schema.safeParse(input);
+      expect(parsed.success).toBe(true);
+      expect(parsed.data).toEqual(input);
+    }),
+    { numRuns: 3000 },
+  );
+}
+
 describe('isWellFormedChange', () => {
   it('accepts only what the Change schema accepts, and the schema gives the same object back', () => {
-    fc.assert(
-      fc.property(fc.oneof(validChange, nearChange, badValue, fc.jsonValue()).map(asJson), (input) => {
-        if (!isWellFormedChange(input)) return;
-        const parsed = Change.safeParse(input);
-        expect(parsed.success).toBe(true);
-        expect(parsed.data).toEqual(input);
-      }),
-      { numRuns: 3000 },
-    );
+    acceptsOnlyWhatTheSchemaAccepts(fc.oneof(validChange, nearChange, badValue, fc.jsonValue()), isWellFormedChange, Change);
   });
 
   it('accepts every valid change a feed can carry (the plain check is the usual path, not the exception)', () => {
@@ -129,15 +135,7 @@ const pushResponse = fc.array(fc.oneof(pushResult, nearResult), { maxLength: 4 }
 
 describe('isWellFormedPushResponse', () => {
   it('accepts only what the PushResponse schema accepts, and the schema gives the same object back', () => {
-    fc.assert(
-      fc.property(fc.oneof(pushResponse, fc.jsonValue(), fc.record({ results: fc.jsonValue() })).map(asJson), (input) => {
-        if (!isWellFormedPushResponse(input)) return;
-        const parsed = PushResponse.safeParse(input);
-        expect(parsed.success).toBe(true);
-        expect(parsed.data).toEqual(input);
-      }),
-      { numRuns: 3000 },
-    );
+    acceptsOnlyWhatTheSchemaAccepts(fc.oneof(pushResponse, fc.jsonValue(), fc.record({ results: fc.jsonValue() })), isWellFormedPushResponse, PushResponse);
   });
 
   it('accepts every valid push answer', () => {
