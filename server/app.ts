@@ -12,12 +12,12 @@ import { openApiRouter } from './routes/openapi.js';
 import { pushRouter } from './routes/push.js';
 import { trackersRouter } from './routes/trackers.js';
 import { usersRouter } from './routes/users.js';
-import type { Store } from './store/index.js';
+import type { HubStore } from './store/index.js';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleOptions } from './throttle.js';
 import { VERSION } from './version.js';
 
 export interface AppOptions {
-  store: Store;
+  store: HubStore;
   logger?: Logger;
   /** Largest accepted request body (express/bytes syntax, e.g. '16mb' or a number of bytes). */
   bodyLimit?: string | number;

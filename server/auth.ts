@@ -9,7 +9,7 @@ import passport from 'passport';
 import { BasicStrategy } from 'passport-http';
 import { TooManyRequests, Unauthorized } from '../shared/errors.js';
 import { clipText } from '../shared/model/fields.js';
-import type { Store, User } from './store/index.js';
+import type { HubStore, User } from './store/index.js';
 import { LoginThrottle } from './throttle.js';
 
 export const REALM = 's15n';
@@ -41,7 +41,7 @@ class RfcBasicStrategy extends BasicStrategy {
 }
 
 /** Middleware that authenticates every request and sets req.user, or answers 401 / 429. */
-export function authenticate(store: Store, throttle: LoginThrottle): RequestHandler {
+export function authenticate(store: HubStore, throttle: LoginThrottle): RequestHandler {
   const authenticator = new passport.Passport();
   authenticator.use(
     'basic',

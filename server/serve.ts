@@ -7,11 +7,11 @@ import { BadInput } from '../shared/errors.js';
 import { createApp } from './app.js';
 import { answerClientError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
-import type { Store } from './store/index.js';
+import type { HubStore } from './store/index.js';
 import type { ThrottleOptions } from './throttle.js';
 
 export interface ServeOptions {
-  store: Store;
+  store: HubStore;
   host?: string;
   port?: number;
   /** Paths of a PEM certificate and key: serve https. */

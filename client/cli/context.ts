@@ -4,7 +4,8 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Store } from '../../server/store/index.js';
+import { type HubStore, SqliteHub, type SqliteStore } from '../../server/store/index.js';
+import { openLocalStore } from '../replica/index.js';
 import { BadInput } from '../../shared/errors.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, conflicts: 3 } as const;
@@ -24,9 +25,22 @@ export function dataDir(command: Command): string {
   return resolve(globals(command).data || process.env.S15N_DATA || '.s15n');
 }
 
-/** Opens the instance of the command's data dir (none: "run `s15n init`"); runs `fn` and closes it. */
-export async function withStore<T>(command: Command, fn: (store: Store) => Promise<T> | T): Promise<T> {
-  const store = Store.open(dataDir(command));
+/**
+ * Opens the instance of the command's data dir as a hub (the HubStore interface: what the
+ * hub-side commands init, user, grant, tracker, item and serve use); runs `fn` and closes it.
+ */
+export async function withHub<T>(command: Command, fn: (hub: HubStore) => Promise<T> | T, opts: { create?: boolean } = {}): Promise<T> {
+  const hub = SqliteHub.open(dataDir(command), opts);
+  try {
+    return await fn(hub);
+  } finally {
+    await hub.close();
+  }
+}
+
+/** Opens the SQLite store of the command's data dir for the clone side (none: "run `s15n init`"); runs `fn` and closes it. */
+export async function withStore<T>(command: Command, fn: (store: SqliteStore) => Promise<T> | T): Promise<T> {
+  const store = openLocalStore(dataDir(command));
   try {
     return await fn(store);
   } finally {

@@ -7,8 +7,8 @@
 import type { FieldDef } from '../../shared/model/fields.js';
 import { changedFields } from '../../shared/model/values.js';
 import { type ItemState, mergeItem } from '../../shared/merge/index.js';
-import type { Item, Store, Tracker } from '../../server/store/index.js';
-import type { ItemSyncState, ReplicaState } from './replica-state.js';
+import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
+import type { ItemSyncState, ReplicaState } from '../replica/index.js';
 
 /** What applying one remote item did locally; the report counts these. */
 export type ApplyOutcome = 'created' | 'updated' | 'deleted' | 'merged' | 'unchanged' | 'conflict';
@@ -22,7 +22,7 @@ export interface RemoteItem {
 }
 
 export interface ApplyContext {
-  store: Store;
+  store: SqliteStore;
   replicas: ReplicaState;
   tracker: Tracker;
   /** Recorded as the local writer of items changed by sync. */

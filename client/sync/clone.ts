@@ -5,11 +5,11 @@
  */
 import { Conflict } from '../../shared/errors.js';
 import { type FieldMapping, planClone } from '../../shared/model/transform.js';
-import type { Store } from '../../server/store/index.js';
+import type { SqliteStore } from '../../server/store/index.js';
 import type { RemoteClientOptions } from '../remote/client.js';
 import { type FeedOptions, applyFeed } from './feed.js';
 import { connect } from './remotes.js';
-import { ReplicaState } from './replica-state.js';
+import { ReplicaState } from '../replica/index.js';
 import type { Report } from './report.js';
 import { loggedRun } from './run.js';
 import { remoteUsers, toFieldDefs } from './schema.js';
@@ -28,7 +28,7 @@ export interface CloneResult {
 }
 
 /** Clones remote tracker `trackerRef` (its id or name on the remote) from remote `remoteName`. */
-export async function clone(store: Store, remoteName: string, trackerRef: string | number, options: CloneOptions = {}): Promise<CloneResult> {
+export async function clone(store: SqliteStore, remoteName: string, trackerRef: string | number, options: CloneOptions = {}): Promise<CloneResult> {
   const client = connect(store, remoteName, options.remote);
   try {
     const remote = await client.getTracker(trackerRef);

@@ -7,10 +7,10 @@
 import type { Change } from '../../shared/api/schemas.js';
 import { remoteValuesToLocal } from '../../shared/model/transform.js';
 import { type Values, inFieldOrder } from '../../shared/model/values.js';
-import type { Store, Tracker } from '../../server/store/index.js';
+import type { SqliteStore, Tracker } from '../../server/store/index.js';
 import type { RemoteClient } from '../remote/client.js';
 import { type ApplyOutcome, type RemoteItem, applyRemoteItem } from './apply.js';
-import type { Replica, ReplicaState } from './replica-state.js';
+import type { Replica, ReplicaState } from '../replica/index.js';
 import type { ReportBuilder } from './report.js';
 import { messageOf } from './run.js';
 import { LinkTitles } from './titles.js';
@@ -28,7 +28,7 @@ export interface FeedOptions {
 }
 
 export interface FeedContext {
-  store: Store;
+  store: SqliteStore;
   replicas: ReplicaState;
   client: RemoteClient;
   trackerId: number;

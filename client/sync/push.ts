@@ -11,12 +11,12 @@ import { BadInput, Forbidden, TooLarge } from '../../shared/errors.js';
 import { STATUS_FIELD } from '../../shared/model/fields.js';
 import { type FieldMapping, isPushable } from '../../shared/model/transform.js';
 import { type FieldValue, type Values, valuesEqual } from '../../shared/model/values.js';
-import type { Item, Store, Tracker } from '../../server/store/index.js';
+import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
 import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
 import { type ApplyContext, type ApplyOutcome, applyRemoteItem, confirmCreate } from './apply.js';
 import { frozenFields, toRemoteItem } from './feed.js';
 import { connect } from './remotes.js';
-import { type ItemSyncState, type Replica, ReplicaState } from './replica-state.js';
+import { type ItemSyncState, type Replica, ReplicaState } from '../replica/index.js';
 import type { Report, ReportBuilder } from './report.js';
 import { loggedRun, messageOf } from './run.js';
 import { LinkTitles } from './titles.js';
@@ -105,7 +105,7 @@ function createOf(tracker: Tracker, mappings: ReadonlyMap<string, FieldMapping>,
 }
 
 /** Decides what each selected item sends; assigns (and remembers) create keys. */
-function planPush(store: Store, replicas: ReplicaState, tracker: Tracker, replica: Replica, options: PushOptions): Plan {
+function planPush(store: SqliteStore, replicas: ReplicaState, tracker: Tracker, replica: Replica, options: PushOptions): Plan {
   const plan: Plan = { planned: [], unchanged: [], conflicted: [], errors: [] };
   const mappings = new Map(replica.mappings.map((m) => [m.name, m]));
   const named = options.items !== undefined && options.items.length > 0;
@@ -290,7 +290,7 @@ async function sendBatch(
 }
 
 /** Refuses bad usage before the run starts: nothing is sent, nothing is logged as a run. */
-function checkUsage(store: Store, tracker: Tracker, options: PushOptions): void {
+function checkUsage(store: SqliteStore, tracker: Tracker, options: PushOptions): void {
   const named = options.items !== undefined && options.items.length > 0;
   if (named && options.allClean) throw new BadInput('name items or use --all-clean, not both', [{ field: 'items', reason: 'with --all-clean' }]);
   if (options.overwrite && !named) {
@@ -303,7 +303,7 @@ function checkUsage(store: Store, tracker: Tracker, options: PushOptions): void 
 }
 
 /** Pushes a cloned tracker's local changes. Run-level failures end in a report with outcome error; answers applied so far stay. */
-export async function push(store: Store, trackerRef: string | number, options: PushOptions = {}): Promise<Report> {
+export async function push(store: SqliteStore, trackerRef: string | number, options: PushOptions = {}): Promise<Report> {
   const replicas = new ReplicaState(store);
   const replica = replicas.requireReplica(trackerRef);
   const tracker = store.getTracker(replica.trackerId);

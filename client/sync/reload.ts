@@ -6,11 +6,11 @@
 import { hashSchema } from '../../shared/hash.js';
 import { STATUSES } from '../../shared/model/fields.js';
 import { type SchemaDiff, isEmptyDiff } from '../../shared/model/transform.js';
-import type { Store } from '../../server/store/index.js';
+import type { SqliteStore } from '../../server/store/index.js';
 import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
 import { type FeedOptions, applyFeed } from './feed.js';
 import { connect } from './remotes.js';
-import { ReplicaState } from './replica-state.js';
+import { ReplicaState } from '../replica/index.js';
 import type { Report, ReportBuilder } from './report.js';
 import { loggedRun } from './run.js';
 import { adoptRemoteSchema, describeDiff, refreshUserOptions, remoteUsers, toFieldDefs } from './schema.js';
@@ -27,7 +27,7 @@ export interface ReloadOptions extends Omit<FeedOptions, 'preloadTitles'> {
  * adoptRemoteSchema), and user-derived dropdown options are refreshed on every reload.
  * Returns the diff when the fields changed.
  */
-export async function followRemoteSchema(store: Store, replicas: ReplicaState, client: RemoteClient, trackerId: number, report: ReportBuilder): Promise<SchemaDiff | null> {
+export async function followRemoteSchema(store: SqliteStore, replicas: ReplicaState, client: RemoteClient, trackerId: number, report: ReportBuilder): Promise<SchemaDiff | null> {
   const replica = replicas.requireReplica(trackerId);
   const remote = await client.getTracker(replica.remoteTrackerId);
   const remoteFields = toFieldDefs(remote.fields);
@@ -52,7 +52,7 @@ export async function followRemoteSchema(store: Store, replicas: ReplicaState, c
 }
 
 /** Reloads a cloned tracker (local id or name). Run-level failures end in a report with outcome error; what was applied stays. */
-export async function reload(store: Store, trackerRef: string | number, options: ReloadOptions = {}): Promise<Report> {
+export async function reload(store: SqliteStore, trackerRef: string | number, options: ReloadOptions = {}): Promise<Report> {
   const replicas = new ReplicaState(store);
   const replica = replicas.requireReplica(trackerRef);
   // Before the run: a remote without a password is a setup mistake, not a failed sync.

@@ -7,19 +7,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BadInput, Conflict, NotFound } from '../../shared/errors.js';
 import { clipText } from '../../shared/model/fields.js';
-import type { Store } from '../../server/store/index.js';
+import type { SqliteStore } from '../../server/store/index.js';
+import type { Remote } from '../replica/remote-table.js';
+
+export type { Remote };
 import { RemoteClient, type RemoteClientOptions } from '../remote/client.js';
 import { forgetPassword, hasStoredPassword, passwordEnvName, passwordOf, storePassword } from './credentials.js';
-import { ReplicaState } from './replica-state.js';
-
-export interface Remote {
-  name: string;
-  url: string;
-  user: string;
-  createdAt: string;
-  /** Absolute path of the PEM file of the CA its https certificate is checked against (`--ca`), when one was given. */
-  ca?: string;
-}
+import { ReplicaState } from '../replica/replica-state.js';
 
 export interface RemoteListing extends Remote {
   /** Where the password comes from; the password itself is never shown. */
@@ -28,20 +22,8 @@ export interface RemoteListing extends Remote {
   clones: string[];
 }
 
-interface RemoteRow {
-  name: string;
-  url: string;
-  user_name: string;
-  created_at: string;
-  ca_file: string | null;
-}
-
 const REMOTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
-
-function toRemote(row: RemoteRow): Remote {
-  return { name: row.name, url: row.url, user: row.user_name, createdAt: row.created_at, ...(row.ca_file ? { ca: row.ca_file } : {}) };
-}
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -113,10 +95,10 @@ function checkName(name: string): void {
   }
 }
 
-export function getRemote(store: Store, name: string): Remote {
-  const row = store.db.prepare<[string], RemoteRow>('SELECT * FROM remotes WHERE name = ?').get(name);
-  if (!row) throw new NotFound(`unknown remote "${clipText(name)}"; see \`s15n remote list\``);
-  return toRemote(row);
+export function getRemote(store: SqliteStore, name: string): Remote {
+  const remote = new ReplicaState(store).remotes.get(name);
+  if (!remote) throw new NotFound(`unknown remote "${clipText(name)}"; see \`s15n remote list\``);
+  return remote;
 }
 
 /**
@@ -124,7 +106,7 @@ export function getRemote(store: Store, name: string): Remote {
  * remote is usable once `S15N_PASSWORD_<NAME>` is set. Returns the warning to show, if any.
  */
 export function addRemote(
-  store: Store,
+  store: SqliteStore,
   input: { name: string; url: string; user: string; password?: string | null; ca?: string | null },
 ): { remote: Remote; warning: string | null } {
   checkName(input.name);
@@ -137,23 +119,22 @@ export function addRemote(
   if (input.user === '' || /[:\r\n]/.test(input.user)) {
     throw new BadInput('the remote user must be a non-empty name without ":" or line breaks', [{ field: 'user', reason: 'invalid user name' }]);
   }
-  if (store.db.prepare('SELECT 1 FROM remotes WHERE name = ?').get(input.name)) {
+  const { remotes } = new ReplicaState(store);
+  if (remotes.get(input.name)) {
     throw new Conflict(`remote "${input.name}" already exists; remove it first or pick another name`);
   }
   const createdAt = new Date().toISOString();
   store.transaction(() => {
-    store.db.prepare('INSERT INTO remotes (name, url, user_name, created_at, ca_file) VALUES (?, ?, ?, ?, ?)').run(input.name, url, input.user, createdAt, ca);
+    remotes.insert({ name: input.name, url, user: input.user, createdAt, ...(ca ? { ca } : {}) });
     // Written inside the transaction: if the file cannot be written, the remote is not added either.
     if (input.password != null) storePassword(store.dataDir, input.name, input.password);
   });
   return { remote: { name: input.name, url, user: input.user, createdAt, ...(ca ? { ca } : {}) }, warning };
 }
 
-export function listRemotes(store: Store, env: NodeJS.ProcessEnv = process.env): RemoteListing[] {
-  const rows = store.db.prepare<[], RemoteRow>('SELECT * FROM remotes ORDER BY name').all();
+export function listRemotes(store: SqliteStore, env: NodeJS.ProcessEnv = process.env): RemoteListing[] {
   const replicas = new ReplicaState(store);
-  return rows.map((row) => {
-    const remote = toRemote(row);
+  return replicas.remotes.list().map((remote) => {
     const fromEnv = (env[passwordEnvName(remote.name)] ?? '') !== '';
     return {
       ...remote,
@@ -164,13 +145,14 @@ export function listRemotes(store: Store, env: NodeJS.ProcessEnv = process.env):
 }
 
 /** Removes a remote and its stored password; refused while cloned trackers still use it. */
-export function removeRemote(store: Store, name: string): void {
+export function removeRemote(store: SqliteStore, name: string): void {
   getRemote(store, name);
-  const clones = new ReplicaState(store).replicasOfRemote(name).map((r) => store.findTracker(r.trackerId)?.name ?? `#${r.trackerId}`);
+  const replicas = new ReplicaState(store);
+  const clones = replicas.replicasOfRemote(name).map((r) => store.findTracker(r.trackerId)?.name ?? `#${r.trackerId}`);
   if (clones.length > 0) {
     throw new Conflict(`remote "${name}" is still used by cloned tracker${clones.length > 1 ? 's' : ''} ${clones.map((c) => `"${c}"`).join(', ')}`, { clones });
   }
-  store.db.prepare('DELETE FROM remotes WHERE name = ?').run(name);
+  replicas.remotes.remove(name);
   forgetPassword(store.dataDir, name);
 }
 
@@ -178,7 +160,7 @@ export function removeRemote(store: Store, name: string): void {
  * A client for a remote, authenticated with its password from the environment or the credentials
  * file; an https remote added with `--ca` trusts that CA (read again now, so a renewed file counts).
  */
-export function connect(store: Store, remoteName: string, options: RemoteClientOptions = {}, env: NodeJS.ProcessEnv = process.env): RemoteClient {
+export function connect(store: SqliteStore, remoteName: string, options: RemoteClientOptions = {}, env: NodeJS.ProcessEnv = process.env): RemoteClient {
   const remote = getRemote(store, remoteName);
   const password = passwordOf(store.dataDir, remote.name, env);
   if (password === null) {

@@ -8,9 +8,9 @@ import { BadInput, NotFound } from '../../shared/errors.js';
 import { type ItemState, STATUS_FIELD_DEF } from '../../shared/merge/index.js';
 import { type FieldDef, type ItemStatus, STATUS_FIELD, clipText } from '../../shared/model/fields.js';
 import { type FieldValue, type Values, canonicalValues, describe, validateValue } from '../../shared/model/values.js';
-import type { Item, Store, Tracker } from '../../server/store/index.js';
+import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
 import { sameState, stateOf } from './apply.js';
-import { type ItemConflict, type ItemSyncState, ReplicaState } from './replica-state.js';
+import { type ItemConflict, type ItemSyncState, ReplicaState } from '../replica/index.js';
 
 export const TAKE = ['local', 'remote', 'base', 'value'] as const;
 export type Take = (typeof TAKE)[number];
@@ -90,7 +90,7 @@ function remember(replicas: ReplicaState, tracker: Tracker, item: Item, sync: It
   replicas.putItemState({ ...sync, syncedSeq: clean ? item.seq : 0 });
 }
 
-function resolveFields(store: Store, replicas: ReplicaState, tracker: Tracker, item: Item, sync: ItemSyncState, choice: ResolveChoice): ResolveResult {
+function resolveFields(store: SqliteStore, replicas: ReplicaState, tracker: Tracker, item: Item, sync: ItemSyncState, choice: ResolveChoice): ResolveResult {
   const conflict = sync.conflict;
   if (conflict?.kind !== 'fields' || !sync.base) throw new Error('resolveFields needs a field conflict');
   if (item.deleted) throw new BadInput(`item ${item.id} was deleted locally after its conflict was found; restore it or reload first`, [{ field: 'item', reason: 'deleted locally' }]);
@@ -123,7 +123,7 @@ function resolveFields(store: Store, replicas: ReplicaState, tracker: Tracker, i
   return { id: item.id, kind: 'fields', action: 'fields', resolved: chosen, remaining: remaining.map((f) => f.name), item: toResultItem(saved) };
 }
 
-function resolveDeletion(store: Store, replicas: ReplicaState, tracker: Tracker, item: Item, sync: ItemSyncState, choice: ResolveChoice): ResolveResult {
+function resolveDeletion(store: SqliteStore, replicas: ReplicaState, tracker: Tracker, item: Item, sync: ItemSyncState, choice: ResolveChoice): ResolveResult {
   const conflict = sync.conflict;
   if (!conflict || conflict.kind === 'fields') throw new Error('resolveDeletion needs an item-level conflict');
   const what = conflict.kind === 'remote-deleted' ? 'deleted on the remote and edited here' : 'deleted here and edited on the remote';
@@ -154,7 +154,7 @@ function resolveDeletion(store: Store, replicas: ReplicaState, tracker: Tracker,
 }
 
 /** Applies the user's decision on one item's conflict, in one transaction. */
-export function resolve(store: Store, trackerRef: string | number, itemId: number, choice: ResolveChoice): ResolveResult {
+export function resolve(store: SqliteStore, trackerRef: string | number, itemId: number, choice: ResolveChoice): ResolveResult {
   if (!(TAKE as readonly string[]).includes(choice.take)) throw new BadInput(`--take must be one of ${TAKE.join(', ')}, got ${describe(choice.take)}`, [{ field: '--take', reason: 'unknown side' }]);
   if (choice.take === 'value' && choice.value === undefined) throw new BadInput('--take value needs --value V', [{ field: '--value', reason: 'required with --take value' }]);
   if (choice.take !== 'value' && choice.value !== undefined) throw new BadInput(`--value goes with --take value, not --take ${choice.take}`, [{ field: '--value', reason: 'only with --take value' }]);

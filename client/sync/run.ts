@@ -3,8 +3,8 @@
  * transaction around the whole flow, and run-level failures turned into an error report
  * (what was committed before the failure stays).
  */
-import type { Store } from '../../server/store/index.js';
-import { type RunKind, SyncLog } from './log.js';
+import type { SqliteStore } from '../../server/store/index.js';
+import { type RunKind, ReplicaState } from '../replica/index.js';
 import { type Report, ReportBuilder } from './report.js';
 
 export interface RunOptions {
@@ -20,28 +20,28 @@ export function messageOf(error: unknown): string {
 }
 
 /**
- * Runs `body` as one logged sync run. A dry run opens a transaction first, so every batch
- * transaction inside nests as a savepoint, and rolls it all back at the end; the log row is
- * written outside it, so the dry run itself is remembered.
+ * Runs `body` as one logged sync run. A dry run runs inside the replica state's dryRun, where
+ * every batch transaction nests as a savepoint and all of it is rolled back at the end; the log
+ * row is written outside it, so the dry run itself is remembered.
  */
 export async function loggedRun(
-  store: Store,
+  store: SqliteStore,
   options: RunOptions,
   body: (report: ReportBuilder) => Promise<Record<string, unknown> | void>,
 ): Promise<Report> {
   const report = new ReportBuilder(options.dryRun);
-  const log = new SyncLog(store);
-  const runId = log.start(options.trackerId, options.kind, options.dryRun, report.startedAt);
-  let extra: Record<string, unknown> = {};
-  if (options.dryRun) store.db.exec('BEGIN IMMEDIATE');
-  try {
-    extra = (await body(report)) ?? {};
-  } catch (error) {
-    report.fail(options.failureHint ? `${messageOf(error)}; ${options.failureHint}` : messageOf(error));
-  } finally {
-    if (options.dryRun && store.db.inTransaction) store.db.exec('ROLLBACK');
-  }
+  const replicas = new ReplicaState(store);
+  const runId = replicas.log.start(options.trackerId, options.kind, options.dryRun, report.startedAt);
+  const run = async (): Promise<Record<string, unknown>> => {
+    try {
+      return (await body(report)) ?? {};
+    } catch (error) {
+      report.fail(options.failureHint ? `${messageOf(error)}; ${options.failureHint}` : messageOf(error));
+      return {};
+    }
+  };
+  const extra = options.dryRun ? await replicas.dryRun(run) : await run();
   const finished = report.finish(extra);
-  log.finish(runId, finished);
+  replicas.log.finish(runId, finished);
   return finished;
 }

@@ -7,10 +7,9 @@ import { STATUS_FIELD } from '../../shared/model/fields.js';
 import { STATUS_FIELD_DEF, type TextHunk } from '../../shared/merge/index.js';
 import { pushableFieldNames } from '../../shared/model/transform.js';
 import { type FieldValue, type Values, valuesEqual } from '../../shared/model/values.js';
-import type { Item, Store, Tracker } from '../../server/store/index.js';
+import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
 import { sameState, stateOf } from './apply.js';
-import type { ItemSyncState, Replica } from './replica-state.js';
-import { ReplicaState } from './replica-state.js';
+import { type ItemSyncState, type Replica, ReplicaState } from '../replica/index.js';
 
 /** An item as status lists it (the `--json` ITEM shape). */
 export interface StatusItem {
@@ -85,7 +84,7 @@ function pushableFields(tracker: Tracker, replica: Replica) {
   return tracker.fields.filter((f) => names.has(f.name));
 }
 
-export function status(store: Store, trackerRef: string | number): TrackerStatus {
+export function status(store: SqliteStore, trackerRef: string | number): TrackerStatus {
   const replicas = new ReplicaState(store);
   const replica = replicas.requireReplica(trackerRef);
   const tracker = store.getTracker(replica.trackerId);

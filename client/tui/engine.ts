@@ -6,17 +6,17 @@
 import type { TrackerSummary } from '../../shared/api/schemas.js';
 import { BadInput } from '../../shared/errors.js';
 import { STATUS_FIELD } from '../../shared/model/fields.js';
+import { itemTitle } from '../../shared/model/title.js';
 import { planClone } from '../../shared/model/transform.js';
 import type { Values } from '../../shared/model/values.js';
-import type { Item, Store, Tracker } from '../../server/store/index.js';
+import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
 import type { RemoteClientOptions } from '../remote/client.js';
 import { sameState, stateOf } from '../sync/apply.js';
 import { type CloneResult, clone } from '../sync/clone.js';
-import { type SyncRun, SyncLog } from '../sync/log.js';
+import { type SyncRun, ReplicaState } from '../replica/index.js';
 import { push } from '../sync/push.js';
 import { reload } from '../sync/reload.js';
 import { type RemoteListing, connect, listRemotes } from '../sync/remotes.js';
-import { ReplicaState } from '../sync/replica-state.js';
 import type { Report } from '../sync/report.js';
 import { type ResolveChoice, type ResolveResult, resolve } from '../sync/resolve.js';
 import { remoteUsers, toFieldDefs } from '../sync/schema.js';
@@ -25,7 +25,6 @@ import type { ClonePreview } from './state/clone-wizard.js';
 import type { ConflictEntry } from './state/conflict-review.js';
 import type { ItemRow, WindowNeed } from './state/item-list.js';
 import type { SyncRow } from './state/sync.js';
-import { ItemPages } from './item-pages.js';
 
 export interface TrackerRow {
   id: number;
@@ -59,14 +58,12 @@ export interface EngineOptions {
 
 export class TuiEngine {
   private readonly replicas: ReplicaState;
-  private readonly pages: ItemPages;
 
   constructor(
-    readonly store: Store,
+    readonly store: SqliteStore,
     private readonly options: EngineOptions = {},
   ) {
     this.replicas = new ReplicaState(store);
-    this.pages = new ItemPages(store);
   }
 
   get dataDir(): string {
@@ -146,17 +143,17 @@ export class TuiEngine {
 
   /** The title of an item: its first text field. */
   titleOf(tracker: Tracker, values: Values): string {
-    return this.pages.titleOf(tracker, values);
+    return itemTitle(tracker.fields, values);
   }
 
   countItems(trackerId: number, filter: string): number {
-    return this.pages.count(trackerId, filter);
+    return this.store.countMatching(trackerId, filter);
   }
 
   /** One page of the item list, as the list's window asks for it. */
   itemPage(trackerId: number, filter: string, need: WindowNeed): { rows: ItemRow[]; offset?: number } {
     const tracker = this.store.getTracker(trackerId);
-    const page = this.pages.page(tracker, filter, need);
+    const page = this.store.pageItems(tracker, filter, need);
     const clone = this.isClone(trackerId);
     return { ...page, rows: page.items.map((item) => this.row(tracker, item, clone)) };
   }
@@ -281,7 +278,7 @@ export class TuiEngine {
 
   /** Past sync runs of the tracker, newest first. */
   log(trackerId: number): SyncRun[] {
-    return new SyncLog(this.store).list(trackerId);
+    return new ReplicaState(this.store).log.list(trackerId);
   }
 
   private valuesOf(trackerId: number, itemId: number): Values {

@@ -3,14 +3,14 @@ import { render } from 'ink';
 import { App } from './App.js';
 import { type EngineOptions, TuiEngine } from './engine.js';
 import type { Route } from './state/navigation.js';
-import type { Store } from '../../server/store/index.js';
+import type { SqliteStore } from '../../server/store/index.js';
 
 export interface TuiOptions extends EngineOptions {
   first?: Route;
 }
 
 /** Runs the TUI until the user quits. */
-export async function runTui(store: Store, options: TuiOptions = {}): Promise<void> {
+export async function runTui(store: SqliteStore, options: TuiOptions = {}): Promise<void> {
   const engine = new TuiEngine(store, options);
   const instance = render(<App engine={engine} {...(options.first ? { first: options.first } : {})} />, { exitOnCtrlC: false });
   await instance.waitUntilExit();

@@ -1,6 +1,6 @@
 /** s15n's clone, reload and push of a replica, each timed around the engine call alone (opening the store is not timed). */
 import { performance } from 'node:perf_hooks';
-import { Store } from '../../server/store/index.js';
+import { openLocalStore } from '../../client/replica/index.js';
 import { clone } from '../../client/sync/clone.js';
 import { push } from '../../client/sync/push.js';
 import { reload } from '../../client/sync/reload.js';
@@ -39,7 +39,7 @@ function timedReport(started: Start, report: Report): Timed {
 }
 
 export async function s15nClone(dataDir: string, url: string, trackerId: number): Promise<Timed & { items: number }> {
-  const store = Store.open(dataDir, { create: true });
+  const store = openLocalStore(dataDir, { create: true });
   try {
     addRemote(store, { name: REMOTE, url, user: USER, password: PASSWORD });
     const started = start();
@@ -52,7 +52,7 @@ export async function s15nClone(dataDir: string, url: string, trackerId: number)
 }
 
 export async function s15nReload(dataDir: string): Promise<Timed> {
-  const store = Store.open(dataDir);
+  const store = openLocalStore(dataDir);
   try {
     const started = start();
     return timedReport(started, await reload(store, TRACKER_NAME));
@@ -63,7 +63,7 @@ export async function s15nReload(dataDir: string): Promise<Timed> {
 
 /** Edits `count` local items (not timed; `offset` picks which), then pushes them (timed). */
 export async function s15nPush(dataDir: string, count: number, mark: string, offset: number): Promise<Timed> {
-  const store = Store.open(dataDir);
+  const store = openLocalStore(dataDir);
   try {
     editItems(store, TRACKER_NAME, count, mark, null, offset);
     const started = start();

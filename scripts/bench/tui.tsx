@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { render } from 'ink-testing-library';
 import { App } from '../../client/tui/App.js';
 import { TuiEngine } from '../../client/tui/engine.js';
-import { Store } from '../../server/store/index.js';
+import { SqliteStore } from '../../server/store/index.js';
+import { openLocalStore } from '../../client/replica/index.js';
 import { FIELDS, benchItem } from './items.js';
 
 export const TUI_ITEMS = 100_000;
@@ -23,9 +24,9 @@ export interface KeyTimes {
 }
 
 /** A local tracker of `items` items in `dataDir` (reused when it is already there). */
-function openTracker(dataDir: string, items: number): { store: Store; trackerId: number } {
+function openTracker(dataDir: string, items: number): { store: SqliteStore; trackerId: number } {
   const fresh = !existsSync(dataDir);
-  const store = Store.open(dataDir, { create: true });
+  const store = openLocalStore(dataDir, { create: true });
   if (!fresh) return { store, trackerId: store.getTracker('tui').id };
   const tracker = store.createTracker({ name: 'tui', fields: FIELDS });
   for (let start = 0; start < items; start += BUILD_BATCH) {
@@ -39,7 +40,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 /** Renders the item list of tracker `trackerRef` in `dataDir` (a 100k-item local tracker is built when no tracker is given) and times keypresses. */
 export async function tuiKeypress(dataDir: string, trackerRef: string | null, presses: number): Promise<KeyTimes> {
   const opened = trackerRef === null ? openTracker(dataDir, TUI_ITEMS) : (() => {
-    const store = Store.open(dataDir);
+    const store = openLocalStore(dataDir);
     return { store, trackerId: store.getTracker(trackerRef).id };
   })();
   const { store, trackerId } = opened;

@@ -7,11 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '../../server/serve.js';
-import { Store } from '../../server/store/index.js';
+import { SqliteHub, SqliteStore } from '../../server/store/index.js';
 import { clone } from '../../client/sync/clone.js';
 import { reload } from '../../client/sync/reload.js';
 import { addRemote } from '../../client/sync/remotes.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
+import { ReplicaState, openLocalStore } from '../../client/replica/index.js';
 import { COMPONENT_FIELDS, bugFields, bugItems, componentItems } from './data.js';
 
 export interface DemoUser {
@@ -22,8 +22,8 @@ export interface DemoUser {
 
 export interface Demo {
   root: string;
-  master: { dataDir: string; url: string; store: Store };
-  clone: { dataDir: string; store: Store; remote: string; trackerId: number; trackerName: string };
+  master: { dataDir: string; url: string; store: SqliteStore };
+  clone: { dataDir: string; store: SqliteStore; remote: string; trackerId: number; trackerName: string };
   users: DemoUser[];
   items: number;
   /** Local item ids of the demo's edits, new item and conflict on the clone. */
@@ -39,7 +39,7 @@ export const DEMO_USERS: DemoUser[] = [
 ];
 
 /** The local id of the clone's copy of a master item (ids differ between instances). */
-function localIdOf(store: Store, trackerId: number, remoteId: number): number {
+function localIdOf(store: SqliteStore, trackerId: number, remoteId: number): number {
   const sync = new ReplicaState(store).itemByRemoteId(trackerId, remoteId);
   if (!sync) throw new Error(`the clone has no copy of master item ${remoteId}`);
   return sync.itemId;
@@ -51,7 +51,7 @@ export async function setupDemo(options: { items?: number; root?: string; host?:
   const masterDir = join(root, 'master');
   const cloneDir = join(root, 'clone');
 
-  const master = Store.open(masterDir, { create: true });
+  const master = openLocalStore(masterDir, { create: true });
   const [alice, bob] = DEMO_USERS as [DemoUser, DemoUser];
   await master.addUser(alice.name, alice.password, { admin: true });
   await master.addUser(bob.name, bob.password);
@@ -63,8 +63,8 @@ export async function setupDemo(options: { items?: number; root?: string; host?:
   master.grant(bob.name, bugs.id, 'edit');
   master.grant(bob.name, components.id, 'view');
 
-  const server: RunningServer = await startServer({ store: master, host: options.host ?? '127.0.0.1', port: 0 });
-  const cloneStore = Store.open(cloneDir, { create: true });
+  const server: RunningServer = await startServer({ store: new SqliteHub(master), host: options.host ?? '127.0.0.1', port: 0 });
+  const cloneStore = openLocalStore(cloneDir, { create: true });
   try {
     addRemote(cloneStore, { name: 'origin', url: server.url, user: alice.name, password: alice.password });
     const cloned = await clone(cloneStore, 'origin', bugs.id);

@@ -5,12 +5,12 @@
  * remote, at random) as a user would, so the edits keep flowing.
  */
 import { performance } from 'node:perf_hooks';
-import { Store } from '../../server/store/index.js';
+import { SqliteStore } from '../../server/store/index.js';
 import { clone } from '../../client/sync/clone.js';
 import { push } from '../../client/sync/push.js';
 import { reload } from '../../client/sync/reload.js';
 import { addRemote } from '../../client/sync/remotes.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
+import { ReplicaState, openLocalStore } from '../../client/replica/index.js';
 import type { Report } from '../../client/sync/report.js';
 import { resolve } from '../../client/sync/resolve.js';
 import { status } from '../../client/sync/status.js';
@@ -61,7 +61,7 @@ export class LoadClient {
   readonly errors: string[] = [];
   readonly timings: OpTiming[] = [];
   private readonly next: Rng;
-  private store: Store | null = null;
+  private store: SqliteStore | null = null;
   private trackerId = 0;
   private ops = 0;
 
@@ -74,14 +74,14 @@ export class LoadClient {
     this.next = rng(seed * 1_000_003 + index * 7_919 + 1);
   }
 
-  private get db(): Store {
+  private get db(): SqliteStore {
     if (!this.store) throw new Error(`client ${this.index} is not cloned`);
     return this.store;
   }
 
   /** Clones the master's tracker into a fresh data dir; answers the clone's item count. */
   async clone(url: string, remoteTrackerId: number): Promise<number> {
-    this.store = Store.open(this.dir, { create: true });
+    this.store = openLocalStore(this.dir, { create: true });
     addRemote(this.store, { name: REMOTE, url, user: USER, password: PASSWORD });
     const result = await clone(this.store, REMOTE, remoteTrackerId, { remote: REMOTE_OPTIONS });
     if (result.report.outcome === 'error') throw new Error(`client ${this.index}: clone failed: ${JSON.stringify(result.report.errors).slice(0, 300)}`);

@@ -3,15 +3,15 @@ import type { Request } from 'express';
 import { BadInput, Forbidden, NotFound } from '../../shared/errors.js';
 import { userOf } from '../auth.js';
 import { clipText } from '../../shared/model/fields.js';
-import { type Right, type Store, type Tracker, hasRight } from '../store/index.js';
+import { type HubStore, type Right, type Tracker, hasRight } from '../store/index.js';
 
 /** The tracker named by `:id` (id or name): 404 when unknown, 403 without the right. */
-export function trackerFor(store: Store, req: Request, needed: Right): Tracker {
+export async function trackerFor(store: HubStore, req: Request, needed: Right): Promise<Tracker> {
   const user = userOf(req);
   const ref = String(req.params.id);
-  const tracker = store.findTracker(ref);
+  const tracker = await store.findTracker(ref);
   if (!tracker) throw new NotFound(`unknown tracker "${clipText(ref)}"`);
-  if (!hasRight(store.rightOf(user.name, tracker.id), needed)) {
+  if (!hasRight(await store.rightOf(user.name, tracker.id), needed)) {
     throw new Forbidden(`user "${user.name}" has no ${needed} right on tracker "${tracker.name}"`);
   }
   return tracker;

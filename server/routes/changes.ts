@@ -1,12 +1,12 @@
 /**
  * GET /trackers/:id/changes: the change feed after a token, paged as JSON or streamed as NDJSON.
- * The stream reads the feed a page at a time and never holds a SQLite iterator across an await:
- * the connection must stay free for pushes while a slow client drains a long stream.
+ * The stream reads the feed a page at a time and never holds a cursor across an await: the
+ * store must stay free for pushes while a slow client drains a long stream.
  */
 import type { Response } from 'express';
 import { Router } from 'express';
 import { ChangesQuery, DEFAULT_PAGE_LIMIT, NDJSON } from '../../shared/api/schemas.js';
-import { type Store, itemToChange } from '../store/index.js';
+import { type HubStore, itemToChange } from '../store/index.js';
 import { trackerFor } from './access.js';
 import { parseOr400 } from './problems.js';
 
@@ -26,15 +26,15 @@ function drained(res: Response): Promise<void> {
   });
 }
 
-export function changesRouter(store: Store): Router {
+export function changesRouter(store: HubStore): Router {
   const router = Router();
   router.get('/trackers/:id/changes', async (req, res) => {
-    const tracker = trackerFor(store, req, 'view');
+    const tracker = await trackerFor(store, req, 'view');
     const query = parseOr400(ChangesQuery, req.query, 'invalid query', 'query');
     const since = Number(query.since ?? 0);
-    res.setHeader('X-S15n-Total', String(store.countChangesSince(tracker.id, since)));
+    res.setHeader('X-S15n-Total', String(await store.countChangesSince(tracker.id, since)));
     if (!(req.get('accept') ?? '').includes(NDJSON)) {
-      const page = store.changesSince(tracker.id, since, Number(query.limit ?? DEFAULT_PAGE_LIMIT));
+      const page = await store.changesSince(tracker.id, since, Number(query.limit ?? DEFAULT_PAGE_LIMIT));
       res.json({ changes: page.changes.map(itemToChange), next: page.next, more: page.more });
       return;
     }
@@ -42,7 +42,7 @@ export function changesRouter(store: Store): Router {
     let token = since;
     for (;;) {
       if (res.destroyed) return;
-      const page = store.changesSince(tracker.id, token, STREAM_PAGE);
+      const page = await store.changesSince(tracker.id, token, STREAM_PAGE);
       let chunk = '';
       for (const change of page.changes) chunk += `${JSON.stringify(itemToChange(change))}\n`;
       token = page.next;

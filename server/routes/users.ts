@@ -2,14 +2,14 @@
 import { Router } from 'express';
 import { Forbidden } from '../../shared/errors.js';
 import { userOf } from '../auth.js';
-import type { Store } from '../store/index.js';
+import type { HubStore } from '../store/index.js';
 
-export function usersRouter(store: Store): Router {
+export function usersRouter(store: HubStore): Router {
   const router = Router();
-  router.get('/users', (req, res) => {
+  router.get('/users', async (req, res) => {
     const user = userOf(req);
-    if (!store.canListUsers(user.name)) throw new Forbidden(`user "${user.name}" may not list users (needs the admin right)`);
-    res.json({ users: store.listUsers().map((u) => u.name) });
+    if (!(await store.canListUsers(user.name))) throw new Forbidden(`user "${user.name}" may not list users (needs the admin right)`);
+    res.json({ users: (await store.listUsers()).map((u) => u.name) });
   });
   return router;
 }

@@ -2,6 +2,9 @@
 import type { FieldDef, ItemStatus } from '../../shared/model/fields.js';
 import type { Values } from '../../shared/model/values.js';
 
+export type { FieldInput, NewTracker } from '../../shared/model/tracker-input.js';
+export type { ItemChange, NewItem } from '../../shared/model/items.js';
+
 export type Right = 'view' | 'edit' | 'admin';
 export const RIGHTS: readonly Right[] = ['view', 'edit', 'admin'];
 
@@ -34,29 +37,23 @@ export interface User {
   createdAt: string;
 }
 
-export interface FieldInput {
-  name: string;
-  label?: string;
-  type: string;
-  options?: string[];
-  required?: boolean;
-  linkedTracker?: number;
+
+/** Who pushes, and whether they hold the admin right on the tracker (deletes, and overwrites of a change they have not seen). */
+export interface Actor {
+  user: string;
+  isAdmin: boolean;
 }
 
-export interface NewTracker {
-  name: string;
-  description?: string;
-  fields: FieldInput[];
+export interface ItemListOptions {
+  includeDeleted?: boolean;
+  /** Keyset paging: items with a greater id. */
+  afterId?: number;
+  limit?: number;
 }
 
-/** A new item as given by a user: validated by the store. */
-export interface NewItem {
-  status?: unknown;
-  values: unknown;
-}
-
-/** A change to items: absent = leave alone, null = clear. */
-export interface ItemChange {
-  status?: unknown;
-  values?: unknown;
+/** A page of the change feed: items and tombstones with seq > since, in seq order; `next` is the token after them. */
+export interface FeedPage {
+  changes: Item[];
+  next: number;
+  more: boolean;
 }

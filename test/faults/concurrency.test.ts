@@ -12,10 +12,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
 import { addRemote } from '../../client/sync/remotes.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
+import { ReplicaState, openLocalStore } from '../../client/replica/index.js';
 import type { Report } from '../../client/sync/report.js';
 import { resolve } from '../../client/sync/resolve.js';
-import { Store } from '../../server/store/index.js';
 import { PASSWORDS, tempDir } from '../helpers/instance.js';
 import { BASE_SEED, LONG, type MasterProcess, seeded, serveProcess, spawnCli } from './harness.js';
 
@@ -47,7 +46,7 @@ it(`${CLONES} clones pushing edits of the same items at once: every accepted wri
   const random = seeded(BASE_SEED);
   const masterDir = join(tempDir('s15n-conc-'), 'master');
   dirs.push(masterDir);
-  const m = Store.open(masterDir, { create: true });
+  const m = openLocalStore(masterDir, { create: true });
   await m.addUser('root', PASSWORDS.root, { admin: true });
   const tracker = m.createTracker({ name: 'Tasks', fields: [{ name: 'title', type: 'text', required: true }, ...[...SHARED, 'f4'].map((name) => ({ name, type: 'text' as const }))] });
   m.createItems(tracker.id, Array.from({ length: ITEMS }, (_, i) => ({ values: { title: `i${i}` } })), 'root');
@@ -59,7 +58,7 @@ it(`${CLONES} clones pushing edits of the same items at once: every accepted wri
   for (let c = 0; c < CLONES; c += 1) {
     const dir = join(tempDir('s15n-conc-'), `clone${c}`);
     dirs.push(dir);
-    const store = Store.open(dir, { create: true });
+    const store = openLocalStore(dir, { create: true });
     addRemote(store, { name: 'origin', url, user: 'root', password: PASSWORDS.root });
     await clone(store, 'origin', 'Tasks');
     store.close();
@@ -73,7 +72,7 @@ it(`${CLONES} clones pushing edits of the same items at once: every accepted wri
   for (let round = 0; round < ROUNDS; round += 1) {
     // Each clone edits two or three random (item, field) pairs, each value naming the one it replaces.
     const writes = clones.map((dir, c) => {
-      const store = Store.open(dir);
+      const store = openLocalStore(dir);
       try {
         const t = store.getTracker('Tasks');
         const items = store.listItems(t.id);
@@ -103,7 +102,7 @@ it(`${CLONES} clones pushing edits of the same items at once: every accepted wri
       const report = JSON.parse(run.stdout) as Report;
       if (report.counts.errors > 0) failures.push(`clone ${c} push: ${JSON.stringify(report.errors)}`);
       // Which writes the master took: the base moved to our value. Which it refused: a conflict holding it.
-      const store = Store.open(clones[c]!);
+      const store = openLocalStore(clones[c]!);
       try {
         const replicas = new ReplicaState(store);
         for (const write of writes[c]!) {
@@ -127,7 +126,7 @@ it(`${CLONES} clones pushing edits of the same items at once: every accepted wri
     for (const [c, run] of reloads.entries()) {
       clientOutput.push(run.stdout, run.stderr);
       if (run.code !== 0 && run.code !== 3) failures.push(`clone ${c} reload: exit ${run.code}: ${run.stderr}`);
-      const store = Store.open(clones[c]!);
+      const store = openLocalStore(clones[c]!);
       try {
         const replicas = new ReplicaState(store);
         const t = store.getTracker('Tasks');
@@ -146,7 +145,7 @@ it(`${CLONES} clones pushing edits of the same items at once: every accepted wri
 
   // One last reload each: every clone holds exactly the master's items.
   for (const dir of clones) expect((await spawnCli(dir, ['reload', 'Tasks']).exited).code).toBe(0);
-  const m2 = Store.open(masterDir);
+  const m2 = openLocalStore(masterDir);
   try {
     const finalItems = m2.listItems(m2.getTracker('Tasks').id);
     for (const field of SHARED) {
@@ -166,7 +165,7 @@ it(`${CLONES} clones pushing edits of the same items at once: every accepted wri
     // The master's own user wrote f4 every round beside the pushes: each edit is there, none refused.
     for (const item of finalItems) expect(item.values.f4).toBe(`round ${ROUNDS - 1}`);
     for (const dir of clones) {
-      const store = Store.open(dir);
+      const store = openLocalStore(dir);
       try {
         const mine = store.listItems(store.getTracker('Tasks').id).map((i) => i.values);
         expect(mine).toEqual(finalItems.map((i) => i.values));

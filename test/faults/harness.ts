@@ -10,13 +10,11 @@ import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
-import { SyncLog, type SyncRun } from '../../client/sync/log.js';
+import { type SyncRun, ReplicaState, openLocalStore } from '../../client/replica/index.js';
 import { reload } from '../../client/sync/reload.js';
 import { addRemote } from '../../client/sync/remotes.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
 import type { Report } from '../../client/sync/report.js';
 import { status } from '../../client/sync/status.js';
-import { Store } from '../../server/store/index.js';
 import type { Values } from '../../shared/model/values.js';
 import { CLI, type CliResult, cliEnv } from '../helpers/cli.js';
 import { PASSWORDS, tempDir } from '../helpers/instance.js';
@@ -130,7 +128,7 @@ export async function scenario(phase: Phase, seed: number): Promise<Scenario> {
   const cloneDir = join(tempDir('s15n-fault-'), 'clone');
   const expected: Expected = new Map();
 
-  const m = Store.open(masterDir, { create: true });
+  const m = openLocalStore(masterDir, { create: true });
   await m.addUser('root', PASSWORDS.root, { admin: true });
   const mt = m.createTracker({ name: 'Tasks', fields: FIELDS.map((f) => ({ ...f, options: 'options' in f ? [...f.options] : undefined })) });
   const items = m.createItems(
@@ -167,7 +165,7 @@ export async function scenario(phase: Phase, seed: number): Promise<Scenario> {
   };
   // A set-up that fails leaves no server behind.
   try {
-    const c = Store.open(cloneDir, { create: true });
+    const c = openLocalStore(cloneDir, { create: true });
     addRemote(c, { name: 'origin', url: proxy.url, user: 'root', password: PASSWORDS.root });
 
     if (phase !== 'clone') {
@@ -182,7 +180,7 @@ export async function scenario(phase: Phase, seed: number): Promise<Scenario> {
       // Local edits of labels, some on items the remote edits too (other fields: no conflict).
       const localEdits = [...remoteEdits.slice(0, 20), ...pick(random, ITEMS, 40, taken)];
 
-      const mm = Store.open(masterDir);
+      const mm = openLocalStore(masterDir);
       for (const i of remoteEdits) {
         mm.updateItem(mt.id, items[i]!.id, { values: { n: 10_000 + i, notes: notes(i, 'remote') } }, 'root');
         expected.set(`m${i}`, { ...(expected.get(`m${i}`) as Values), n: 10_000 + i, notes: notes(i, 'remote') });
@@ -223,7 +221,7 @@ export function progressOf(phase: Phase): 'up' | 'down' {
 }
 
 function integrity(dataDir: string): string {
-  const store = Store.open(dataDir);
+  const store = openLocalStore(dataDir);
   try {
     return (store.db.pragma('integrity_check', { simple: true }) as string) ?? '';
   } finally {
@@ -257,8 +255,8 @@ export async function resumeAndCheck(world: Scenario): Promise<void> {
   expect(settle.code, `${why}: reload: ${settle.stderr}`).toBe(0);
   expect(settle.json<Report>().counts, why).toMatchObject({ errors: 0, conflicts: 0 });
 
-  const master = Store.open(world.masterDir);
-  const local = Store.open(world.cloneDir);
+  const master = openLocalStore(world.masterDir);
+  const local = openLocalStore(world.cloneDir);
   try {
     const mt = master.getTracker('Tasks');
     const lt = local.getTracker('Tasks');
@@ -294,10 +292,10 @@ export async function resumeAndCheck(world: Scenario): Promise<void> {
 
 /** The runs of the clone's tracker, newest first. */
 export function runsOf(dataDir: string): SyncRun[] {
-  const store = Store.open(dataDir);
+  const store = openLocalStore(dataDir);
   try {
     const tracker = store.findTracker('Tasks');
-    return tracker ? new SyncLog(store).list(tracker.id) : [];
+    return tracker ? new ReplicaState(store).log.list(tracker.id) : [];
   } finally {
     store.close();
   }

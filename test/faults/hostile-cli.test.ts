@@ -11,7 +11,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_FILE, Store } from '../../server/store/index.js';
+import { DB_FILE } from '../../server/store/index.js';
+import { openLocalStore } from '../../client/replica/index.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { createEveryTypeTracker, tempDir } from '../helpers/instance.js';
 import { deepValue, fingerprintFile, hostileJson, leakIn, mutate, params, runs, wildString } from './arbitraries.js';
@@ -35,7 +36,7 @@ let spawns = 0;
 beforeAll(async () => {
   data = join(tempDir('s15n-hostile-cli-'), 'data');
   files = tempDir('s15n-hostile-files-');
-  const store = Store.open(data, { create: true });
+  const store = openLocalStore(data, { create: true });
   const bugs = createEveryTypeTracker(store);
   await store.addUser('root', 'pw', { admin: true });
   store.grant('root', bugs.id, 'admin');

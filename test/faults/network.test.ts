@@ -7,11 +7,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
-import { SyncLog } from '../../client/sync/log.js';
+import { ReplicaState } from '../../client/replica/index.js';
 import { push } from '../../client/sync/push.js';
 import { reload } from '../../client/sync/reload.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
-import type { Store } from '../../server/store/index.js';
+import type { SqliteStore } from '../../server/store/index.js';
 import { type SyncPair, masterEdit, startPair } from '../helpers/sync.js';
 import { type Fault, type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import { seeded } from './harness.js';
@@ -64,8 +63,8 @@ function expectConverged(p: SyncPair): void {
   expect(p.clone.db.pragma('integrity_check', { simple: true })).toBe('ok');
 }
 
-function lastRun(store: Store) {
-  return new SyncLog(store).list(store.getTracker('Tasks').id)[0];
+function lastRun(store: SqliteStore) {
+  return new ReplicaState(store).log.list(store.getTracker('Tasks').id)[0];
 }
 
 describe('a slow network', () => {

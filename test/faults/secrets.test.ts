@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteClient } from '../../client/remote/client.js';
 import type { Report } from '../../client/sync/report.js';
-import { Store } from '../../server/store/index.js';
+import { openLocalStore } from '../../client/replica/index.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/instance.js';
 import { type ServeProcess, startServeProcess } from '../helpers/serve-process.js';
@@ -74,7 +74,7 @@ beforeAll(async () => {
   // The most permissive umask: owner-only modes must not depend on the user's.
   oldUmask = process.umask(0o000);
   masterData = join(tempDir(), 'master');
-  const store = Store.open(masterData, { create: true });
+  const store = openLocalStore(masterData, { create: true });
   const tracker = store.createTracker({ name: 'Bugs', fields: [{ name: 'title', type: 'text', required: true }, { name: 'notes', type: 'textarea' }] });
   store.createItems(tracker.id, [{ values: { title: 'first' } }, { values: { title: 'second' } }], null);
   store.close();
@@ -160,7 +160,7 @@ describe('no secret in logs, outputs, answers or databases', { timeout: 120_000 
 
     // While the server runs, its -wal and -shm files exist: all owner-only, like the clone's.
     expectOwnerOnly(masterData);
-    const clone = Store.open(cloneData);
+    const clone = openLocalStore(cloneData);
     try {
       clone.listTrackers();
       expectOwnerOnly(cloneData);

@@ -9,7 +9,7 @@ import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../client/sync/report.js';
-import { Store } from '../../server/store/index.js';
+import { openLocalStore } from '../../client/replica/index.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/instance.js';
 import { type ServeProcess, selfSignedCertificate, startServeProcess } from '../helpers/serve-process.js';
@@ -22,7 +22,7 @@ let served: ServeProcess;
 beforeAll(async () => {
   tls = selfSignedCertificate();
   masterData = join(tempDir(), 'master');
-  const store = Store.open(masterData, { create: true });
+  const store = openLocalStore(masterData, { create: true });
   const tracker = store.createTracker({ name: 'Bugs', fields: [{ name: 'title', type: 'text', required: true }, { name: 'notes', type: 'textarea' }] });
   store.createItems(tracker.id, [{ values: { title: 'first' } }, { values: { title: 'second' } }], null);
   store.close();

@@ -4,12 +4,13 @@ import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Store, type Tracker } from '../../server/store/index.js';
+import { SqliteHub, SqliteStore, type Tracker } from '../../server/store/index.js';
+import { openLocalStore } from '../../client/replica/index.js';
 import { type RunningServer, type ServeOptions, startServer } from '../../server/serve.js';
 
 export interface TestInstance {
   url: string;
-  store: Store;
+  store: SqliteStore;
   dataDir: string;
   server: RunningServer;
   close(): Promise<void>;
@@ -20,16 +21,16 @@ export function tempDir(prefix = 's15n-test-'): string {
 }
 
 /** Opens a fresh store in a temp dir (no server). */
-export function tempStore(): { store: Store; dataDir: string; cleanup(): void } {
+export function tempStore(): { store: SqliteStore; dataDir: string; cleanup(): void } {
   const dataDir = join(tempDir(), 'data');
-  const store = Store.open(dataDir, { create: true });
+  const store = openLocalStore(dataDir, { create: true });
   return { store, dataDir, cleanup: () => { store.close(); rmSync(dataDir, { recursive: true, force: true }); } };
 }
 
 export async function startInstance(opts: Omit<ServeOptions, 'store' | 'port'> = {}): Promise<TestInstance> {
   const dataDir = join(tempDir(), 'data');
-  const store = Store.open(dataDir, { create: true });
-  const server = await startServer({ ...opts, store, port: 0 });
+  const store = openLocalStore(dataDir, { create: true });
+  const server = await startServer({ ...opts, store: new SqliteHub(store), port: 0 });
   return {
     url: server.url,
     store,
@@ -52,7 +53,7 @@ export const PASSWORDS = {
 } as const;
 
 /** Users of every kind: root (instance admin), alice (admin right), eddie (edit), vera (view), olga (none). */
-export async function seedUsers(store: Store, tracker: Tracker): Promise<void> {
+export async function seedUsers(store: SqliteStore, tracker: Tracker): Promise<void> {
   await store.addUser('root', PASSWORDS.root, { admin: true });
   await store.addUser('alice', PASSWORDS.alice);
   await store.addUser('eddie', PASSWORDS.eddie);
@@ -69,7 +70,7 @@ export function basic(user: keyof typeof PASSWORDS | string, password?: string):
 }
 
 /** A tracker with a field of every type (linked tracker created first for the itemlink). */
-export function createEveryTypeTracker(store: Store, name = 'Bugs'): Tracker {
+export function createEveryTypeTracker(store: SqliteStore, name = 'Bugs'): Tracker {
   const people = store.findTracker('People') ?? store.createTracker({ name: 'People', fields: [{ name: 'fullname', type: 'text', required: true }] });
   return store.createTracker({
     name,
@@ -97,7 +98,7 @@ export function createEveryTypeTracker(store: Store, name = 'Bugs'): Tracker {
 }
 
 /** Everything a request could write (items, trackers, the sequence, idempotency keys, counters), to check that a refused request changed nothing. */
-export function snapshot(store: Store): string {
+export function snapshot(store: SqliteStore): string {
   const rows = store.db.prepare('SELECT * FROM items ORDER BY id').all();
   const trackers = store.db.prepare('SELECT * FROM trackers ORDER BY id').all();
   const seq = store.db.prepare("SELECT value FROM counters WHERE name = 'seq'").get();

@@ -4,7 +4,7 @@
  * remote applied it, the client never hears).
  */
 import { type IncomingMessage, type Server, createServer, request as httpRequest } from 'node:http';
-import type { Store } from '../../server/store/index.js';
+import type { SqliteStore } from '../../server/store/index.js';
 
 export interface ProxiedRequest {
   method: string;
@@ -82,7 +82,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
 }
 
 /** Points a store's remote at a new proxy of `target`: from then on the clone talks only through it. */
-export async function proxyRemote(store: Store, remoteName: string, target: string, options: ProxyOptions = {}): Promise<TestProxy> {
+export async function proxyRemote(store: SqliteStore, remoteName: string, target: string, options: ProxyOptions = {}): Promise<TestProxy> {
   const proxy = await startProxy(target, options);
   store.db.prepare('UPDATE remotes SET url = ? WHERE name = ?').run(proxy.url, remoteName);
   return proxy;

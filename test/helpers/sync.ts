@@ -1,9 +1,9 @@
 /** Two real instances for sync tests: a master served on port 0 and a clone opened directly from a temp data dir. */
 import { spawn } from 'node:child_process';
-import type { Item, Store, Tracker } from '../../server/store/index.js';
+import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
 import type { Values } from '../../shared/model/values.js';
 import { addRemote } from '../../client/sync/remotes.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
+import { ReplicaState } from '../../client/replica/index.js';
 import { CLI, type CliResult } from './cli.js';
 import { PASSWORDS, type TestInstance, createEveryTypeTracker, seedUsers, startInstance, tempStore } from './instance.js';
 
@@ -14,7 +14,7 @@ export interface SyncPair {
   master: TestInstance;
   /** The master's tracker (every field type unless a simple one was asked for). */
   tracker: Tracker;
-  clone: Store;
+  clone: SqliteStore;
   cloneDir: string;
   close(): Promise<void>;
 }
@@ -68,7 +68,7 @@ export function localEdit(pair: SyncPair, remoteId: number, values: Values, stat
   return pair.clone.updateItem(item.trackerId, item.id, { values, ...(status ? { status } : {}) }, null);
 }
 
-export function tokenOf(store: Store, trackerRef: string | number): number {
+export function tokenOf(store: SqliteStore, trackerRef: string | number): number {
   return new ReplicaState(store).requireReplica(trackerRef).token;
 }
 

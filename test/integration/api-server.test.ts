@@ -10,7 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { startServer } from '../../server/serve.js';
-import type { Tracker } from '../../server/store/index.js';
+import { SqliteHub, type Tracker } from '../../server/store/index.js';
 import { api, createEveryTypeTracker, seedUsers, startInstance, tempDir, tempStore, type TestInstance } from '../helpers/instance.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -221,7 +221,7 @@ describe('startServer and createApp', () => {
   it('resolves once listening on port 0 with the real port in the url, and close() frees it even with an idle keep-alive connection', async () => {
     const { store, cleanup } = tempStore();
     try {
-      const running = await startServer({ store, port: 0 });
+      const running = await startServer({ store: new SqliteHub(store), port: 0 });
       expect(running.port).toBeGreaterThan(0);
       expect(running.url).toBe(`http://127.0.0.1:${running.port}`);
       const agent = new Agent({ keepAlive: true });
@@ -247,7 +247,7 @@ describe('startServer and createApp', () => {
   it('rejects when the port is taken', async () => {
     const { store, cleanup } = tempStore();
     try {
-      await expect(startServer({ store, port: inst.server.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      await expect(startServer({ store: new SqliteHub(store), port: inst.server.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
     } finally {
       cleanup();
     }
@@ -256,7 +256,7 @@ describe('startServer and createApp', () => {
   it('refuses unreadable TLS files with a clear error', async () => {
     const { store, cleanup } = tempStore();
     try {
-      await expect(startServer({ store, port: 0, tls: { cert: '/nonexistent/cert.pem', key: '/nonexistent/key.pem' } })).rejects.toMatchObject({
+      await expect(startServer({ store: new SqliteHub(store), port: 0, tls: { cert: '/nonexistent/cert.pem', key: '/nonexistent/key.pem' } })).rejects.toMatchObject({
         code: 'bad_input',
         message: expect.stringContaining('/nonexistent/cert.pem'),
       });
@@ -266,7 +266,7 @@ describe('startServer and createApp', () => {
   });
 
   it('createApp is a plain request handler: no listen, no singletons (two apps on one store serve independently)', async () => {
-    const servers = [createServer(createApp({ store: inst.store })), createServer(createApp({ store: inst.store, loginThrottle: { max: 1, windowMs: 60_000 } }))];
+    const servers = [createServer(createApp({ store: new SqliteHub(inst.store) })), createServer(createApp({ store: new SqliteHub(inst.store), loginThrottle: { max: 1, windowMs: 60_000 } }))];
     try {
       const urls = await Promise.all(
         servers.map((s) => new Promise<string>((resolve) => s.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)))),

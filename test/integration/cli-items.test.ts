@@ -1,7 +1,7 @@
 /** `s15n item list|show|add|edit|delete`: --set parsed by field type, bulk writes in one transaction, errors naming the field. */
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Store } from '../../server/store/index.js';
+import { openLocalStore } from '../../client/replica/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/instance.js';
 
@@ -19,7 +19,7 @@ const list = () => s15n(['item', 'list', 'Bugs', '--json']).json<WireItem[]>();
 
 beforeEach(() => {
   data = join(tempDir(), 'data');
-  const store = Store.open(data, { create: true });
+  const store = openLocalStore(data, { create: true });
   const people = store.createTracker({ name: 'People', fields: [{ name: 'name', type: 'text' }] });
   personId = store.createItems(people.id, [{ values: { name: 'Ann' } }], null)[0]!.id;
   store.createTracker({

@@ -3,7 +3,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Store } from '../../server/store/index.js';
+import { openLocalStore } from '../../client/replica/index.js';
 import { CLI, cliEnv, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/instance.js';
 
@@ -13,7 +13,7 @@ let child: ChildProcessWithoutNullStreams | undefined;
 
 beforeEach(() => {
   data = join(tempDir(), 'data');
-  const store = Store.open(data, { create: true });
+  const store = openLocalStore(data, { create: true });
   const tracker = store.createTracker({ name: 'Bugs', fields: [{ name: 'title', type: 'text', required: true }] });
   store.createItems(tracker.id, [{ values: { title: 'first' } }], null);
   store.close();

@@ -1,7 +1,7 @@
 /** `s15n user add|list` and `s15n grant`: passwords only from stdin, rights by tracker. */
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Store } from '../../server/store/index.js';
+import { openLocalStore } from '../../client/replica/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/instance.js';
 
@@ -10,13 +10,13 @@ const s15n = (args: string[], input?: string) => runCli(args, { data, input });
 
 beforeEach(() => {
   data = join(tempDir(), 'data');
-  const store = Store.open(data, { create: true });
+  const store = openLocalStore(data, { create: true });
   store.createTracker({ name: 'Bugs', fields: [{ name: 'title', type: 'text' }] });
   store.close();
 });
 
 async function verify(name: string, password: string): Promise<boolean> {
-  const store = Store.open(data);
+  const store = openLocalStore(data);
   try {
     return (await store.verifyUser(name, password)) !== null;
   } finally {
@@ -82,7 +82,7 @@ describe('grant', () => {
     expect(json.json()).toMatchObject({ user: 'bob', tracker: 'Bugs', right: 'edit' });
     const human = s15n(['grant', 'bob', '1', 'admin']);
     expect(human.stdout).toBe('bob may now admin tracker Bugs\n');
-    const store = Store.open(data);
+    const store = openLocalStore(data);
     expect(store.rightOf('bob', 1)).toBe('admin');
     store.close();
   });

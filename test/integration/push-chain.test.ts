@@ -3,9 +3,9 @@ import { clone } from '../../client/sync/clone.js';
 import { push } from '../../client/sync/push.js';
 import { reload } from '../../client/sync/reload.js';
 import { addRemote } from '../../client/sync/remotes.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
+import { ReplicaState } from '../../client/replica/index.js';
 import { status } from '../../client/sync/status.js';
-import type { Store } from '../../server/store/index.js';
+import { SqliteHub, type SqliteStore } from '../../server/store/index.js';
 import { startServer } from '../../server/serve.js';
 import { PASSWORDS, tempStore } from '../helpers/instance.js';
 import { FAST, localEdit, localOf, masterAdd, masterEdit, startPair } from '../helpers/sync.js';
@@ -16,12 +16,12 @@ afterEach(async () => {
 });
 
 /** Items by title with their status and values, to compare instances whose ids differ. */
-function contents(store: Store, trackerName: string): Record<string, { status: string; values: unknown }> {
+function contents(store: SqliteStore, trackerName: string): Record<string, { status: string; values: unknown }> {
   const tracker = store.getTracker(trackerName);
   return Object.fromEntries(store.listItems(tracker.id).map((i) => [i.values.title as string, { status: i.status, values: i.values }]));
 }
 
-async function cloneOf(url: string, remote: string, user: string, password: string, tracker: string): Promise<Store> {
+async function cloneOf(url: string, remote: string, user: string, password: string, tracker: string): Promise<SqliteStore> {
   const instance = tempStore();
   cleanups.push(() => instance.cleanup());
   addRemote(instance.store, { name: remote, url, user, password });
@@ -41,7 +41,7 @@ describe('a clone serves what it cloned', () => {
     const b = p.clone;
     const d = await cloneOf(p.master.url, 'origin', 'root', PASSWORDS.root, name);
     await b.addUser('bee', 'bee-pw', { admin: true });
-    const bServer = await startServer({ store: b, port: 0 });
+    const bServer = await startServer({ store: new SqliteHub(b), port: 0 });
     cleanups.push(() => bServer.close());
     const c = await cloneOf(bServer.url, 'b', 'bee', 'bee-pw', name);
 
@@ -90,7 +90,7 @@ describe('a clone serves what it cloned', () => {
     const name = p.tracker.name;
     await clone(p.clone, 'origin', name, { remote: FAST });
     await p.clone.addUser('bee', 'bee-pw', { admin: true });
-    const bServer = await startServer({ store: p.clone, port: 0 });
+    const bServer = await startServer({ store: new SqliteHub(p.clone), port: 0 });
     cleanups.push(() => bServer.close());
     const c = await cloneOf(bServer.url, 'b', 'bee', 'bee-pw', name);
     localEdit(p, a1.id, { n: 2 });

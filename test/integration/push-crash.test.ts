@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
 import { push } from '../../client/sync/push.js';
 import { reload } from '../../client/sync/reload.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
+import { ReplicaState } from '../../client/replica/index.js';
 import { status } from '../../client/sync/status.js';
 import { type ProxiedRequest, type ProxyOptions, type TestProxy, proxyRemote } from '../helpers/proxy.js';
 import { FAST, type SyncPair, startPair } from '../helpers/sync.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
 import { push } from '../../client/sync/push.js';
 import { addRemote } from '../../client/sync/remotes.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
+import { ReplicaState } from '../../client/replica/index.js';
 import { status } from '../../client/sync/status.js';
 import { PASSWORDS, startInstance, tempStore } from '../helpers/instance.js';
 import { startProxy } from '../helpers/proxy.js';

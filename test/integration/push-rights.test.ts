@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
-import { SyncLog } from '../../client/sync/log.js';
+import { ReplicaState } from '../../client/replica/index.js';
 import { push } from '../../client/sync/push.js';
 import { reload } from '../../client/sync/reload.js';
 import { status } from '../../client/sync/status.js';
@@ -29,7 +29,7 @@ async function clonedAs(user: keyof typeof PASSWORDS): Promise<{ p: SyncPair; pr
 }
 
 const master = (p: SyncPair, id: number) => p.master.store.getItem(p.tracker.id, id, { includeDeleted: true })!;
-const runs = (p: SyncPair) => new SyncLog(p.clone).list(p.clone.getTracker(p.tracker.name).id).length;
+const runs = (p: SyncPair) => new ReplicaState(p.clone).log.list(p.clone.getTracker(p.tracker.name).id).length;
 
 describe('push and the remote rights', () => {
   it('with the edit right, updates go while deletes are rejected by the remote, per item, as item errors, in one request', async () => {

@@ -4,9 +4,9 @@ import { clone } from '../../client/sync/clone.js';
 import { push } from '../../client/sync/push.js';
 import { reload } from '../../client/sync/reload.js';
 import { addRemote } from '../../client/sync/remotes.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
+import { ReplicaState } from '../../client/replica/index.js';
 import { status } from '../../client/sync/status.js';
-import type { Store } from '../../server/store/index.js';
+import { SqliteHub, type SqliteStore } from '../../server/store/index.js';
 import { PASSWORDS, tempStore } from '../helpers/instance.js';
 import { FAST, type SyncPair, localEdit, localOf, masterAdd, masterEdit, runCliAsync, startPair } from '../helpers/sync.js';
 
@@ -27,7 +27,7 @@ const local = (p: SyncPair) => p.clone.getTracker(p.tracker.name);
 const masterItems = (p: SyncPair) => p.master.store.listItems(p.tracker.id);
 
 /** A second clone of the same master, as a separate instance. */
-async function secondClone(p: SyncPair, user: keyof typeof PASSWORDS = 'root'): Promise<Store> {
+async function secondClone(p: SyncPair, user: keyof typeof PASSWORDS = 'root'): Promise<SqliteStore> {
   const other = tempStore();
   cleanups.push(() => other.cleanup());
   addRemote(other.store, { name: 'origin', url: p.master.url, user, password: PASSWORDS[user] });
@@ -319,7 +319,7 @@ describe('convergence and clone of a clone', () => {
     await clone(p.clone, 'origin', p.tracker.name, { remote: FAST });
     const { startServer } = await import('../../server/serve.js');
     await p.clone.addUser('bee', 'bee-pw', { admin: true });
-    const b = await startServer({ store: p.clone, port: 0 });
+    const b = await startServer({ store: new SqliteHub(p.clone), port: 0 });
     cleanups.push(() => b.close());
     const c = tempStore();
     cleanups.push(() => c.cleanup());

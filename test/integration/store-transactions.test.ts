@@ -1,21 +1,21 @@
-/** Store transactions on a real SQLite file: the write lock taken at BEGIN, and seqs reserved per batch (withReservedSeqs). */
+/** SqliteStore transactions on a real SQLite file: the write lock taken at BEGIN, and seqs reserved per batch (withReservedSeqs). */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store, Tracker } from '../../server/store/index.js';
+import type { SqliteStore, Tracker } from '../../server/store/index.js';
 import { tempStore } from '../helpers/instance.js';
 
 let opened: ReturnType<typeof tempStore> | undefined;
 afterEach(() => opened?.cleanup());
 
-function setup(): { store: Store; tracker: Tracker } {
+function setup(): { store: SqliteStore; tracker: Tracker } {
   opened = tempStore();
   const tracker = opened.store.createTracker({ name: 'Tasks', fields: [{ name: 'title', type: 'text' }] });
   return { store: opened.store, tracker };
 }
 
-const counter = (store: Store) => (store.db.prepare("SELECT value FROM counters WHERE name = 'seq'").get() as { value: number }).value;
-const add = (store: Store, tracker: Tracker, title: string) => store.createItem(tracker.id, { status: 'open', values: { title } }, 'root').seq;
+const counter = (store: SqliteStore) => (store.db.prepare("SELECT value FROM counters WHERE name = 'seq'").get() as { value: number }).value;
+const add = (store: SqliteStore, tracker: Tracker, title: string) => store.createItem(tracker.id, { status: 'open', values: { title } }, 'root').seq;
 
 describe('seqs reserved for a batch', () => {
   it('number the batch from one counter update; unused ones are a gap the next write skips', () => {

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
-import { SyncLog } from '../../client/sync/log.js';
+import { ReplicaState } from '../../client/replica/index.js';
 import { reload } from '../../client/sync/reload.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
 import { addRemote } from '../../client/sync/remotes.js';
 import { PASSWORDS } from '../helpers/instance.js';
 import { FAST, type SyncPair, localOf, masterAdd, startPair, tokenOf } from '../helpers/sync.js';
@@ -138,7 +137,7 @@ describe('clone', () => {
     const lastSeq = pair.master.store.getItem(pair.tracker.id, deleted.id, { includeDeleted: true })!.seq;
     expect(tokenOf(pair.clone, 'Bugs')).toBe(lastSeq);
     expect(new ReplicaState(pair.clone).itemByRemoteId(result.tracker.id, kept.id)?.base?.values).toEqual({ title: 'kept' });
-    const runs = new SyncLog(pair.clone).list(result.tracker.id);
+    const runs = new ReplicaState(pair.clone).log.list(result.tracker.id);
     expect(runs.map((r) => [r.kind, r.outcome])).toEqual([['clone', 'success']]);
   });
 

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
-import { SyncLog } from '../../client/sync/log.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
+import { ReplicaState } from '../../client/replica/index.js';
 import type { Report } from '../../client/sync/report.js';
 import { CLI } from '../helpers/cli.js';
 import { FAST, type SyncPair, masterAdd, runCliAsync, startPair, tokenOf } from '../helpers/sync.js';
@@ -42,7 +41,7 @@ describe('a reload killed with SIGKILL', () => {
     expect(killedAt).toBeLessThan(last);
     // Every committed batch is whole: the items applied are exactly the changes up to the token.
     expect(pair.clone.countItems(tracker.id)).toBe(1 + (killedAt - start));
-    const interrupted = new SyncLog(pair.clone).list(tracker.id)[0];
+    const interrupted = new ReplicaState(pair.clone).log.list(tracker.id)[0];
     expect(interrupted).toMatchObject({ kind: 'reload', outcome: 'error', errors: [{ message: expect.stringMatching(/interrupted/) }] });
 
     const rerun = await runCliAsync(['reload', 'Tasks', '--json'], { data: pair.cloneDir });

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
-import { SyncLog } from '../../client/sync/log.js';
+import { ReplicaState } from '../../client/replica/index.js';
 import { push } from '../../client/sync/push.js';
 import { reload } from '../../client/sync/reload.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
-import type { Store } from '../../server/store/index.js';
+import type { SqliteStore } from '../../server/store/index.js';
 import { FAST, type SyncPair, localEdit, localOf, masterAdd, masterEdit, startPair, tokenOf } from '../helpers/sync.js';
 
 let pair: SyncPair;
@@ -13,7 +12,7 @@ afterEach(async () => {
 });
 
 /** Everything a reload may write on the clone: items, replica state, schema, token. */
-function cloneState(store: Store): string {
+function cloneState(store: SqliteStore): string {
   const tables = ['items', 'trackers', 'replicas', 'replica_items', 'counters'];
   return JSON.stringify(tables.map((t) => store.db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all()));
 }
@@ -23,7 +22,7 @@ async function simplePair(): Promise<SyncPair> {
   return p;
 }
 
-const run = (store: Store, options: Parameters<typeof reload>[2] = {}) => reload(store, 'Tasks', { remote: FAST, ...options });
+const run = (store: SqliteStore, options: Parameters<typeof reload>[2] = {}) => reload(store, 'Tasks', { remote: FAST, ...options });
 
 describe('reload', () => {
   it('applies only the changed items, and an unchanged reload reads nothing', async () => {
@@ -201,7 +200,7 @@ describe('reload', () => {
     masterAdd(pair, { title: 'y' });
     await run(pair.clone, { dryRun: true });
     await run(pair.clone);
-    const runs = new SyncLog(pair.clone).list(tracker.id);
+    const runs = new ReplicaState(pair.clone).log.list(tracker.id);
     expect(runs.map((r) => [r.kind, r.dryRun, r.outcome, r.counts?.created])).toEqual([
       ['reload', false, 'success', 1],
       ['reload', true, 'success', 1],

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
 import { reload } from '../../client/sync/reload.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
+import { ReplicaState } from '../../client/replica/index.js';
 import { resolve } from '../../client/sync/resolve.js';
 import { status } from '../../client/sync/status.js';
 import { FAST, type SyncPair, localEdit, localOf, masterAdd, masterEdit, startPair } from '../helpers/sync.js';

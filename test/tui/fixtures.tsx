@@ -6,11 +6,11 @@ import { render } from 'ink-testing-library';
 import { type ReactNode, useEffect } from 'react';
 import { clone } from '../../client/sync/clone.js';
 import { addRemote } from '../../client/sync/remotes.js';
-import { ReplicaState } from '../../client/sync/replica-state.js';
+import { ReplicaState } from '../../client/replica/index.js';
 import { App } from '../../client/tui/App.js';
 import { TuiEngine } from '../../client/tui/engine.js';
 import type { Route } from '../../client/tui/state/navigation.js';
-import type { Item, Store, Tracker } from '../../server/store/index.js';
+import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
 import { PASSWORDS, type TestInstance, createEveryTypeTracker, seedUsers, startInstance, tempStore } from '../helpers/instance.js';
 import { waitForFrame } from '../helpers/ink.js';
 
@@ -18,7 +18,7 @@ export interface Pair {
   master: TestInstance;
   /** The master's tracker. */
   tracker: Tracker;
-  clone: Store;
+  clone: SqliteStore;
   cloneDir: string;
   /** The clone's tracker id. */
   trackerId: number;

@@ -1,7 +1,7 @@
 /** The item editor and the new item form: per-type inputs, validation messages beside the fields, save and discard. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TuiEngine } from '../../client/tui/engine.js';
-import type { Store, Tracker } from '../../server/store/index.js';
+import type { SqliteStore, Tracker } from '../../server/store/index.js';
 import { createEveryTypeTracker, tempStore } from '../helpers/instance.js';
 import { type InkHandle, KEYS, frameOf, sendAndWait } from '../helpers/ink.js';
 import { renderApp } from './fixtures.js';
@@ -14,7 +14,7 @@ async function focus(app: InkHandle, label: string): Promise<void> {
 }
 
 describe('ItemEditor and NewItem screens', () => {
-  let store: Store;
+  let store: SqliteStore;
   let cleanup: () => void;
   let tracker: Tracker;
   let engine: TuiEngine;

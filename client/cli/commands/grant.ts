@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { RIGHTS, type Right } from '../../../server/store/index.js';
 import { BadInput } from '../../../shared/errors.js';
-import { output, withStore } from '../context.js';
+import { output, withHub } from '../context.js';
 
 export function registerGrant(program: Command): void {
   program
@@ -10,9 +10,9 @@ export function registerGrant(program: Command): void {
     .description('give USER the right view, edit or admin on TRACKER (id or name); it replaces the right the user had')
     .action(async (user: string, trackerRef: string, right: string, _opts, command: Command) => {
       if (!RIGHTS.includes(right as Right)) throw new BadInput(`right: "${right}" is not one of ${RIGHTS.join(', ')}`, [{ field: 'right', reason: `one of ${RIGHTS.join(', ')}` }]);
-      await withStore(command, (store) => {
-        const tracker = store.getTracker(trackerRef);
-        store.grant(user, tracker.id, right);
+      await withHub(command, async (hub) => {
+        const tracker = await hub.getTracker(trackerRef);
+        await hub.grant(user, tracker.id, right);
         output(command, { user, tracker: tracker.name, trackerId: tracker.id, right }, `${user} may now ${right} tracker ${tracker.name}`);
       });
     });

@@ -1,6 +1,6 @@
 /** `s15n log TRACKER`: the past sync runs of a tracker (clone, reload, push) with their counters. */
 import type { Command } from 'commander';
-import { type SyncRun, SyncLog } from '../../sync/log.js';
+import { type SyncRun, ReplicaState } from '../../replica/index.js';
 import { output, parseId, withStore } from '../context.js';
 
 /** A run in the --json shape: the REPORT fields plus the run's id and kind (counts null for a run that never finished). */
@@ -37,7 +37,7 @@ export function registerLog(program: Command): void {
       const limit = opts.limit === undefined ? 100 : parseId(opts.limit, '--limit');
       await withStore(command, (store) => {
         const tracker = store.getTracker(ref);
-        const runs = new SyncLog(store).list(tracker.id, limit);
+        const runs = new ReplicaState(store).log.list(tracker.id, limit);
         output(command, runs.map(toJson), () => (runs.length === 0 ? `no sync runs for ${tracker.name}` : runs.map(line).join('\n')));
       });
     });

@@ -1,8 +1,8 @@
 /** `s15n reload TRACKER [--dry-run]`: bring the remote's changes in; prints the run's report. */
 import type { Command } from 'commander';
-import type { Store } from '../../../server/store/index.js';
+import type { SqliteStore } from '../../../server/store/index.js';
 import { reload } from '../../sync/reload.js';
-import { ReplicaState } from '../../sync/replica-state.js';
+import { ReplicaState } from '../../replica/index.js';
 import type { Report } from '../../sync/report.js';
 import { EXIT, output, parseId, withStore } from '../context.js';
 
@@ -24,7 +24,7 @@ export function formatReport(what: string, report: Report): string {
  * 1 when the run failed, 3 when conflicts remain (found now, or still open from before), else 0.
  * A failed run also says why on stderr, where scripts look for errors (the report on stdout has it too).
  */
-export function exitCodeOf(store: Store, trackerId: number, report: Report): number {
+export function exitCodeOf(store: SqliteStore, trackerId: number, report: Report): number {
   if (report.outcome === 'error') {
     for (const error of report.errors.filter((e) => e.id === null)) process.stderr.write(`s15n: ${error.message}\n`);
     return EXIT.failed;
@@ -54,7 +54,7 @@ export function cancelOnInterrupt(): { signal: AbortSignal; dispose(): void } {
 /** Runs a reload or push with progress on a terminal and Ctrl-C to stop, then prints its report and sets the exit code. */
 export async function runReported(
   command: Command,
-  store: Store,
+  store: SqliteStore,
   tracker: { id: number; name: string },
   what: 'reload' | 'push',
   run: (hooks: { signal: AbortSignal; onProgress?: (done: number, total: number | undefined) => void }) => Promise<Report>,

@@ -1,8 +1,7 @@
 /** `s15n serve`: serves this instance's trackers over HTTP(S) until SIGINT or SIGTERM. */
 import type { Command } from 'commander';
-import { Store } from '../../../server/store/index.js';
 import { BadInput, S15nError } from '../../../shared/errors.js';
-import { dataDir, note, output } from '../context.js';
+import { note, output, withHub } from '../context.js';
 
 interface ServeOpts {
   host: string;
@@ -53,8 +52,7 @@ export function registerServe(program: Command): void {
     .action(async (opts: ServeOpts, command: Command) => {
       const port = checkOptions(opts);
       const stopped = stopSignal();
-      const store = Store.open(dataDir(command));
-      try {
+      await withHub(command, async (store) => {
         // Loaded here, so the other commands never pay for Express.
         const [{ startServer }, { createLogger }] = await Promise.all([import('../../../server/serve.js'), import('../../../server/logger.js')]);
         const running = await startServer({
@@ -72,8 +70,6 @@ export function registerServe(program: Command): void {
         const signal = await stopped;
         note(`${signal}: stopping`);
         await running.close();
-      } finally {
-        store.close();
-      }
+      });
     });
 }

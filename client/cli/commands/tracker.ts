@@ -1,137 +1,84 @@
 /** `s15n tracker create|import|export|list`: trackers of this instance and their schema. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { Store, Tracker } from '../../../server/store/index.js';
-import { trackerToWire } from '../../../server/store/index.js';
+import { SqliteHub, trackerToWire } from '../../../server/store/index.js';
 import { BadInput } from '../../../shared/errors.js';
-import { FIELD_TYPES, MAX_PROBLEMS, type Problem, clipText } from '../../../shared/model/fields.js';
-import { ReplicaState } from '../../sync/replica-state.js';
-import { collect, note, output, parseJson, printJson, readStdin, withStore } from '../context.js';
+import { FIELD_TYPES } from '../../../shared/model/fields.js';
+import { ReplicaState } from '../../replica/index.js';
+import { collect, output, parseJson, printJson, readStdin, withHub } from '../context.js';
 import { table } from '../table.js';
+import { type ImportFile, checkFieldShapes, describeTracker, exportTracker, importTracker, linkSpec, noteIgnored, parseFieldSpec, readText, refuseProblems } from '../tracker-file.js';
 
-interface ImportFile {
+const FIELD_SPEC_HELP = `
+Field spec: name[!]:type[:opt1,opt2,...]
+  a trailing ! on the name makes the field required; options are for dropdown and multiselect;
+  an itemlink names the tracker it links to (id or name): owner:itemlink:People.
+  types: ${FIELD_TYPES.join(', ')}
+
+Example:
+  s15n tracker create Bugs --field 'title!:text' --field 'prio:dropdown:low,medium,high' --field 'tags:tags'`;
+
+async function createTracker(name: string, opts: { description?: string; field?: string[]; fields?: string }, command: Command): Promise<void> {
+  const fromJson = opts.fields === undefined ? [] : parseJson(opts.fields, '--fields');
+  if (!Array.isArray(fromJson)) throw new BadInput('--fields: expected a JSON array', [{ field: '--fields', reason: 'expected an array' }]);
+  const shapes = checkFieldShapes(fromJson);
+  refuseProblems(shapes.problems, 'invalid --fields');
+  const fields = [...(fromJson as ImportFile['fields']), ...(opts.field ?? []).map(parseFieldSpec)];
+  await withHub(command, async (hub) => {
+    const linked = await Promise.all(fields.map((f) => linkSpec(hub, f)));
+    const created = await hub.createTracker({ name, description: opts.description, fields: linked });
+    noteIgnored(shapes.ignored, '--fields');
+    output(command, { ...trackerToWire(created), items: 0, ...(shapes.ignored.length > 0 ? { ignored: shapes.ignored } : {}) }, describeTracker(created));
+  });
+}
+
+async function importFile(file: string, _opts: unknown, command: Command): Promise<void> {
+  const text = file === '-' ? await readStdin() : readText(file);
+  const parsed = parseJson(text, file) as ImportFile;
+  await withHub(command, async (hub) => {
+    const { tracker: created, items, ignored } = await importTracker(hub, parsed);
+    noteIgnored(ignored, file);
+    output(command, { ...trackerToWire(created), items, ...(ignored.length > 0 ? { ignored } : {}) }, describeTracker(created, items));
+  });
+}
+
+async function exportFile(ref: string, _opts: unknown, command: Command): Promise<void> {
+  await withHub(command, async (hub) => printJson(await exportTracker(hub, await hub.getTracker(ref))));
+}
+
+interface TrackerRow {
+  id: number;
   name: string;
-  description?: string;
-  fields: { name: string; label?: string; type: string; options?: string[]; required?: boolean; linkedTracker?: number }[];
-  items?: { status?: unknown; values: unknown }[];
+  description: string;
+  schemaHash: string;
+  items: number;
+  remote?: { name: string; trackerId: number; trackerName: string; lastSyncAt: string | null };
 }
 
-/** `name[!]:type[:opt1,opt2,...]`; a `!` after the name makes the field required; options may hold ':'. */
-export function parseFieldSpec(spec: string): ImportFile['fields'][number] {
-  const [rawName = '', type = '', ...rest] = spec.split(':');
-  if (rawName === '' || rawName === '!' || type === '') {
-    throw new BadInput(`--field ${spec}: expected name[!]:type[:opt1,opt2]`, [{ field: '--field', reason: 'expected name[!]:type[:options]' }]);
-  }
-  const required = rawName.endsWith('!');
-  const name = required ? rawName.slice(0, -1) : rawName;
-  const options = rest.length > 0 ? rest.join(':').split(',').map((o) => o.trim()).filter((o) => o.length > 0) : undefined;
-  return { name, type, required, ...(options !== undefined ? { options } : {}) };
-}
-
-/** In a spec, an itemlink's one "option" names the tracker it links to: `owner:itemlink:People`. */
-function linkSpec(store: Store, field: ImportFile['fields'][number]): ImportFile['fields'][number] {
-  if (field.type !== 'itemlink' || field.options?.length !== 1 || field.linkedTracker !== undefined) return field;
-  const { options, ...rest } = field;
-  const linked = store.findTracker(options[0]!);
-  if (!linked) throw new BadInput(`--field ${field.name}: unknown tracker "${options[0]}" to link to`, [{ field: field.name, reason: 'unknown linked tracker' }]);
-  return { ...rest, linkedTracker: linked.id };
-}
-
-function describeTracker(tracker: Tracker, items?: number): string {
-  const lines = [`tracker ${tracker.id} "${tracker.name}"${items !== undefined ? `, ${items} item${items === 1 ? '' : 's'} imported` : ''}`];
-  if (tracker.description) lines.push(`  ${tracker.description}`);
-  for (const f of tracker.fields) lines.push(`  ${f.name}${f.required ? '!' : ''}: ${f.type}${f.options ? ` (${f.options.join(', ')})` : ''}${f.linkedTracker !== undefined ? ` (links to tracker ${f.linkedTracker})` : ''}`);
-  lines.push(`  statuses: ${tracker.statuses.join(', ')}`, `  schema hash: ${tracker.schemaHash}`);
-  return lines.join('\n');
-}
-
-function isObject(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-const FILE_KEYS = ['name', 'description', 'fields', 'items'];
-const FIELD_KEYS = ['name', 'label', 'type', 'options', 'required', 'linkedTracker'];
-const ITEM_KEYS = ['status', 'values'];
-
-/**
- * Keys of `value` that are not in `known`, named by their path. They are ignored, not refused
- * (DESIGN §6: more keys are welcome, so a file from a newer version imports), and the command
- * names them on stderr, so a typo like "requried" does not pass unseen.
- */
-function unknownKeys(value: object, known: readonly string[], at: string): string[] {
-  return Object.keys(value)
-    .filter((key) => !known.includes(key))
-    .map((key) => `${at}${clipText(key)}`);
-}
-
-interface Shapes {
-  problems: Problem[];
-  ignored: string[];
-}
-
-/**
- * The shape of field definitions (import file, --fields): objects with a string label; unknown
- * keys are collected. Names, types, options and the rest are checked by the store, which names
- * each problem.
- */
-function checkFieldShapes(fields: unknown): Shapes {
-  const shapes: Shapes = { problems: [], ignored: [] };
-  if (!Array.isArray(fields)) return shapes;
-  fields.forEach((field: unknown, i) => {
-    if (!isObject(field)) return;
-    const at = `fields[${i}].`;
-    shapes.ignored.push(...unknownKeys(field as object, FIELD_KEYS, at));
-    const label = (field as { label?: unknown }).label;
-    if (label !== undefined && typeof label !== 'string') shapes.problems.push({ field: `${at}label`, reason: 'must be a string' });
+async function listTrackers(_opts: unknown, command: Command): Promise<void> {
+  await withHub(command, async (hub) => {
+    // Where a tracker was cloned from is the clone side's to say, and it lives on SQLite only.
+    const replicas = hub instanceof SqliteHub ? new ReplicaState(hub.store) : null;
+    const rows: TrackerRow[] = [];
+    for (const t of await hub.listTrackers()) {
+      const replica = replicas?.getReplica(t.id);
+      rows.push({
+        id: t.id,
+        name: t.name,
+        description: t.description,
+        schemaHash: t.schemaHash,
+        items: await hub.countItems(t.id),
+        ...(replica ? { remote: { name: replica.remoteName, trackerId: replica.remoteTrackerId, trackerName: replica.remoteTrackerName, lastSyncAt: replica.lastSyncAt } } : {}),
+      });
+    }
+    output(command, rows, () =>
+      rows.length === 0
+        ? 'no trackers; create one with `s15n tracker create` or `s15n tracker import`'
+        : table(
+            ['ID', 'NAME', 'ITEMS', 'REMOTE', 'DESCRIPTION'],
+            rows.map((r) => [String(r.id), r.name, String(r.items), r.remote ? `${r.remote.name}:${r.remote.trackerName}` : '-', r.description]),
+          ),
+    );
   });
-  return shapes;
-}
-
-/** Says on stderr which keys were ignored (stdout stays the result's alone). */
-function noteIgnored(ignored: readonly string[], where: string): void {
-  if (ignored.length === 0) return;
-  const shown = ignored.slice(0, MAX_PROBLEMS).join(', ');
-  const more = ignored.length > MAX_PROBLEMS ? ` and ${ignored.length - MAX_PROBLEMS} more` : '';
-  note(`s15n: warning: ${where}: ignored unknown key${ignored.length === 1 ? '' : 's'} ${shown}${more} (known: ${FILE_KEYS.join(', ')}; a field: ${FIELD_KEYS.join(', ')}; an item: ${ITEM_KEYS.join(', ')})`);
-}
-
-function refuseProblems(problems: Problem[], what: string): void {
-  if (problems.length > 0) throw BadInput.from(problems.slice(0, MAX_PROBLEMS), what);
-}
-
-function importTracker(store: Store, file: ImportFile): { tracker: Tracker; items: number; ignored: string[] } {
-  if (file === null || typeof file !== 'object' || Array.isArray(file)) throw new BadInput('import file: expected a JSON object {"name", "fields", "items"?}', [{ field: 'file', reason: 'expected an object' }]);
-  if (file.items !== undefined && !Array.isArray(file.items)) throw new BadInput('items: expected an array', [{ field: 'items', reason: 'expected an array' }]);
-  const fields = checkFieldShapes(file.fields);
-  refuseProblems(fields.problems, 'invalid import file');
-  const ignored = [...unknownKeys(file, FILE_KEYS, ''), ...fields.ignored];
-  // An item without its "values" wrapper would otherwise import as an empty item.
-  const unwrapped: Problem[] = [];
-  (file.items ?? []).forEach((item, i) => {
-    if (item !== null && typeof item === 'object' && !Array.isArray(item) && isObject(item.values)) ignored.push(...unknownKeys(item, ITEM_KEYS, `items[${i}].`));
-    else unwrapped.push({ field: `items[${i}]`, reason: 'expected {"status"?, "values": {...}}' });
-  });
-  refuseProblems(unwrapped, 'invalid import file');
-  return store.transaction(() => {
-    const tracker = store.createTracker({ name: file.name, description: file.description, fields: file.fields });
-    const items = file.items ?? [];
-    if (items.length > 0) store.createItems(tracker.id, items.map((item) => ({ status: item.status, values: item.values })), null, { indexed: true });
-    return { tracker, items: items.length, ignored };
-  });
-}
-
-/** The import shape of a tracker with its items; server-assigned values are left out so it imports again. */
-export function exportTracker(store: Store, tracker: Tracker): ImportFile {
-  const assigned = new Set(tracker.fields.filter((f) => f.type === 'autoincrement').map((f) => f.name));
-  return {
-    name: tracker.name,
-    description: tracker.description,
-    fields: tracker.fields.map((f) => ({ name: f.name, label: f.label, type: f.type, ...(f.options ? { options: f.options } : {}), required: f.required, ...(f.linkedTracker !== undefined ? { linkedTracker: f.linkedTracker } : {}) })),
-    items: store.listItems(tracker.id).map((item) => ({
-      status: item.status,
-      values: Object.fromEntries(Object.entries(item.values).filter(([name]) => !assigned.has(name))),
-    })),
-  };
 }
 
 export function registerTracker(program: Command): void {
@@ -142,80 +89,9 @@ export function registerTracker(program: Command): void {
     .option('--description <text>', 'what the tracker is for')
     .option('--field <spec>', 'a field, repeatable: name[!]:type[:opt1,opt2,...]; a trailing ! on the name makes it required', collect)
     .option('--fields <json>', 'the fields as a JSON array [{"name","label"?,"type","options"?,"required"?}]')
-    .addHelpText(
-      'after',
-      `
-Field spec: name[!]:type[:opt1,opt2,...]
-  a trailing ! on the name makes the field required; options are for dropdown and multiselect;
-  an itemlink names the tracker it links to (id or name): owner:itemlink:People.
-  types: ${FIELD_TYPES.join(', ')}
-
-Example:
-  s15n tracker create Bugs --field 'title!:text' --field 'prio:dropdown:low,medium,high' --field 'tags:tags'`,
-    )
-    .action(async (name: string, opts: { description?: string; field?: string[]; fields?: string }, command: Command) => {
-      const fromJson = opts.fields === undefined ? [] : parseJson(opts.fields, '--fields');
-      if (!Array.isArray(fromJson)) throw new BadInput('--fields: expected a JSON array', [{ field: '--fields', reason: 'expected an array' }]);
-      const shapes = checkFieldShapes(fromJson);
-      refuseProblems(shapes.problems, 'invalid --fields');
-      const fields = [...(fromJson as ImportFile['fields']), ...(opts.field ?? []).map(parseFieldSpec)];
-      await withStore(command, (store) => {
-        const created = store.createTracker({ name, description: opts.description, fields: fields.map((f) => linkSpec(store, f)) });
-        noteIgnored(shapes.ignored, '--fields');
-        output(command, { ...trackerToWire(created), items: 0, ...(shapes.ignored.length > 0 ? { ignored: shapes.ignored } : {}) }, describeTracker(created));
-      });
-    });
-  tracker
-    .command('import <file>')
-    .description('create a tracker and its items from a JSON file (- for stdin), all in one transaction')
-    .action(async (file: string, _opts, command: Command) => {
-      const text = file === '-' ? await readStdin() : readText(file);
-      const parsed = parseJson(text, file) as ImportFile;
-      await withStore(command, (store) => {
-        const { tracker: created, items, ignored } = importTracker(store, parsed);
-        noteIgnored(ignored, file);
-        output(command, { ...trackerToWire(created), items, ...(ignored.length > 0 ? { ignored } : {}) }, describeTracker(created, items));
-      });
-    });
-  tracker
-    .command('export <tracker>')
-    .description('print a tracker with its items as JSON, in the shape `tracker import` reads')
-    .action(async (ref: string, _opts, command: Command) => {
-      await withStore(command, (store) => printJson(exportTracker(store, store.getTracker(ref))));
-    });
-  tracker
-    .command('list')
-    .description('list the trackers (cloned ones with their remote)')
-    .action(async (_opts, command: Command) => {
-      await withStore(command, (store) => {
-        const replicas = new ReplicaState(store);
-        const rows = store.listTrackers().map((t) => {
-          const replica = replicas.getReplica(t.id);
-          return {
-            id: t.id,
-            name: t.name,
-            description: t.description,
-            schemaHash: t.schemaHash,
-            items: store.countItems(t.id),
-            ...(replica ? { remote: { name: replica.remoteName, trackerId: replica.remoteTrackerId, trackerName: replica.remoteTrackerName, lastSyncAt: replica.lastSyncAt } } : {}),
-          };
-        });
-        output(command, rows, () =>
-          rows.length === 0
-            ? 'no trackers; create one with `s15n tracker create` or `s15n tracker import`'
-            : table(
-                ['ID', 'NAME', 'ITEMS', 'REMOTE', 'DESCRIPTION'],
-                rows.map((r) => [String(r.id), r.name, String(r.items), r.remote ? `${r.remote.name}:${r.remote.trackerName}` : '-', r.description]),
-              ),
-        );
-      });
-    });
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new BadInput(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, [{ field: 'file', reason: 'unreadable' }]);
-  }
+    .addHelpText('after', FIELD_SPEC_HELP)
+    .action(createTracker);
+  tracker.command('import <file>').description('create a tracker and its items from a JSON file (- for stdin), all in one transaction').action(importFile);
+  tracker.command('export <tracker>').description('print a tracker with its items as JSON, in the shape `tracker import` reads').action(exportFile);
+  tracker.command('list').description('list the trackers (cloned ones with their remote)').action(listTrackers);
 }

@@ -1,6 +1,6 @@
 /** `s15n tui`: the Ink terminal client on this instance (a terminal is required). */
 import type { Command } from 'commander';
-import { Store } from '../../../server/store/index.js';
+import { openLocalStore } from '../../replica/index.js';
 import { BadInput } from '../../../shared/errors.js';
 import { dataDir, globals } from '../context.js';
 
@@ -20,7 +20,7 @@ export function registerTui(program: Command): void {
     .action(async (_opts, command: Command) => {
       if (globals(command).json) throw new BadInput('s15n tui has no --json output', [{ field: '--json', reason: 'not supported by tui' }]);
       requireTerminal('tui');
-      const store = Store.open(dataDir(command));
+      const store = openLocalStore(dataDir(command));
       try {
         // Loaded here, so other commands never pay for Ink and React.
         const { runTui } = await import('../../tui/main.js');

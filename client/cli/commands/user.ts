@@ -1,7 +1,7 @@
 /** `s15n user add|list`: users of this instance, passwords read from stdin and stored scrypt-hashed. */
 import type { Command } from 'commander';
 import { BadInput } from '../../../shared/errors.js';
-import { output, readPassword, withStore } from '../context.js';
+import { output, readPassword, withHub } from '../context.js';
 
 export function registerUser(program: Command): void {
   const user = program.command('user').description('add and list the users of this instance');
@@ -17,8 +17,8 @@ export function registerUser(program: Command): void {
         ]);
       }
       const password = await readPassword();
-      await withStore(command, async (store) => {
-        const created = await store.addUser(name, password, { admin: opts.admin === true });
+      await withHub(command, async (hub) => {
+        const created = await hub.addUser(name, password, { admin: opts.admin === true });
         output(command, { name: created.name, admin: created.admin }, `added user ${created.name}${created.admin ? ' (instance admin)' : ''}`);
       });
     });
@@ -26,8 +26,8 @@ export function registerUser(program: Command): void {
     .command('list')
     .description('list the users')
     .action(async (_opts, command: Command) => {
-      await withStore(command, (store) => {
-        const users = store.listUsers().map((u) => ({ name: u.name, admin: u.admin, createdAt: u.createdAt }));
+      await withHub(command, async (hub) => {
+        const users = (await hub.listUsers()).map((u) => ({ name: u.name, admin: u.admin, createdAt: u.createdAt }));
         output(command, users, () => (users.length === 0 ? 'no users' : users.map((u) => `${u.name}${u.admin ? '  (instance admin)' : ''}`).join('\n')));
       });
     });

@@ -1,7 +1,7 @@
 /** The sync log of a tracker: every clone, reload and push run with its outcome and counters, newest first. */
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { SyncRun } from '../../sync/log.js';
+import type { SyncRun } from '../../replica/index.js';
 import { ReportView } from '../components/ReportView.js';
 import { Row } from '../components/Row.js';
 import { Screen } from '../components/Screen.js';

@@ -1,128 +1,23 @@
 /**
- * The replica state of cloned trackers (the "meta instance"): per tracker the remote, field
- * mapping, remote schema and change token; per item the remote id, the base (what both sides
- * last agreed on), a pending create key and any open conflict. Local changes are derived by
- * comparing an item with its base, never stored as a flag.
+ * The replica state of cloned trackers (the "meta instance", kept apart from the hub's tables
+ * with its own migrations): per tracker the remote, field mapping, remote schema and change
+ * token; per item the remote id, the base (what both sides last agreed on), a pending create key
+ * and any open conflict; the sync log and the remotes. Local changes are derived by comparing an
+ * item with its base (shared/merge), never stored as a flag. Only this module's SQL touches the
+ * clone side's tables; it runs on the SQLite store alone.
  */
 import type Database from 'better-sqlite3';
-import type { FieldDef, ItemStatus } from '../../shared/model/fields.js';
+import type { FieldDef } from '../../shared/model/fields.js';
 import type { FieldMapping } from '../../shared/model/transform.js';
-import type { Values } from '../../shared/model/values.js';
-import type { FieldConflict, ItemState } from '../../shared/merge/index.js';
 import { NotFound } from '../../shared/errors.js';
-import type { Store } from '../../server/store/index.js';
+import { SqliteStore, migrateModule } from '../../server/store/index.js';
+import { REPLICA_MODULE } from './migrations.js';
+import { RemoteTable } from './remote-table.js';
+import { type ItemStateRow, ITEM_STATE, type ItemSyncState, type Replica, type ReplicaRow, toItemState, toReplica } from './rows.js';
+import { SyncLog } from './sync-log.js';
 
-export interface Replica {
-  trackerId: number;
-  remoteName: string;
-  remoteTrackerId: number;
-  remoteTrackerName: string;
-  remoteSchemaHash: string;
-  /** The remote's fields as last accepted (at the clone or the last schema change handled). */
-  remoteFields: FieldDef[];
-  mappings: FieldMapping[];
-  /** The last applied change token: the remote `seq` of the last change applied locally. */
-  token: number;
-  clonedAt: string;
-  lastSyncAt: string | null;
-}
-
-/** An item-level conflict: fields edited on both sides, or a delete on one side and an edit on the other. */
-export type ItemConflict =
-  | { kind: 'fields'; fields: FieldConflict[]; remoteVersion: number }
-  | { kind: 'remote-deleted'; remoteVersion: number }
-  | { kind: 'local-deleted'; remote: ItemState; remoteVersion: number };
-
-export interface ItemSyncState {
-  itemId: number;
-  trackerId: number;
-  /** null for a local item not yet created on the remote. */
-  remoteId: number | null;
-  baseVersion: number | null;
-  /** The remote state (mapped to local fields) both sides last agreed on; null before the first push. */
-  base: ItemState | null;
-  /** Idempotency key of a create, stored before the request is sent so a retry never duplicates. */
-  createKey: string | null;
-  conflict: ItemConflict | null;
-  /** The local item's seq when its base was last set: a cheap index of which items may have changed since. */
-  syncedSeq: number;
-}
-
-interface ReplicaRow {
-  tracker_id: number;
-  remote_name: string;
-  remote_tracker_id: number;
-  remote_tracker_name: string;
-  remote_schema_hash: string;
-  remote_fields: string;
-  field_map: string;
-  token: number;
-  cloned_at: string;
-  last_sync_at: string | null;
-}
-
-interface ItemStateRow {
-  item_id: number;
-  tracker_id: number;
-  remote_id: number | null;
-  base_version: number | null;
-  base_status: string | null;
-  base_values: string | null;
-  create_key: string | null;
-  conflict: string | null;
-  synced_seq: number;
-  base_from_item: number;
-  /** The item's own status and values, read only when the base is the item itself. */
-  item_status: string | null;
-  item_values: string | null;
-}
-
-/** replica_items with what a base kept in the item itself needs from it. */
-const ITEM_STATE = `SELECT r.*, CASE WHEN r.base_from_item = 1 THEN i.status END AS item_status, CASE WHEN r.base_from_item = 1 THEN i.values_json END AS item_values
-  FROM replica_items r JOIN items i ON i.id = r.item_id`;
-
-function toReplica(row: ReplicaRow): Replica {
+function prepare(db: Database.Database) {
   return {
-    trackerId: row.tracker_id,
-    remoteName: row.remote_name,
-    remoteTrackerId: row.remote_tracker_id,
-    remoteTrackerName: row.remote_tracker_name,
-    remoteSchemaHash: row.remote_schema_hash,
-    remoteFields: JSON.parse(row.remote_fields) as FieldDef[],
-    mappings: JSON.parse(row.field_map) as FieldMapping[],
-    token: row.token,
-    clonedAt: row.cloned_at,
-    lastSyncAt: row.last_sync_at,
-  };
-}
-
-function toItemState(row: ItemStateRow): ItemSyncState {
-  return {
-    itemId: row.item_id,
-    trackerId: row.tracker_id,
-    remoteId: row.remote_id,
-    baseVersion: row.base_version,
-    base:
-      row.base_from_item === 1
-        ? { status: row.item_status as ItemStatus, values: JSON.parse(row.item_values!) as Values }
-        : row.base_values === null
-          ? null
-          : { status: row.base_status as ItemStatus, values: JSON.parse(row.base_values) as Values },
-    createKey: row.create_key,
-    conflict: row.conflict === null ? null : (JSON.parse(row.conflict) as ItemConflict),
-    syncedSeq: row.synced_seq,
-  };
-}
-
-/** Reads and writes the replica tables of one store; statements prepared once. */
-export class ReplicaState {
-  private readonly db: Database.Database;
-  private readonly stmts;
-
-  constructor(readonly store: Store) {
-    this.db = store.db;
-    const db = this.db;
-    this.stmts = {
       replica: db.prepare<[number], ReplicaRow>('SELECT * FROM replicas WHERE tracker_id = ?'),
       replicas: db.prepare<[], ReplicaRow>('SELECT * FROM replicas ORDER BY tracker_id'),
       replicasOfRemote: db.prepare<[string], ReplicaRow>('SELECT * FROM replicas WHERE remote_name = ?'),
@@ -152,7 +47,59 @@ export class ReplicaState {
          WHERE i.tracker_id = ? AND (r.item_id IS NULL OR i.seq > r.synced_seq OR r.conflict IS NOT NULL OR r.remote_id IS NULL)
          ORDER BY i.id`,
       ),
-    };
+  };
+}
+
+/**
+ * Opens the SQLite store of a local instance: the hub's tables and the clone side's, both
+ * migrated at open, so that a later command only reads what is there.
+ */
+export function openLocalStore(dataDir: string, opts: { create?: boolean } = {}): SqliteStore {
+  return SqliteStore.open(dataDir, { ...opts, modules: [REPLICA_MODULE] });
+}
+
+interface Prepared {
+  stmts: ReturnType<typeof prepare>;
+  log: SyncLog;
+  remotes: RemoteTable;
+}
+/** Per connection: the clone side's tables migrated and its statements prepared once, however many ReplicaStates open it. */
+const prepared = new WeakMap<Database.Database, Prepared>();
+
+function preparedFor(db: Database.Database): Prepared {
+  let known = prepared.get(db);
+  if (!known) {
+    migrateModule(db, REPLICA_MODULE);
+    known = { stmts: prepare(db), log: new SyncLog(db), remotes: new RemoteTable(db) };
+    prepared.set(db, known);
+  }
+  return known;
+}
+
+/** Reads and writes the clone side's tables of one SQLite store. */
+export class ReplicaState {
+  private readonly stmts: Prepared['stmts'];
+  /** One row per clone, reload, push and sync run. */
+  readonly log: SyncLog;
+  readonly remotes: RemoteTable;
+
+  constructor(readonly store: SqliteStore) {
+    ({ stmts: this.stmts, log: this.log, remotes: this.remotes } = preparedFor(store.db));
+  }
+
+  /**
+   * Runs `fn` (a whole sync run, network included) in a transaction that is rolled back at the
+   * end: every store transaction inside nests as a savepoint, so the run does all it would do
+   * and leaves nothing. What it returns is kept; what it wrote is not.
+   */
+  async dryRun<T>(fn: () => Promise<T>): Promise<T> {
+    const db = this.store.db;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      return await fn();
+    } finally {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    }
   }
 
   getReplica(trackerId: number): Replica | undefined {

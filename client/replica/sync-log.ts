@@ -2,8 +2,8 @@
  * The sync log: one row per clone, reload or push run, written when the run starts (so a run
  * killed midway still shows, as interrupted) and completed with its report when it ends.
  */
-import type { Store } from '../../server/store/index.js';
-import type { Report } from './report.js';
+import type Database from 'better-sqlite3';
+import type { Report } from '../sync/report.js';
 
 export type RunKind = 'clone' | 'reload' | 'push';
 
@@ -43,26 +43,28 @@ function isAlive(pid: number): boolean {
 }
 
 export class SyncLog {
-  constructor(private readonly store: Store) {}
+  private readonly stmts;
+
+  constructor(db: Database.Database) {
+    this.stmts = {
+      start: db.prepare('INSERT INTO sync_runs (tracker_id, kind, dry_run, outcome, started_at, pid) VALUES (?, ?, ?, ?, ?, ?)'),
+      finish: db.prepare('UPDATE sync_runs SET outcome = ?, ended_at = ?, report = ? WHERE id = ?'),
+      list: db.prepare<[number, number], RunRow>('SELECT * FROM sync_runs WHERE tracker_id = ? ORDER BY id DESC LIMIT ?'),
+    };
+  }
 
   start(trackerId: number, kind: RunKind, dryRun: boolean, startedAt: string): number {
-    const info = this.store.db
-      .prepare('INSERT INTO sync_runs (tracker_id, kind, dry_run, outcome, started_at, pid) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(trackerId, kind, dryRun ? 1 : 0, 'running', startedAt, process.pid);
+    const info = this.stmts.start.run(trackerId, kind, dryRun ? 1 : 0, 'running', startedAt, process.pid);
     return Number(info.lastInsertRowid);
   }
 
   finish(runId: number, report: Report): void {
-    this.store.db
-      .prepare('UPDATE sync_runs SET outcome = ?, ended_at = ?, report = ? WHERE id = ?')
-      .run(report.outcome, report.endedAt, JSON.stringify(report), runId);
+    this.stmts.finish.run(report.outcome, report.endedAt, JSON.stringify(report), runId);
   }
 
   /** The runs of a tracker, newest first. */
   list(trackerId: number, limit = 100): SyncRun[] {
-    const rows = this.store.db
-      .prepare<[number, number], RunRow>('SELECT * FROM sync_runs WHERE tracker_id = ? ORDER BY id DESC LIMIT ?')
-      .all(trackerId, limit);
+    const rows = this.stmts.list.all(trackerId, limit);
     return rows.map((row) => {
       const report = row.report ? (JSON.parse(row.report) as Report) : null;
       const interrupted = row.outcome === 'running' && !isAlive(row.pid);

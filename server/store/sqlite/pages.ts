@@ -1,16 +1,21 @@
 /**
- * Pages of a tracker's live items for the virtualised item list: keyset queries by item id
- * (an index seek, whatever the page's position in 100k items) with an optional text filter
- * on the values (or the id). Only ids are selected here; the rows come from the store.
+ * Pages of a tracker's live items for a virtualised list: keyset queries by item id (an index
+ * seek, whatever the page's position in 100k items) with an optional text filter on the values
+ * (or the id). Only ids are selected here; the rows come from the item table.
  */
+import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { Values } from '../../shared/model/values.js';
-import type { Item, Store, Tracker } from '../../server/store/index.js';
-import type { WindowNeed } from './state/item-list.js';
+import type { Item, Tracker } from '../types.js';
+import type { ItemTable } from './items.js';
 
-type Shape = 'count' | 'before-count' | WindowNeed['kind'];
+/** Which page: after / before / from an id, or the first or last rows. */
+export type PageRequest =
+  | { kind: 'after' | 'before' | 'from'; id: number; limit: number }
+  | { kind: 'first' | 'last'; limit: number };
 
-const ORDER: Record<WindowNeed['kind'], string> = {
+type Shape = 'count' | 'before-count' | PageRequest['kind'];
+
+const ORDER: Record<PageRequest['kind'], string> = {
   after: 'AND id > @id ORDER BY id LIMIT @limit',
   before: 'AND id < @id ORDER BY id DESC LIMIT @limit',
   from: 'AND id >= @id ORDER BY id LIMIT @limit',
@@ -32,7 +37,10 @@ function likePattern(text: string): string {
 export class ItemPages {
   private readonly statements = new Map<string, Statement>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly items: ItemTable,
+  ) {}
 
   private statement(shape: Shape, filtered: boolean): Statement {
     const key = `${shape}:${filtered}`;
@@ -41,7 +49,7 @@ export class ItemPages {
       const where = `FROM items WHERE tracker_id = @tracker AND deleted = 0 ${filtered ? FILTER : ''}`;
       const sql =
         shape === 'count' ? `SELECT count(*) AS n ${where}` : shape === 'before-count' ? `SELECT count(*) AS n ${where} AND id < @id` : `SELECT id ${where} ${ORDER[shape]}`;
-      stmt = this.store.db.prepare(sql);
+      stmt = this.db.prepare(sql);
       this.statements.set(key, stmt);
     }
     return stmt;
@@ -52,27 +60,21 @@ export class ItemPages {
     return text === '' ? { tracker: trackerId, ...extra } : { tracker: trackerId, text: text.replace(/^#/, ''), like: likePattern(text), ...extra };
   }
 
+  /** Live items of the tracker that match the filter ('' matches all). */
   count(trackerId: number, filter: string): number {
     const row = this.statement('count', filter.trim() !== '').get(this.params(trackerId, filter)) as { n: number };
     return row.n;
   }
 
-  /** The items of one window need, ascending by id; for 'from', the index of the first one too. */
-  page(tracker: Tracker, filter: string, need: WindowNeed): { items: Item[]; offset?: number } {
+  /** The items of one page, ascending by id; for 'from', the index of the first one too. */
+  page(tracker: Tracker, filter: string, request: PageRequest): { items: Item[]; offset?: number } {
     const filtered = filter.trim() !== '';
-    const extra: Record<string, number> = need.kind === 'first' || need.kind === 'last' ? { limit: need.limit } : { id: need.id, limit: need.limit };
-    const rows = this.statement(need.kind, filtered).all(this.params(tracker.id, filter, extra)) as { id: number }[];
-    const ids = need.kind === 'before' || need.kind === 'last' ? rows.map((r) => r.id).reverse() : rows.map((r) => r.id);
-    const items = ids.map((id) => this.store.getItem(tracker.id, id)).filter((item): item is Item => item !== undefined);
-    if (need.kind !== 'from') return { items };
-    const before = this.statement('before-count', filtered).get(this.params(tracker.id, filter, { id: need.id })) as { n: number };
+    const extra: Record<string, number> = 'id' in request ? { id: request.id, limit: request.limit } : { limit: request.limit };
+    const rows = this.statement(request.kind, filtered).all(this.params(tracker.id, filter, extra)) as { id: number }[];
+    const ids = request.kind === 'before' || request.kind === 'last' ? rows.map((r) => r.id).reverse() : rows.map((r) => r.id);
+    const items = ids.map((id) => this.items.get(tracker.id, id)).filter((item): item is Item => item !== undefined);
+    if (request.kind !== 'from') return { items };
+    const before = this.statement('before-count', filtered).get(this.params(tracker.id, filter, { id: request.id })) as { n: number };
     return { items, offset: before.n };
-  }
-
-  /** The title of an item: its first text field ('' when it has none). */
-  titleOf(tracker: Tracker, values: Values): string {
-    const field = tracker.fields.find((f) => f.type === 'text');
-    const value = field ? values[field.name] : undefined;
-    return typeof value === 'string' ? value.split('\n')[0] ?? '' : '';
   }
 }

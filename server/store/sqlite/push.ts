@@ -1,0 +1,70 @@
+/**
+ * Push on SQLite: each change of a batch read, judged by the one push rule of shared/push/judge.ts
+ * (the dry run judges with it too) and carried out, all in one transaction. Creates are
+ * idempotent by key: the key is written with the item it created.
+ */
+import type Database from 'better-sqlite3';
+import type { CreateChange, DeleteChange, PushChange, PushResult, UpdateChange } from '../../../shared/api/schemas.js';
+import { type Pusher, answerOf, judgeCreate, judgeDelete, judgeUpdate } from '../../../shared/push/judge.js';
+import type { Actor, Item, Tracker } from '../types.js';
+import { itemToChange } from '../wire.js';
+import type { ItemTable } from './items.js';
+
+export class PushApplier {
+  private readonly keys;
+
+  constructor(
+    db: Database.Database,
+    private readonly items: ItemTable,
+    private readonly transaction: <T>(fn: () => T) => T,
+  ) {
+    this.keys = {
+      get: db.prepare<[number, string], { item_id: number }>('SELECT item_id FROM idempotency_keys WHERE tracker_id = ? AND key = ?'),
+      put: db.prepare('INSERT INTO idempotency_keys (tracker_id, key, item_id, created_at) VALUES (?, ?, ?, ?)'),
+    };
+  }
+
+  /** Applies a batch in one transaction; each change is answered on its own. */
+  apply(tracker: Tracker, changes: readonly PushChange[], actor: Actor): PushResult[] {
+    const pusher: Pusher = { user: actor.user, trackerName: tracker.name, admin: actor.isAdmin };
+    return this.transaction(() =>
+      changes.map((change) => {
+        switch (change.op) {
+          case 'create':
+            return this.create(tracker, change, actor);
+          case 'update':
+            return this.update(tracker, change, pusher);
+          case 'delete':
+            return this.remove(tracker, change, pusher);
+        }
+      }),
+    );
+  }
+
+  private create(tracker: Tracker, change: CreateChange, actor: Actor): PushResult {
+    const key = this.keys.get.get(tracker.id, change.idempotencyKey);
+    const known = key ? this.items.get(tracker.id, key.item_id, { includeDeleted: true }) : undefined;
+    const judgement = judgeCreate(tracker.fields, change, known);
+    if (judgement.status !== 'created') return answerOf(judgement, change, undefined);
+    let item: Item | undefined = known;
+    if (judgement.write) {
+      item = this.items.insert(tracker, judgement.write, actor.user);
+      this.keys.put.run(tracker.id, change.idempotencyKey, item.id, new Date().toISOString());
+    }
+    return answerOf(judgement, change, item && itemToChange(item));
+  }
+
+  private update(tracker: Tracker, change: UpdateChange, pusher: Pusher): PushResult {
+    const current = this.items.get(tracker.id, change.id, { includeDeleted: true });
+    const judgement = judgeUpdate(tracker.fields, current, change, pusher);
+    const item = judgement.status === 'updated' && judgement.write ? this.items.write(tracker, change.id, judgement.write, false, pusher.user) : current;
+    return answerOf(judgement, change, item && itemToChange(item));
+  }
+
+  private remove(tracker: Tracker, change: DeleteChange, pusher: Pusher): PushResult {
+    const current = this.items.get(tracker.id, change.id, { includeDeleted: true });
+    const judgement = judgeDelete(current, change, pusher);
+    const item = judgement.status === 'deleted' && judgement.write ? this.items.tombstone(tracker.id, change.id, pusher.user) : current;
+    return answerOf(judgement, change, item && itemToChange(item));
+  }
+}
