@@ -4,6 +4,7 @@
  * on the values (or the id). Only ids are selected here; the rows come from the store.
  */
 import type { Statement } from 'better-sqlite3';
+import { itemTitle } from '../../shared/model/title.js';
 import type { Values } from '../../shared/model/values.js';
 import type { Item, Store, Tracker } from '../../server/store/index.js';
 import type { WindowNeed } from './state/item-list.js';
@@ -69,10 +70,8 @@ export class ItemPages {
     return { items, offset: before.n };
   }
 
-  /** The title of an item: its first text field ('' when it has none). */
+  /** The title of an item, by the one title rule (first line of the first text field, '' when none). */
   titleOf(tracker: Tracker, values: Values): string {
-    const field = tracker.fields.find((f) => f.type === 'text');
-    const value = field ? values[field.name] : undefined;
-    return typeof value === 'string' ? value.split('\n')[0] ?? '' : '';
+    return itemTitle(tracker.fields, values);
   }
 }

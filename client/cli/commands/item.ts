@@ -4,15 +4,14 @@ import type { Item, Tracker } from '../../../server/store/index.js';
 import { itemToWire } from '../../../server/store/index.js';
 import { BadInput } from '../../../shared/errors.js';
 import { isStatus } from '../../../shared/model/fields.js';
+import { itemTitle } from '../../../shared/model/title.js';
 import { collect, output, parseId, parseJson, withStore } from '../context.js';
 import { parseSets } from '../set-values.js';
 import { table } from '../table.js';
 
-/** The item's title: its first text field. */
+/** The item's title, by the one title rule (the first line of the first text field). */
 export function titleOf(tracker: Tracker, item: Item): string {
-  const field = tracker.fields.find((f) => f.type === 'text');
-  const value = field ? item.values[field.name] : undefined;
-  return typeof value === 'string' ? value : '';
+  return itemTitle(tracker.fields, item.values);
 }
 
 function line(tracker: Tracker, item: Item): string {
