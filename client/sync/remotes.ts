@@ -8,12 +8,12 @@ import { resolve } from 'node:path';
 import { BadInput, Conflict, NotFound } from '../../shared/errors.js';
 import { clipText } from '../../shared/model/fields.js';
 import type { SqliteStore } from '../../server/store/index.js';
-import type { Remote } from '../replica/remote-table.js';
+import type { Remote } from '../replica/index.js';
 
 export type { Remote };
 import { RemoteClient, type RemoteClientOptions } from '../remote/client.js';
 import { forgetPassword, hasStoredPassword, passwordEnvName, passwordOf, storePassword } from './credentials.js';
-import { ReplicaState } from '../replica/replica-state.js';
+import { ReplicaState } from '../replica/index.js';
 
 export interface RemoteListing extends Remote {
   /** Where the password comes from; the password itself is never shown. */

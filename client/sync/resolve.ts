@@ -6,7 +6,9 @@
  */
 import { BadInput, NotFound } from '../../shared/errors.js';
 import { type ItemState, STATUS_FIELD_DEF } from '../../shared/merge/index.js';
+import { CONFLICT_KIND_LABEL } from '../../shared/merge/labels.js';
 import { type FieldDef, type ItemStatus, STATUS_FIELD, clipText } from '../../shared/model/fields.js';
+import { parseFieldText } from '../../shared/model/parse.js';
 import { type FieldValue, type Values, canonicalValues, describe, validateValue } from '../../shared/model/values.js';
 import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
 import { sameState, stateOf } from './apply.js';
@@ -36,38 +38,22 @@ export interface ResolveResult {
   item: { id: number; status: string; version: number; values: Values } | null;
 }
 
-/** A value typed on the command line, read per field type (text stays text). */
-function fromText(field: FieldDef, text: string): unknown {
-  const trimmed = text.trim();
-  if (trimmed === '') return null;
-  switch (field.type) {
-    case 'number':
-      return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(trimmed) ? Number(trimmed) : text;
-    case 'checkbox':
-      if (/^(true|yes|on|1)$/i.test(trimmed)) return true;
-      if (/^(false|no|off|0)$/i.test(trimmed)) return false;
-      return text;
-    case 'multiselect':
-    case 'tags':
-    case 'files':
-      if (trimmed.startsWith('[')) {
-        try {
-          return JSON.parse(trimmed) as unknown;
-        } catch {
-          return text;
-        }
-      }
-      return trimmed.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
-    default:
-      return text;
-  }
+/** Refuses a value for `field`, the field named both in the message and in the problem. */
+function refuse(field: FieldDef, reason: string): never {
+  throw BadInput.from([{ field: field.name, reason }], `invalid value for "${field.name}"`);
 }
 
+/** A value given as text (`--value`, the TUI) is read by the shared parser; data (JSON-ish) is validated as it is. */
 function checkedValue(field: FieldDef, raw: unknown): FieldValue {
-  const input = typeof raw === 'string' ? fromText(field, raw) : raw;
+  let input = raw;
+  if (typeof raw === 'string') {
+    const parsed = parseFieldText(field, raw);
+    if (!parsed.ok) refuse(field, parsed.reason);
+    input = parsed.value;
+  }
   const check = validateValue(field, input);
-  if (!check.ok) throw BadInput.from([{ field: field.name, reason: check.reason }], `invalid value for "${field.name}"`);
-  if (check.value === null && field.required) throw BadInput.from([{ field: field.name, reason: 'required; it cannot be empty' }], `invalid value for "${field.name}"`);
+  if (!check.ok) refuse(field, check.reason);
+  if (check.value === null && field.required) refuse(field, 'required; it cannot be empty');
   return check.value;
 }
 
@@ -126,9 +112,9 @@ function resolveFields(store: SqliteStore, replicas: ReplicaState, tracker: Trac
 function resolveDeletion(store: SqliteStore, replicas: ReplicaState, tracker: Tracker, item: Item, sync: ItemSyncState, choice: ResolveChoice): ResolveResult {
   const conflict = sync.conflict;
   if (!conflict || conflict.kind === 'fields') throw new Error('resolveDeletion needs an item-level conflict');
-  const what = conflict.kind === 'remote-deleted' ? 'deleted on the remote and edited here' : 'deleted here and edited on the remote';
-  if (choice.field !== undefined) throw new BadInput(`item ${item.id} was ${what}: resolve the whole item, without --field`, [{ field: '--field', reason: 'not for an item-level conflict' }]);
-  if (choice.take !== 'local' && choice.take !== 'remote') throw new BadInput(`item ${item.id} was ${what}: take local or remote`, [{ field: '--take', reason: 'local or remote for an item-level conflict' }]);
+  const what = CONFLICT_KIND_LABEL[conflict.kind];
+  if (choice.field !== undefined) throw new BadInput(`item ${item.id}: ${what}; resolve the whole item, without --field`, [{ field: '--field', reason: 'not for an item-level conflict' }]);
+  if (choice.take !== 'local' && choice.take !== 'remote') throw new BadInput(`item ${item.id}: ${what}; take local or remote`, [{ field: '--take', reason: 'local or remote for an item-level conflict' }]);
   const done = (action: ResolveAction, after: Item | undefined): ResolveResult => ({ id: item.id, kind: conflict.kind, action, resolved: [], remaining: [], item: toResultItem(after) });
 
   if (conflict.kind === 'remote-deleted') {

@@ -1,12 +1,13 @@
 /**
  * Titles of linked items for itemlink fields, which a clone turns into text holding the linked
- * item's title (the linked tracker's first text field). A clone reads each linked tracker's
+ * item's title (by the one title rule of shared/model/title.ts). A clone reads each linked tracker's
  * feed once; a reload fetches only the linked items it meets, so its cost follows the changes.
  * Anything unknown or refused falls back to `#<id>` (remoteValueToLocal does that).
  */
 import type { Change } from '../../shared/api/schemas.js';
 import { S15nError } from '../../shared/errors.js';
 import type { FieldDef } from '../../shared/model/fields.js';
+import { titleField, titleFromField } from '../../shared/model/title.js';
 import type { FieldMapping, TitleOf } from '../../shared/model/transform.js';
 import type { RemoteClient } from '../remote/client.js';
 
@@ -17,8 +18,8 @@ function linkedFields(remoteFields: readonly FieldDef[], mappings: readonly Fiel
 }
 
 interface LinkedTracker {
-  /** The first text field of the linked tracker; null when it has none or could not be read. */
-  titleField: string | null;
+  /** The linked tracker's title field (titleField); null when it has none or could not be read. */
+  titleField: Pick<FieldDef, 'name'> | null;
   titles: Map<number, string>;
   /** Ids looked up and not found (deleted, refused): not asked again in this run. */
   missing: Set<number>;
@@ -29,10 +30,10 @@ interface LinkedTracker {
 /** Above this many unknown linked items in one batch, reading the linked feed once is cheaper than one request each. */
 const FETCH_ONE_BY_ONE = 50;
 
-function titleOfValues(titleField: string | null, values: Readonly<Record<string, unknown>>): string | undefined {
-  if (titleField === null) return undefined;
-  const value = values[titleField];
-  return typeof value === 'string' && value !== '' ? value : undefined;
+/** A linked item's title under the one rule; undefined when it has none, so the link falls back to `#<id>`. */
+function titleOfValues(field: Pick<FieldDef, 'name'> | null, values: Readonly<Record<string, unknown>>): string | undefined {
+  const title = field === null ? '' : titleFromField(field, values);
+  return title !== '' ? title : undefined;
 }
 
 /** Whether a failure only means "no title here" (refused, unknown) rather than a broken run. */
@@ -61,15 +62,15 @@ export class LinkTitles {
   private async tracker(trackerId: number): Promise<LinkedTracker> {
     let known = this.trackers.get(trackerId);
     if (known) return known;
-    let titleField: string | null = null;
+    let title: Pick<FieldDef, 'name'> | null = null;
     try {
       const schema = await this.client.getTracker(trackerId);
-      titleField = schema.fields.find((f) => f.type === 'text')?.name ?? null;
+      title = titleField(schema.fields) ?? null;
     } catch (error) {
       if (!isRefusal(error)) throw error;
     }
     // Without a title field (or the right to read the tracker) there is nothing to fetch.
-    known = { titleField, titles: new Map(), missing: new Set(), complete: titleField === null };
+    known = { titleField: title, titles: new Map(), missing: new Set(), complete: title === null };
     this.trackers.set(trackerId, known);
     return known;
   }

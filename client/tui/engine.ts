@@ -5,7 +5,8 @@
  */
 import type { TrackerSummary } from '../../shared/api/schemas.js';
 import { BadInput } from '../../shared/errors.js';
-import { STATUS_FIELD } from '../../shared/model/fields.js';
+import { CONFLICT_KIND_LABEL } from '../../shared/merge/labels.js';
+import { STATUS_FIELD, STATUS_FIELD_DEF } from '../../shared/model/fields.js';
 import { itemTitle } from '../../shared/model/title.js';
 import { planClone } from '../../shared/model/transform.js';
 import type { Values } from '../../shared/model/values.js';
@@ -239,7 +240,7 @@ export class TuiEngine {
 
   private entries(tracker: Tracker, conflict: StatusConflict): ConflictEntry[] {
     const title = this.titleOf(tracker, this.valuesOf(tracker.id, conflict.id));
-    const labelOf = (name: string) => (name === STATUS_FIELD ? 'Status' : (tracker.fields.find((f) => f.name === name)?.label ?? name));
+    const labelOf = (name: string) => (name === STATUS_FIELD ? STATUS_FIELD_DEF.label : (tracker.fields.find((f) => f.name === name)?.label ?? name));
     const typeOf = (name: string) => (name === STATUS_FIELD ? 'dropdown' : (tracker.fields.find((f) => f.name === name)?.type ?? 'text'));
     if (conflict.kind !== 'fields') {
       return [
@@ -248,7 +249,7 @@ export class TuiEngine {
           title,
           kind: conflict.kind,
           field: null,
-          label: conflict.kind === 'remote-deleted' ? 'deleted on the remote, edited here' : 'deleted here, edited on the remote',
+          label: CONFLICT_KIND_LABEL[conflict.kind],
           type: 'item',
           base: null,
           local: null,

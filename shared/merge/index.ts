@@ -1,5 +1,14 @@
 /** The three-way merge engine: pure, no I/O; reload and push both call it and nothing else decides a conflict. */
-export { mergeDeletion, type DeletionOutcome } from './deletion.js';
+export {
+  decideItem,
+  localChanges,
+  sameState,
+  type ApplyOutcome,
+  type DecisionInput,
+  type ItemAction,
+  type ItemConflict,
+  type ItemDecision,
+} from './item.js';
 export { defaultConflictPolicy, type ConflictPolicy, type Resolution } from './policy.js';
 export { mergeSets } from './sets.js';
 export { mergeText, type TextHunk, type TextMerge } from './text.js';

@@ -44,6 +44,13 @@ function mergeEol(base: Eol | null, local: Eol | null, remote: Eol | null): Eol 
   return base ?? local ?? remote ?? '\n';
 }
 
+/** LF after a line that ends in a lone CR would read back as one CRLF break, losing a line: such lines are joined by CRLF. */
+function safeEol(lines: readonly string[], finalEol: boolean): Eol {
+  const joined = finalEol ? lines.length : lines.length - 1;
+  for (let i = 0; i < joined; i++) if ((lines[i] as string).endsWith('\r')) return '\r\n';
+  return '\n';
+}
+
 /** Whether the text ends with a line break, merged like a scalar; local wins when both changed it (they cannot disagree otherwise). */
 function mergeFinalEol(base: boolean, local: boolean, remote: boolean): boolean {
   return local === base ? remote : local;
@@ -72,6 +79,67 @@ function unchanged(span: Span, base: readonly string[], side: readonly string[])
   return span.start === base.length && base.length === side.length;
 }
 
+/** How often `line` occurs in lines[from, to). */
+function countIn(lines: readonly string[], from: number, to: number, line: string): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (lines[i] === line) n++;
+  return n;
+}
+
+/** How often each line occurs in lines[from, to). */
+function counts(lines: readonly string[], from = 0, to = lines.length): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let i = from; i < to; i++) out.set(lines[i] as string, (out.get(lines[i] as string) ?? 0) + 1);
+  return out;
+}
+
+// Below this many line pairs, counting by scans is cheaper than building Maps.
+const SCAN_LIMIT = 256;
+
+/**
+ * Whether two edits apart both add copies of one line (the side's lines hold it more often than
+ * the base lines they replace): applying both would put it in the text more often than either
+ * side does, e.g. a line each side moved to a different place. Only the edited regions are
+ * counted, since the rest is the same in all three texts.
+ */
+function apartDuplicates(base: readonly string[], first: Span, firstSide: readonly string[], second: Span, secondSide: readonly string[]): boolean {
+  // A side that only deleted lines adds no copy of anything.
+  if (first.sideEnd === first.start || second.sideEnd === second.start) return false;
+  const size = (first.sideEnd - first.start + first.end - first.start) * (second.sideEnd - second.start + second.end - second.start);
+  if (size <= SCAN_LIMIT) {
+    // Small edits (a line or two each, the usual case) are counted by scanning, without allocating.
+    for (let i = first.start; i < first.sideEnd; i++) {
+      const line = firstSide[i] as string;
+      const secondAdds = countIn(secondSide, second.start, second.sideEnd, line) > countIn(base, second.start, second.end, line);
+      if (secondAdds && countIn(firstSide, first.start, first.sideEnd, line) > countIn(base, first.start, first.end, line)) return true;
+    }
+    return false;
+  }
+  const added = counts(firstSide, first.start, first.sideEnd);
+  const removed = counts(base, first.start, first.end);
+  const secondAdded = counts(secondSide, second.start, second.sideEnd);
+  const secondRemoved = counts(base, second.start, second.end);
+  for (const [line, n] of added) {
+    if (n > (removed.get(line) ?? 0) && (secondAdded.get(line) ?? 0) > (secondRemoved.get(line) ?? 0)) return true;
+  }
+  return false;
+}
+
+/** Whether merged[from, ...) holds some line more often than both `local` and `remote` do. */
+function overCounts(merged: readonly string[], from: number, local: readonly string[], remote: readonly string[]): boolean {
+  const l = counts(local);
+  const r = counts(remote);
+  const m = counts(merged, from);
+  for (const [line, n] of m) if (n > Math.max(l.get(line) ?? 0, r.get(line) ?? 0)) return true;
+  return false;
+}
+
+/** One hunk over base[start, end) and what each side holds there: for a merge that would invent content. */
+function wholeHunk(base: string[], local: string[], remote: string[], start: number, end: number): { hunks: TextHunk[] } {
+  const suffix = base.length - end;
+  return { hunks: [{ baseIndex: start, base: base.slice(start, end), local: local.slice(start, local.length - suffix), remote: remote.slice(start, remote.length - suffix) }] };
+}
+
 /** Both edits applied to the base; only for spans apart by at least one line (`first` ends before `second` starts). */
 function applyApart(base: string[], first: Span, firstSide: string[], second: Span, secondSide: string[]): string[] {
   return [
@@ -90,14 +158,20 @@ function applyApart(base: string[], first: Span, firstSide: string[], second: Sp
  * touch). Otherwise, as git does, the lines all three share at both ends are set aside and diff3
  * runs on the rest. When no text repeats a line the result is exactly plain diff3's; with
  * repeated lines (blank lines, say) the alignment may differ from it, still applying both edits.
+ * A clean result never holds a line more often than local or remote does: diff3 (or applying two
+ * edits apart) can do that, e.g. to a line both sides moved, and such a merge is a conflict
+ * instead, one hunk over the whole region the two sides changed.
  */
 function mergeLines(base: string[], local: string[], remote: string[]): { lines: string[] } | { hunks: TextHunk[] } {
   const l = spanOf(base, local);
   const r = spanOf(base, remote);
   if (unchanged(l, base, local)) return { lines: remote };
   if (unchanged(r, base, remote)) return { lines: local };
-  if (l.end < r.start) return { lines: applyApart(base, l, local, r, remote) };
-  if (r.end < l.start) return { lines: applyApart(base, r, remote, l, local) };
+  if (l.end < r.start || r.end < l.start) {
+    const [first, firstSide, second, secondSide] = l.end < r.start ? [l, local, r, remote] : [r, remote, l, local];
+    if (apartDuplicates(base, first, firstSide, second, secondSide)) return wholeHunk(base, local, remote, first.start, second.end);
+    return { lines: applyApart(base, first, firstSide, second, secondSide) };
+  }
 
   const prefix = Math.min(l.start, r.start);
   const suffix = Math.min(base.length - l.end, base.length - r.end);
@@ -121,6 +195,8 @@ function mergeLines(base: string[], local: string[], remote: string[]): { lines:
     }
   }
   if (hunks.length > 0) return { hunks };
+  // diff3 can align repeated lines so that a line both sides moved lands twice: not a merge of their edits.
+  if (overCounts(lines, prefix, a, c)) return wholeHunk(base, local, remote, prefix, base.length - suffix);
   for (let i = base.length - suffix; i < base.length; i++) lines.push(base[i] as string);
   return { lines };
 }
@@ -142,7 +218,9 @@ export function mergeText(base: string | null | undefined, local: string | null 
   const merged = mergeLines(bl.lines, ll.lines, rl.lines);
   if ('hunks' in merged) return { clean: false, hunks: merged.hunks };
   if (merged.lines.length === 0) return { clean: true, text: '' };
-  const eol = mergeEol(bl.eol, ll.eol, rl.eol);
   const finalEol = mergeFinalEol(bl.finalEol, ll.finalEol, rl.finalEol);
+  let eol = mergeEol(bl.eol, ll.eol, rl.eol);
+  // Only a text holding a CR can give a line that ends in one.
+  if (eol === '\n' && (b.includes('\r') || l.includes('\r') || r.includes('\r'))) eol = safeEol(merged.lines, finalEol);
   return { clean: true, text: merged.lines.join(eol) + (finalEol ? eol : '') };
 }

@@ -1,5 +1,5 @@
 /** The three-way rule of DESIGN §4, per field and per item: who changed what since the base, and what the local item becomes. */
-import { type FieldDef, type ItemStatus, STATUSES, STATUS_FIELD } from '../model/fields.js';
+import { type FieldDef, type ItemStatus, STATUS_FIELD_DEF } from '../model/fields.js';
 import { type FieldValue, type Values, normalizeValue } from '../model/values.js';
 import { type ConflictPolicy, defaultConflictPolicy } from './policy.js';
 import type { TextHunk } from './text.js';
@@ -49,14 +49,8 @@ export interface MergeResult {
   merged: boolean;
 }
 
-/** The item status, merged like a scalar field under the pseudo-field name 'status'. */
-export const STATUS_FIELD_DEF: Readonly<FieldDef> = Object.freeze({
-  name: STATUS_FIELD,
-  label: 'Status',
-  type: 'dropdown',
-  options: [...STATUSES],
-  required: true,
-});
+/** The item status, merged like a scalar field under the pseudo-field name 'status'; defined with the model, re-exported for existing imports. */
+export { STATUS_FIELD_DEF };
 
 /** A field's value, own keys only: a field named like an Object.prototype member ("constructor") must not read the prototype. */
 function valueOf(values: Values, name: string): FieldValue | undefined {

@@ -39,6 +39,18 @@ export interface FieldDef {
   linkedTracker?: number;
 }
 
+/**
+ * The item status as a field: merged like a scalar under STATUS_FIELD, checked, resolved and
+ * edited like a required dropdown. Defined once so the merge, `resolve` and the TUI agree on it.
+ */
+export const STATUS_FIELD_DEF: Readonly<FieldDef> = Object.freeze({
+  name: STATUS_FIELD,
+  label: 'Status',
+  type: 'dropdown',
+  options: [...STATUSES],
+  required: true,
+});
+
 /** Types whose value is a set of strings: compared as sorted sets, merged as sets. */
 export const SET_TYPES: ReadonlySet<FieldType> = new Set(['multiselect', 'tags', 'files']);
 /** Types the server assigns; a client never sends a value for them. */

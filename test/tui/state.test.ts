@@ -1,15 +1,23 @@
 /** The TUI's pure state: screen stack, cursors, the item list window, sync selection, editor, wizard, text buffer, keys. */
 import { describe, expect, it } from 'vitest';
 import { findBinding, keyName } from '../../client/tui/keys.js';
-import { cloneWizardReducer, initialCloneWizard, leavesWizard } from '../../client/tui/state/clone-wizard.js';
-import { conflictReviewReducer, initialConflictReview } from '../../client/tui/state/conflict-review.js';
-import { draftChange, draftItem, editorReducer, initialEditor, parseInput, problemField } from '../../client/tui/state/editor.js';
+import type { TrackerRow } from '../../client/tui/engine.js';
+import { choiceCount, cloneWizardReducer, initialCloneWizard, leavesWizard } from '../../client/tui/state/clone-wizard.js';
+import { type ConflictEntry, conflictReviewReducer, decisionMessage, fieldOptions, initialConflictReview, itemChoices } from '../../client/tui/state/conflict-review.js';
+import { draftChange, draftItem, editorReducer, initialEditor, parseInput, problemField, refusal } from '../../client/tui/state/editor.js';
+import { initialItemView, itemViewReducer, viewLines } from '../../client/tui/state/item-view.js';
 import { type ItemListState, type ItemRow, type WindowNeed, initialItemList, itemListReducer, rowAtCursor, visibleRows, windowNeed } from '../../client/tui/state/item-list.js';
 import { moveCursor } from '../../client/tui/state/list-cursor.js';
 import { currentRoute, initialNavigation, navigationReducer } from '../../client/tui/state/navigation.js';
-import { initialSync, syncLines, syncReducer, type SyncRow } from '../../client/tui/state/sync.js';
+import { initialRemotes, remotesReducer } from '../../client/tui/state/remotes.js';
+import { initialSyncLog, logHeight, syncLogReducer } from '../../client/tui/state/sync-log.js';
+import { NOTHING_SELECTED, initialSync, openRoute, selectedIds, syncLines, syncReducer, type SyncRow } from '../../client/tui/state/sync.js';
 import { bufferText, textBuffer, textBufferReducer } from '../../client/tui/state/text-buffer.js';
+import { initialTrackers, nothingToSync, trackersReducer } from '../../client/tui/state/trackers.js';
 import type { FieldDef } from '../../shared/model/fields.js';
+import type { Item, Tracker } from '../../server/store/index.js';
+import type { SyncRun } from '../../client/replica/index.js';
+import type { RemoteListing } from '../../client/sync/remotes.js';
 import type { Report } from '../../client/sync/report.js';
 
 const noKey = {
@@ -272,5 +280,171 @@ describe('text buffer', () => {
     b = textBufferReducer(b, { type: 'up' });
     b = textBufferReducer(b, { type: 'end' });
     expect(b).toMatchObject({ row: 0, col: 3 });
+  });
+});
+
+describe('trackers screen state', () => {
+  const local: TrackerRow = { id: 1, name: 'notes', description: '', items: 0, remote: null };
+  const cloned: TrackerRow = { id: 2, name: 'bugs', description: '', items: 3, remote: { name: 'origin', trackerName: 'bugs', lastSyncAt: null, conflicts: 0 } };
+
+  it('says why sync does nothing on a local tracker, and clears the error once the trackers load', () => {
+    expect(nothingToSync(local)).toMatch(/"notes" is a local tracker: there is nothing to sync/);
+    expect(nothingToSync(cloned)).toBeNull();
+    let s = trackersReducer(initialTrackers([local]), { type: 'failed', error: new Error('unreadable') });
+    s = trackersReducer(s, { type: 'notice', notice: 'n' });
+    s = trackersReducer(s, { type: 'loaded', trackers: [local, cloned] });
+    expect(s).toMatchObject({ trackers: [local, cloned], notice: 'n', error: null });
+    const cleared = trackersReducer(s, { type: 'notice', notice: null });
+    expect(trackersReducer(cleared, { type: 'notice', notice: null })).toBe(cleared);
+  });
+});
+
+describe('remotes screen state', () => {
+  const remote = (name: string): RemoteListing => ({ name, url: `http://${name}`, user: 'alice', createdAt: '', password: 'file', clones: [] });
+
+  it('marks every remote as checking, then keeps each answer as it comes', () => {
+    let s = initialRemotes([remote('a'), remote('b')]);
+    s = remotesReducer(s, { type: 'answered', name: 'gone', trackers: 9 });
+    s = remotesReducer(s, { type: 'checking', names: ['a', 'b'] });
+    expect(s.reach).toEqual({ a: { state: 'checking' }, b: { state: 'checking' } });
+    s = remotesReducer(s, { type: 'answered', name: 'b', trackers: 2 });
+    s = remotesReducer(s, { type: 'unreachable', name: 'a', title: 'Remote unreachable', message: 'cannot reach' });
+    expect(s.reach).toEqual({ a: { state: 'failed', title: 'Remote unreachable', message: 'cannot reach' }, b: { state: 'ok', trackers: 2 } });
+    s = remotesReducer(s, { type: 'listed', remotes: [remote('a')], local: { trackers: 3, cloned: 1 } });
+    expect(s.remotes.map((r) => r.name)).toEqual(['a']);
+    expect(s.local).toEqual({ trackers: 3, cloned: 1 });
+  });
+});
+
+describe('sync log state', () => {
+  it('toggles the report of a run, leaving fewer rows to the list while it shows', () => {
+    const run = { id: 1, kind: 'reload', outcome: 'success', report: null } as unknown as SyncRun;
+    let s = initialSyncLog([]);
+    expect(logHeight(s, 24)).toBe(18);
+    s = syncLogReducer(s, { type: 'toggle-details' });
+    expect(logHeight(s, 24)).toBe(10);
+    expect(logHeight(s, 10)).toBe(3);
+    s = syncLogReducer(s, { type: 'runs', runs: [run] });
+    expect(s).toEqual({ runs: [run], details: true });
+  });
+});
+
+describe('item view state', () => {
+  const tracker = {
+    id: 1,
+    name: 'bugs',
+    fields: [
+      { name: 'title', label: 'Title', type: 'text', required: true },
+      { name: 'body', label: 'Description', type: 'textarea', required: false },
+      { name: 'estimate', label: 'Estimate', type: 'number', required: false },
+    ],
+  } as unknown as Tracker;
+  const item = { id: 7, status: 'open', values: { title: 'Bug', body: 'one\ntwo\nthree' } } as unknown as Item;
+
+  it('shows a line per field, a textarea a line per line, an empty value as a dash', () => {
+    expect(viewLines({ tracker, item })).toEqual([
+      { label: 'Status', text: 'open' },
+      { label: 'Title', text: 'Bug' },
+      { label: 'Description', text: 'one' },
+      { label: '', text: 'two' },
+      { label: '', text: 'three' },
+      { label: 'Estimate', text: '—', dim: true },
+    ]);
+    expect(viewLines({ tracker, item: undefined })).toEqual([]);
+  });
+
+  it('scrolls down to the last screenful and up to the first line', () => {
+    let s = initialItemView(tracker, item);
+    for (let i = 0; i < 5; i++) s = itemViewReducer(s, { type: 'scroll', delta: 1, height: 4 });
+    expect(s.scroll).toBe(2);
+    s = itemViewReducer(s, { type: 'scroll', delta: -1, height: 4 });
+    s = itemViewReducer(s, { type: 'scroll', delta: -1, height: 4 });
+    s = itemViewReducer(s, { type: 'scroll', delta: -1, height: 4 });
+    expect(s.scroll).toBe(0);
+    expect(itemViewReducer(s, { type: 'scroll', delta: 1, height: 10 }).scroll).toBe(0);
+    expect(itemViewReducer(s, { type: 'loaded', tracker, item: undefined }).item).toBeUndefined();
+  });
+});
+
+describe('sync screen keys', () => {
+  const rows: SyncRow[] = [
+    { id: 10, title: 'new one', list: 'new' },
+    { id: 4, title: 'gone', list: 'modified', deleted: true },
+    { id: 7, title: 'clash', list: 'conflicts', detail: 'title' },
+  ];
+
+  it('refuses to select a conflict with a notice, which the next run clears', () => {
+    let s = syncReducer(syncReducer(initialSync(20), { type: 'rows', rows }), { type: 'move', delta: Infinity });
+    s = syncReducer(s, { type: 'toggle' });
+    expect(s.selected.size).toBe(0);
+    expect(s.notice).toBe('Item 7 is in conflict: Enter reviews it; once resolved it can be pushed.');
+    s = syncReducer(s, { type: 'start', kind: 'reload' });
+    expect(s.notice).toBeNull();
+    expect(NOTHING_SELECTED).toMatch(/^Nothing selected/);
+  });
+
+  it('pushes the selection in list order, and opens a conflict as a review, an item as its view, a deleted item not at all', () => {
+    let s = syncReducer(initialSync(20), { type: 'rows', rows });
+    expect(selectedIds(s)).toEqual([]);
+    s = syncReducer(s, { type: 'select-all-clean' });
+    expect(selectedIds(s)).toEqual([10, 4]);
+    expect(openRoute(s, 3)).toEqual({ screen: 'item', trackerId: 3, itemId: 10 });
+    s = syncReducer(s, { type: 'move', delta: 1 });
+    expect(openRoute(s, 3)).toBeNull();
+    s = syncReducer(s, { type: 'move', delta: 1 });
+    expect(openRoute(s, 3)).toEqual({ screen: 'conflicts', trackerId: 3, start: 7 });
+    expect(openRoute(initialSync(20), 3)).toBeNull();
+  });
+});
+
+describe('conflict review decisions', () => {
+  const field = (itemId: number, name: string): ConflictEntry => ({ itemId, title: 't', kind: 'fields', field: name, label: name, type: 'text', base: 'b', local: 'l', remote: 'r' });
+  const deleted: ConflictEntry = { itemId: 5, title: 't', kind: 'remote-deleted', field: null, label: 'deleted on the remote, edited here', type: 'item', base: null, local: null, remote: null };
+
+  it('opens on the first conflict of the item asked for', () => {
+    const entries = [field(1, 'a'), field(2, 'a'), field(2, 'b')];
+    expect(initialConflictReview(entries, 2).cursor).toBe(1);
+    expect(initialConflictReview(entries, 99).cursor).toBe(0);
+    expect(initialConflictReview(entries).cursor).toBe(0);
+  });
+
+  it('says what a decision did, and what l and t mean for a deletion', () => {
+    expect(decisionMessage(field(1, 'Title'), 'local', { action: 'fields', remaining: ['body', 'priority'] })).toBe('Item 1, Title: local value kept (2 more in conflict)');
+    expect(decisionMessage(field(1, 'Title'), 'remote', { action: 'fields', remaining: [] })).toBe('Item 1, Title: remote value taken');
+    expect(decisionMessage(field(1, 'Title'), 'value', { action: 'fields', remaining: [] })).toBe('Item 1, Title: your value set');
+    expect(decisionMessage(deleted, 'remote', { action: 'deleted', remaining: [] })).toBe('Item 5: deleted');
+    expect(itemChoices(deleted)).toEqual({ local: 'keep the item (push creates it again)', remote: 'delete it here too' });
+    expect(itemChoices(field(1, 'a'))).toBeNull();
+  });
+
+  it('picks a value of one\'s own from the statuses or the field\'s options', () => {
+    const fields = [{ name: 'priority', options: ['low', 'high'] }];
+    expect(fieldOptions(fields, field(1, 'priority'))).toEqual(['low', 'high']);
+    expect(fieldOptions(fields, field(1, 'status'))).toContain('open');
+    expect(fieldOptions(fields, field(1, 'title'))).toBeUndefined();
+  });
+});
+
+describe('clone wizard choices and editor refusals', () => {
+  it('moves over the remotes, then the remote\'s trackers, then nothing', () => {
+    let s = initialCloneWizard(['a', 'b', 'c']);
+    expect(choiceCount(s)).toBe(3);
+    s = cloneWizardReducer(s, { type: 'pick-remote', remote: 'a' });
+    expect(choiceCount(s)).toBe(0);
+    s = cloneWizardReducer(s, { type: 'trackers', trackers: [{ id: 1, name: 'bugs', description: '', schemaHash: 'x' }] });
+    expect(choiceCount(s)).toBe(1);
+    s = cloneWizardReducer(s, { type: 'preview', preview: { remote: 'a', tracker: { id: 1, name: 'bugs', description: '' }, fields: [], nameTaken: false } });
+    expect(choiceCount(s)).toBe(0);
+  });
+
+  it('shows each store problem beside its field, the first one per field, and the others in one message', () => {
+    const fields: FieldDef[] = [{ name: 'title', label: 'Title', type: 'text', required: true }];
+    const s = initialEditor(fields, 'open', {});
+    expect(refusal(s, [{ field: 'values.title', reason: 'required' }, { field: 'items[0].values.title', reason: 'later' }])).toEqual({
+      type: 'problems',
+      problems: { title: 'required' },
+      message: 'Not saved: fix the fields marked in red.',
+    });
+    expect(refusal(s, [{ field: 'values.nope', reason: 'unknown field' }, { field: 'items', reason: 'too many' }]).message).toBe('values.nope: unknown field; items: too many');
   });
 });

@@ -180,19 +180,18 @@ describe('mergeText agrees with diff3', () => {
   // shortcuts (one side unchanged, edits apart, single-line collisions) must decide as diff3 does.
   const uniqueLines = fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e', ''), { maxLength: 6 });
 
-  it('is clean exactly when diff3 is clean, and then gives the lines diff3 gives', () => {
+  it('is clean exactly when diff3 is clean without inventing a line, and then gives the lines diff3 gives', () => {
     fc.assert(
       fc.property(uniqueLines, uniqueLines, uniqueLines, fc.constantFrom('\n', '\r\n'), (b, l, r, eol) => {
         // With a final line break on every line, a text and its lines map one to one (even with empty lines).
         const join = (xs: string[]) => xs.map((x) => x + eol).join('');
         const merged = mergeText(join(b), join(l), join(r));
         const blocks = diff3Merge(l, b, r);
-        const expectedClean = blocks.every((block) => !block.conflict);
+        const diff3Lines = blocks.flatMap((block) => block.ok ?? []);
+        // Lines are unique within l and r, so a line diff3 gives twice is one it invented.
+        const expectedClean = blocks.every((block) => !block.conflict) && new Set(diff3Lines).size === diff3Lines.length;
         expect(merged.clean).toBe(expectedClean);
-        if (merged.clean) {
-          const expected = blocks.flatMap((block) => block.ok ?? []);
-          expect(merged.text).toBe(join(expected));
-        }
+        if (merged.clean) expect(merged.text).toBe(join(diff3Lines));
       }),
       { numRuns: 5000 },
     );
@@ -210,6 +209,67 @@ describe('mergeText agrees with diff3', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('mergeText never invents content', () => {
+  /** The lines of a text as mergeText splits them (a final line break ends the last line, it does not start one). */
+  const linesOf = (text: string) => (text === '' ? [] : text.replace(/\r?\n$/, '').split(/\r?\n/));
+  const countOf = (xs: readonly string[], line: string) => xs.filter((x) => x === line).length;
+  /** Whether every line of the merge occurs at most as often as local or remote holds it. */
+  const withinSides = (merged: string, l: string, r: string) =>
+    linesOf(merged).every((x, _, m) => countOf(m, x) <= Math.max(countOf(linesOf(l), x), countOf(linesOf(r), x)));
+  const split = (x: string) => x.split(' ');
+  /** A merge of texts written one line a word, e.g. "b d c a"; and the one hunk over all of them. */
+  const merge = (b: string, l: string, r: string) => mergeText(lines(...split(b)), lines(...split(l)), lines(...split(r)));
+  const conflictOver = (b: string, l: string, r: string) => ({ clean: false, hunks: [{ baseIndex: 0, base: split(b), local: split(l), remote: split(r) }] });
+
+  it('examples: a line both sides moved, or both added apart, is one conflict over the region, not a merge holding it twice', () => {
+    // diff3 alone gives "d b c b".
+    expect(merge('b d c a', 'd c b', 'd b c a')).toEqual(conflictOver('b d c a', 'd c b', 'd b c a'));
+    expect(merge('a b c', 'X a b c', 'a b c X')).toEqual(conflictOver('a b c', 'X a b c', 'a b c X'));
+    // Each side rewrote a different line as "x", which the base held once: 3 copies merged, 2 in each side.
+    expect(merge('x p m q', 'x x m q', 'x p m x').clean).toBe(false);
+  });
+
+  it('still merges edits apart that add different lines, or where only one side adds a copy', () => {
+    expect(textOf(merge('a b c', 'X a b c', 'a b c Y'))).toBe(lines(...split('X a b c Y')));
+    // One side moved "m" inside its region (no new copy), the other added one: the adding side's two copies, either way round.
+    expect(textOf(merge('m a b c d', 'a m b c d', 'm a b c m'))).toBe(lines(...split('a m b c m')));
+    expect(textOf(merge('a b c m d', 'm a b c m d', 'a b c d m'))).toBe(lines(...split('m a b c d m')));
+  });
+
+  it('a clean merge holds no line more often than local or remote does (any texts, and longer ones where two edits may add one line)', () => {
+    // One edit of a base: lines replaced by a few of "x", "y" or the base's first line.
+    const edit = (base: string[]) =>
+      fc
+        .tuple(fc.nat(base.length), fc.nat(2), fc.array(fc.constantFrom('x', 'y', base[0]!), { maxLength: 3 }))
+        .map(([start, n, xs]) => lines(...applyEdits(base, [{ start, end: Math.min(base.length, start + n), lines: xs }])));
+    const longBase = fc.array(fc.constantFrom('x', 'p', 'q', 'r', 's'), { minLength: 4, maxLength: 30 });
+    const edited = longBase.chain((base) => fc.tuple(fc.constant(lines(...base)), edit(base), edit(base)));
+    fc.assert(
+      fc.property(fc.oneof(fc.tuple(anyText, anyText, anyText), edited), ([b, l, r]) => {
+        const merged = mergeText(b, l, r);
+        if (merged.clean) expect(withinSides(merged.text, l, r)).toBe(true);
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('checks big edits apart by counting, and still merges them when they add different lines', () => {
+    const base = Array.from({ length: 2000 }, (_, i) => `line ${i}`);
+    const local = [...Array.from({ length: 300 }, (_, i) => `local ${i}`), ...base.slice(300)];
+    const remote = [...base.slice(0, 1500), ...Array.from({ length: 500 }, (_, i) => `remote ${i}`)];
+    const big = (l: string[], r: string[]) => mergeText(lines(...base), lines(...l), lines(...r));
+    expect(textOf(big(local, remote))).toBe(lines(...local.slice(0, 1500), ...remote.slice(1500)));
+    expect(big(local, [...base.slice(0, 1500), ...local.slice(0, 300), ...base.slice(1800)]).clean).toBe(false);
+    // One side moves a line inside its big region (no new copy), the other adds a copy: clean, either way round.
+    const rotated = [...base.slice(1, 300), base[0]!, ...base.slice(300)];
+    const addsFirst = [...base.slice(0, 1500), ...remote.slice(1500), base[0]!];
+    expect(textOf(big(rotated, addsFirst))).toBe(lines(...rotated.slice(0, 1500), ...addsFirst.slice(1500)));
+    const addsLast = [...local.slice(0, 300), base[1999]!, ...base.slice(300)];
+    const rotatedEnd = [...base.slice(0, 1500), ...base.slice(1501), base[1500]!];
+    expect(textOf(big(addsLast, rotatedEnd))).toBe(lines(...addsLast.slice(0, 1501), ...rotatedEnd.slice(1500)));
   });
 });
 
@@ -239,6 +299,11 @@ describe('mergeText: line endings', () => {
 
   it('does not mistake a line appended after a missing final newline for an edit of the last line', () => {
     expect(textOf(mergeText('a\nb\nc', 'a\nb\nc\nd', 'A\nb\nc'))).toBe('A\nb\nc\nd');
+  });
+
+  it('joins by CRLF a merge whose line ends in a lone carriage return, so it reads back as the same lines', () => {
+    // Remote's lines are "\r" and "", local converted to LF: "\r" + LF would read back as one CRLF break.
+    expect(textOf(mergeText('\r\nx\n', '\nx\n', '\r\r\nx\ny\n'))).toBe('\r\r\nx\r\ny\r\n');
   });
 
   it('keeps a lone carriage return inside a line as text', () => {

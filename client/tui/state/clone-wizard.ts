@@ -116,6 +116,12 @@ function back(state: CloneWizardState): CloneWizardState {
   }
 }
 
+/** How many choices the cursor moves over: the remotes, the remote's trackers, or none. */
+export function choiceCount(state: CloneWizardState): number {
+  if (state.step === 'remote') return state.remotes.length;
+  return state.step === 'tracker' ? (state.trackers?.length ?? 0) : 0;
+}
+
 /** Whether Esc leaves the wizard (nothing left to step back to). */
 export function leavesWizard(state: CloneWizardState): boolean {
   return state.step === 'remote' || state.step === 'done' || (state.step === 'tracker' && state.fixedRemote);

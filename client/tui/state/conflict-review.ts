@@ -3,8 +3,10 @@
  * list, the user's decisions so far, and the push of what was resolved.
  */
 import type { TextHunk } from '../../../shared/merge/index.js';
+import { STATUSES, STATUS_FIELD } from '../../../shared/model/fields.js';
 import type { FieldValue } from '../../../shared/model/values.js';
 import type { Report } from '../../sync/report.js';
+import type { ResolveResult, Take } from '../../sync/resolve.js';
 
 export type ConflictKind = 'fields' | 'remote-deleted' | 'local-deleted';
 
@@ -56,8 +58,10 @@ export type ConflictReviewAction =
   | { type: 'push-done'; report: Report }
   | { type: 'failed'; error: unknown };
 
-export function initialConflictReview(): ConflictReviewState {
-  return { entries: [], cursor: 0, resolved: [], editing: false, pushing: null, report: null, message: null, error: null };
+/** The review of `entries`, the cursor on the first conflict of item `start` when given. */
+export function initialConflictReview(entries: ConflictEntry[] = [], start?: number): ConflictReviewState {
+  const cursor = start === undefined ? 0 : Math.max(0, entries.findIndex((e) => e.itemId === start));
+  return { entries, cursor, resolved: [], editing: false, pushing: null, report: null, message: null, error: null };
 }
 
 export function currentEntry(state: ConflictReviewState): ConflictEntry | undefined {
@@ -92,4 +96,29 @@ export function conflictReviewReducer(state: ConflictReviewState, action: Confli
     case 'failed':
       return { ...state, pushing: null, editing: false, error: action.error };
   }
+}
+
+/** What l and t mean for a deletion against an edit, decided for the whole item. */
+const ITEM_CHOICES: Record<'remote-deleted' | 'local-deleted', { local: string; remote: string }> = {
+  'remote-deleted': { local: 'keep the item (push creates it again)', remote: 'delete it here too' },
+  'local-deleted': { local: 'keep it deleted (push deletes it remotely)', remote: "restore it with the remote's values" },
+};
+
+/** The choices of an item-level conflict; the field conflicts have none. */
+export function itemChoices(entry: ConflictEntry): { local: string; remote: string } | null {
+  return entry.kind === 'fields' ? null : ITEM_CHOICES[entry.kind];
+}
+
+/** What a decision did, in the words shown under the fields. */
+export function decisionMessage(entry: ConflictEntry, take: Take, result: Pick<ResolveResult, 'action' | 'remaining'>): string {
+  if (entry.field === null) return `Item ${entry.itemId}: ${result.action}`;
+  const what = take === 'local' ? 'local value kept' : take === 'remote' ? 'remote value taken' : 'your value set';
+  const more = result.remaining.length > 0 ? ` (${result.remaining.length} more in conflict)` : '';
+  return `Item ${entry.itemId}, ${entry.label}: ${what}${more}`;
+}
+
+/** The options a value of one's own is picked from: the statuses, or the field's options. */
+export function fieldOptions(fields: readonly { name: string; options?: string[] }[], entry: ConflictEntry): string[] | undefined {
+  if (entry.field === STATUS_FIELD) return [...STATUSES];
+  return fields.find((f) => f.name === entry.field)?.options;
 }

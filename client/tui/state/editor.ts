@@ -3,7 +3,8 @@
  * row is being edited, and the validation messages per field, from the local check as a value
  * is entered and from the store's BadInput problems on save.
  */
-import { type FieldDef, type FieldType, STATUSES, STATUS_FIELD } from '../../../shared/model/fields.js';
+import { type FieldDef, type FieldType, STATUS_FIELD, STATUS_FIELD_DEF } from '../../../shared/model/fields.js';
+import { fieldText, parseFieldText } from '../../../shared/model/parse.js';
 import { type Values, isEmptyValue, validateValue, valuesEqual } from '../../../shared/model/values.js';
 
 export interface EditorField {
@@ -45,7 +46,15 @@ export type EditorAction =
 
 const READ_ONLY: ReadonlySet<FieldType> = new Set(['autoincrement', 'files']);
 
-export const STATUS_EDITOR_FIELD: EditorField = { name: STATUS_FIELD, label: 'Status', type: 'dropdown', options: [...STATUSES], required: true, readOnly: false };
+/** The status row: the one status pseudo-field, editable. */
+export const STATUS_EDITOR_FIELD: EditorField = {
+  name: STATUS_FIELD_DEF.name,
+  label: STATUS_FIELD_DEF.label,
+  type: STATUS_FIELD_DEF.type,
+  options: [...(STATUS_FIELD_DEF.options ?? [])],
+  required: STATUS_FIELD_DEF.required,
+  readOnly: false,
+};
 
 export function editorFields(fields: readonly FieldDef[]): EditorField[] {
   return [
@@ -78,34 +87,30 @@ export function inputKind(field: EditorField): InputKind {
   }
 }
 
-/** A value typed as text, read per field type; what does not parse stays text for validation to refuse. */
-export function parseInput(type: FieldType, text: string): unknown {
-  const trimmed = text.trim();
-  if (trimmed === '') return null;
-  switch (type) {
-    case 'number':
-    case 'itemlink':
-      return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(trimmed) ? Number(trimmed) : text;
-    case 'tags':
-      return trimmed.split(',').map((t) => t.trim()).filter((t) => t !== '');
-    case 'textarea':
-      return text;
-    default:
-      return type === 'text' ? text : trimmed;
-  }
+/**
+ * A value typed as text, read by the shared parser (the same reading as `--set` and `resolve
+ * --value`). Text that does not parse stays text in the draft, so the input shows what was
+ * typed and the field's check gives the parser's reason beside it.
+ */
+export function parseInput(field: FieldType | Pick<FieldDef, 'type'>, text: string): unknown {
+  const parsed = parseFieldText(typeof field === 'string' ? { type: field } : field, text);
+  return parsed.ok ? parsed.value : text;
 }
 
-/** A value as one line of text: for lists, the editor's text input, and the item view. */
+/** A value as the text a user would type (fieldText): for lists, the editor's text input, and the item view. */
 export function showValue(value: unknown): string {
-  if (isEmptyValue(value)) return '';
-  if (Array.isArray(value)) return value.join(', ');
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return String(value);
+  // fieldText's form follows the value's JS type, so the field's type is not needed here.
+  return fieldText({ type: 'text' }, value);
 }
 
 function fieldCheck(field: EditorField, value: unknown): string | null {
   if (field.readOnly) return null;
   if (isEmptyValue(value)) return field.required ? 'required; it cannot be empty' : null;
+  if (typeof value === 'string') {
+    // A string where the type wants a number, boolean or list is typed text parseInput could not read: say why in the parser's words.
+    const parsed = parseFieldText(field, value);
+    if (!parsed.ok) return parsed.reason;
+  }
   const check = validateValue({ name: field.name, label: field.label, type: field.type, required: field.required, ...(field.options ? { options: field.options } : {}) }, value);
   return check.ok ? null : check.reason;
 }
@@ -185,3 +190,15 @@ export function problemField(path: string): string | null {
   return match?.[1] ?? null;
 }
 
+/** The store's refusal of a save as an editor action: each problem beside its field, the others in one message. */
+export function refusal(state: EditorState, problems: readonly { field: string; reason: string }[]): Extract<EditorAction, { type: 'problems' }> {
+  const byField: Record<string, string> = {};
+  const other: string[] = [];
+  for (const problem of problems) {
+    const name = problemField(problem.field);
+    // One message per field: the first one the store gave.
+    if (name !== null && state.fields.some((f) => f.name === name)) byField[name] ??= problem.reason;
+    else other.push(`${problem.field}: ${problem.reason}`);
+  }
+  return { type: 'problems', problems: byField, message: other.length > 0 ? other.join('; ') : 'Not saved: fix the fields marked in red.' };
+}

@@ -4,6 +4,7 @@
  * clean items to push, and the reload or push that is running or last ran.
  */
 import type { Report } from '../../sync/report.js';
+import type { Route } from './navigation.js';
 
 export type SyncList = 'new' | 'modified' | 'conflicts';
 export const SYNC_LISTS: readonly SyncList[] = ['new', 'modified', 'conflicts'];
@@ -40,6 +41,8 @@ export interface SyncState {
   running: { kind: RunKind; done: number; total: number | undefined } | null;
   last: { kind: RunKind; report: Report } | null;
   error: unknown;
+  /** Why the last key did nothing (nothing selected, a conflict toggled); cleared when a run starts. */
+  notice: string | null;
 }
 
 export type SyncAction =
@@ -51,10 +54,13 @@ export type SyncAction =
   | { type: 'start'; kind: RunKind }
   | { type: 'progress'; done: number; total: number | undefined }
   | { type: 'finished'; kind: RunKind; report: Report }
-  | { type: 'failed'; error: unknown };
+  | { type: 'failed'; error: unknown }
+  | { type: 'notice'; notice: string | null };
+
+export const NOTHING_SELECTED = 'Nothing selected: Space selects the item under the cursor, a selects all clean items.';
 
 export function initialSync(height: number): SyncState {
-  return { rows: [], selected: new Set(), cursor: 0, top: 0, height, running: null, last: null, error: null };
+  return { rows: [], selected: new Set(), cursor: 0, top: 0, height, running: null, last: null, error: null, notice: null };
 }
 
 export function isClean(row: SyncRow): boolean {
@@ -118,7 +124,9 @@ export function syncReducer(state: SyncState, action: SyncAction): SyncState {
       return scroll({ ...state, height: action.height });
     case 'toggle': {
       const row = state.rows[state.cursor];
-      if (!row || !isClean(row)) return state;
+      if (!row) return state;
+      // A conflict is never pushed as it is: the user reviews it first.
+      if (!isClean(row)) return { ...state, notice: `Item ${row.id} is in conflict: Enter reviews it; once resolved it can be pushed.` };
       const selected = new Set(state.selected);
       if (selected.has(row.id)) selected.delete(row.id);
       else selected.add(row.id);
@@ -131,7 +139,7 @@ export function syncReducer(state: SyncState, action: SyncAction): SyncState {
       return { ...state, selected: all ? new Set() : new Set(clean) };
     }
     case 'start':
-      return { ...state, running: { kind: action.kind, done: 0, total: undefined }, error: null };
+      return { ...state, running: { kind: action.kind, done: 0, total: undefined }, error: null, notice: null };
     case 'progress':
       return state.running ? { ...state, running: { ...state.running, done: action.done, total: action.total } } : state;
     case 'finished': {
@@ -140,5 +148,20 @@ export function syncReducer(state: SyncState, action: SyncAction): SyncState {
     }
     case 'failed':
       return { ...state, running: null, error: action.error };
+    case 'notice':
+      return { ...state, notice: action.notice };
   }
+}
+
+/** The ids `p` pushes, in list order. */
+export function selectedIds(state: SyncState): number[] {
+  return state.rows.filter((r) => state.selected.has(r.id)).map((r) => r.id);
+}
+
+/** What Enter opens on the row under the cursor: a conflict's review, an item's view; nothing for an item deleted here. */
+export function openRoute(state: SyncState, trackerId: number): Route | null {
+  const row = state.rows[state.cursor];
+  if (!row) return null;
+  if (row.list === 'conflicts') return { screen: 'conflicts', trackerId, start: row.id };
+  return row.deleted ? null : { screen: 'item', trackerId, itemId: row.id };
 }

@@ -1,0 +1,31 @@
+/** The trackers screen's state (pure): the trackers listed, a notice for a key that cannot apply, a failed listing. */
+import type { TrackerRow } from '../engine.js';
+
+export interface TrackersState {
+  trackers: TrackerRow[];
+  notice: string | null;
+  error: unknown;
+}
+
+export type TrackersAction = { type: 'loaded'; trackers: TrackerRow[] } | { type: 'failed'; error: unknown } | { type: 'notice'; notice: string | null };
+
+export function initialTrackers(trackers: TrackerRow[]): TrackersState {
+  return { trackers, notice: null, error: null };
+}
+
+export function trackersReducer(state: TrackersState, action: TrackersAction): TrackersState {
+  switch (action.type) {
+    case 'loaded':
+      return { ...state, trackers: action.trackers, error: null };
+    case 'failed':
+      return { ...state, error: action.error };
+    case 'notice':
+      // Clearing a notice that is not shown changes nothing, so it draws nothing either.
+      return action.notice === state.notice ? state : { ...state, notice: action.notice };
+  }
+}
+
+/** Sync and the log need a remote: on a local tracker the key says why it does nothing. */
+export function nothingToSync(row: TrackerRow): string | null {
+  return row.remote ? null : `"${row.name}" is a local tracker: there is nothing to sync. Clone one with c.`;
+}

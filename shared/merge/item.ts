@@ -1,0 +1,201 @@
+/** The item decision (DESIGN §4, §9): what one remote item does to its local copy, deletions included, and what the new base becomes. */
+import type { FieldDef } from '../model/fields.js';
+import { type FieldValue, type Values, inFieldOrder, normalizeValue, valuesEqual } from '../model/values.js';
+import type { ConflictPolicy } from './policy.js';
+import { type FieldConflict, type ItemState, mergeItem } from './three-way.js';
+
+/** An item-level conflict, stored with the item's sync state until the user decides. */
+export type ItemConflict =
+  | { kind: 'fields'; fields: FieldConflict[]; remoteVersion: number }
+  | { kind: 'remote-deleted'; remoteVersion: number }
+  | { kind: 'local-deleted'; remote: ItemState; remoteVersion: number };
+
+/** What applying one remote item did locally; the report counts these. */
+export type ApplyOutcome = 'created' | 'updated' | 'deleted' | 'merged' | 'unchanged' | 'conflict';
+
+export interface DecisionInput {
+  fields: readonly FieldDef[];
+  /** What both sides last agreed on and its remote version; null when the clone has no base for this remote item (it is new here, or its sync state was lost). */
+  base: { state: ItemState; version: number | null } | null;
+  /** The local item: its state, 'deleted' (a local tombstone), or 'absent' (no local copy). */
+  local: ItemState | 'deleted' | 'absent';
+  /** What the remote now holds, with its version. */
+  remote: { state: ItemState; version: number } | { deleted: true; version: number };
+  policy?: ConflictPolicy;
+}
+
+/**
+ * - create: write remote.state as a new local item (without a base, a local item already there is not this remote item's copy and is left alone);
+ * - write: rewrite the local item with `local`;
+ * - keep: leave the local item as it is;
+ * - delete-local: tombstone the local item (remote deleted it, local had not changed it);
+ * - forget: nothing left on either side: drop the sync state (both deleted, or remote deleted an item the clone never had).
+ */
+export type ItemAction = 'create' | 'write' | 'keep' | 'delete-local' | 'forget';
+
+export interface ItemDecision {
+  action: ItemAction;
+  /** What the report counts. */
+  outcome: ApplyOutcome;
+  /** The local state after the decision (canonical values, schema order, empties left out); undefined when the local item is (or stays) deleted / absent. */
+  local?: ItemState;
+  /** The base to remember afterwards, null when the sync state is dropped. A field still in conflict keeps its OLD base (so it is neither pushed nor taken until the user decides); status too. */
+  base: ItemState | null;
+  /** The base version to remember (remote.version, except for deletion conflicts, which keep the old one). */
+  baseVersion: number | null;
+  conflict: ItemConflict | null;
+  /** Whether the local state still differs from the remote (something to push). */
+  pending: boolean;
+}
+
+type LiveRemote = { state: ItemState; version: number };
+type Base = NonNullable<DecisionInput['base']>;
+
+/** A field's value, own keys only: a field named like an Object.prototype member must not read the prototype. */
+function valueOf(values: Readonly<Values>, name: string): FieldValue | undefined {
+  return Object.hasOwn(values, name) ? values[name] : undefined;
+}
+
+/** Whether two states hold the same status and the same value in every field, compared after normalising by type. */
+export function sameState(fields: readonly FieldDef[], a: ItemState, b: ItemState): boolean {
+  if (a.status !== b.status) return false;
+  for (const field of fields) if (!valuesEqual(field.type, valueOf(a.values, field.name), valueOf(b.values, field.name))) return false;
+  return true;
+}
+
+/**
+ * THE rule of what is a local change (DESIGN §3: derived from base and local, never a flag):
+ * the names of what differs between base and local, 'status' first, then fields in schema order.
+ */
+export function localChanges(fields: readonly FieldDef[], base: ItemState, local: ItemState): string[] {
+  const names = base.status === local.status ? [] : ['status'];
+  for (const field of fields) if (!valuesEqual(field.type, valueOf(base.values, field.name), valueOf(local.values, field.name))) names.push(field.name);
+  return names;
+}
+
+/** Whether values already hold only schema fields, in schema order, non-empty and canonical (what the store keeps). */
+function isCanonical(fields: readonly FieldDef[], values: Readonly<Values>): boolean {
+  if (!inFieldOrder(fields, values)) return false;
+  for (const field of fields) {
+    if (!Object.hasOwn(values, field.name)) continue;
+    const value = values[field.name];
+    // Object.is: -0 normalises to 0, which === would not tell apart.
+    if (!Object.is(normalizeValue(field.type, value), value)) return false;
+  }
+  return true;
+}
+
+/** The state in canonical form; a state already canonical is returned as it is, so the common case copies nothing. */
+function canonical(fields: readonly FieldDef[], state: ItemState): ItemState {
+  if (isCanonical(fields, state.values)) return state;
+  const values: Values = {};
+  for (const field of fields) {
+    const value = normalizeValue(field.type, valueOf(state.values, field.name));
+    if (value !== null) values[field.name] = value;
+  }
+  return { status: state.status, values };
+}
+
+/**
+ * The base to remember after a merge: the remote state, except that a field still in conflict
+ * keeps its old base, so it is neither pushed nor taken until the user decides.
+ */
+function baseAfterMerge(base: ItemState, remote: ItemState, conflicting: ReadonlySet<string>): ItemState {
+  if (conflicting.size === 0) return remote;
+  const values = { ...remote.values };
+  for (const name of conflicting) {
+    if (name === 'status') continue;
+    const old = valueOf(base.values, name);
+    if (old === undefined || old === null) delete values[name];
+    else values[name] = old;
+  }
+  return { status: conflicting.has('status') ? base.status : remote.status, values };
+}
+
+/** No base or no local copy: the remote item is new here (or its sync state was lost). */
+function decideUnknown(fields: readonly FieldDef[], remote: DecisionInput['remote']): ItemDecision {
+  if ('deleted' in remote) return { action: 'forget', outcome: 'unchanged', base: null, baseVersion: null, conflict: null, pending: false };
+  return {
+    action: 'create',
+    outcome: 'created',
+    local: canonical(fields, remote.state),
+    base: remote.state,
+    baseVersion: remote.version,
+    conflict: null,
+    pending: false,
+  };
+}
+
+/** Remote deleted the item: the delete wins only over a local side that did not change it. */
+function decideRemoteDeleted(fields: readonly FieldDef[], base: Base, local: ItemState | 'deleted', remoteVersion: number): ItemDecision {
+  if (local === 'deleted') return { action: 'forget', outcome: 'deleted', base: null, baseVersion: null, conflict: null, pending: false };
+  if (sameState(fields, local, base.state)) {
+    return { action: 'delete-local', outcome: 'deleted', base: null, baseVersion: null, conflict: null, pending: false };
+  }
+  // The old base and version stay, so deciding again (or resolving) starts from what both last agreed on.
+  return {
+    action: 'keep',
+    outcome: 'conflict',
+    local: canonical(fields, local),
+    base: base.state,
+    baseVersion: base.version,
+    conflict: { kind: 'remote-deleted', remoteVersion },
+    pending: true,
+  };
+}
+
+/** Local deleted the item, remote still has it: the delete is pushed unless remote changed the item meanwhile. */
+function decideLocalDeleted(fields: readonly FieldDef[], base: Base, remote: LiveRemote): ItemDecision {
+  if (sameState(fields, remote.state, base.state)) {
+    return { action: 'keep', outcome: 'unchanged', base: base.state, baseVersion: remote.version, conflict: null, pending: true };
+  }
+  return {
+    action: 'keep',
+    outcome: 'conflict',
+    base: base.state,
+    baseVersion: base.version,
+    conflict: { kind: 'local-deleted', remote: remote.state, remoteVersion: remote.version },
+    pending: true,
+  };
+}
+
+/** Both sides changed the item: merged field by field; the merge's outcome is what the report counts. */
+function decideMerge(fields: readonly FieldDef[], base: Base, local: ItemState, remote: LiveRemote, policy?: ConflictPolicy): ItemDecision {
+  const merge = mergeItem(fields, base.state, local, remote.state, policy);
+  const conflicting = new Set(merge.conflicts.map((c) => c.name));
+  const conflict: ItemConflict | null = merge.conflicts.length > 0 ? { kind: 'fields', fields: merge.conflicts, remoteVersion: remote.version } : null;
+  const keepsLocal = sameState(fields, merge.state, local);
+  const takesRemote = sameState(fields, merge.state, remote.state);
+  const outcome: ApplyOutcome = conflict ? 'conflict' : keepsLocal ? 'unchanged' : takesRemote ? 'updated' : 'merged';
+  return {
+    action: keepsLocal ? 'keep' : 'write',
+    outcome,
+    local: merge.state,
+    base: baseAfterMerge(base.state, remote.state, conflicting),
+    baseVersion: remote.version,
+    conflict,
+    pending: conflict !== null || !takesRemote,
+  };
+}
+
+/** Both sides hold the item: the three-way rule of §4 over the whole item. */
+function decideLive(fields: readonly FieldDef[], base: Base, local: ItemState, remote: LiveRemote, policy?: ConflictPolicy): ItemDecision {
+  const after = { baseVersion: remote.version, conflict: null };
+  if (sameState(fields, local, base.state)) {
+    // l = b: take r.
+    if (sameState(fields, local, remote.state)) return { action: 'keep', outcome: 'unchanged', local: canonical(fields, local), base: remote.state, ...after, pending: false };
+    return { action: 'write', outcome: 'updated', local: canonical(fields, remote.state), base: remote.state, ...after, pending: false };
+  }
+  // r = b: only local changed; it stays to be pushed and the base is still what the remote holds.
+  if (sameState(fields, remote.state, base.state)) return { action: 'keep', outcome: 'unchanged', local: canonical(fields, local), base: base.state, ...after, pending: true };
+  return decideMerge(fields, base, local, remote, policy);
+}
+
+/** The one decision reload, push answers, status, the TUI and the dry runs all take for a remote item. Pure. */
+export function decideItem(input: DecisionInput): ItemDecision {
+  const { fields, base, local, remote } = input;
+  if (base === null || local === 'absent') return decideUnknown(fields, remote);
+  if ('deleted' in remote) return decideRemoteDeleted(fields, base, local, remote.version);
+  if (local === 'deleted') return decideLocalDeleted(fields, base, remote);
+  return decideLive(fields, base, local, remote, input.policy);
+}
