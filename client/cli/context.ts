@@ -8,7 +8,8 @@ import { type HubStore, SqliteHub, type SqliteStore } from '../../server/store/i
 import { openLocalStore } from '../replica/index.js';
 import { BadInput } from '../../shared/errors.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, conflicts: 3 } as const;
+// Kept in a module of its own, so main.ts can map errors to exit codes without loading the store.
+export { EXIT } from './exit.js';
 
 export interface GlobalOptions {
   data?: string;

@@ -1,46 +1,38 @@
 #!/usr/bin/env node
-/** The `s15n` command line: builds the program, registers the commands, maps errors to exit codes in one place. */
+/** The `s15n` command line: builds the program with the command argv names (loaded only then), maps errors to exit codes in one place. */
 import { Command, CommanderError } from 'commander';
 import { S15nError } from '../../shared/errors.js';
 import { VERSION } from '../../server/version.js';
-import { EXIT } from './context.js';
-import { registerInit } from './commands/init.js';
-import { registerUser } from './commands/user.js';
-import { registerGrant } from './commands/grant.js';
-import { registerTracker } from './commands/tracker.js';
-import { registerItem } from './commands/item.js';
-import { registerServe } from './commands/serve.js';
-import { registerRemote } from './commands/remote.js';
-import { registerClone } from './commands/clone.js';
-import { registerReload } from './commands/reload.js';
-import { registerStatus } from './commands/status.js';
-import { registerPush } from './commands/push.js';
-import { registerResolve } from './commands/resolve.js';
-import { registerLog } from './commands/log.js';
-import { registerTui } from './commands/tui.js';
-import { registerDemo } from './commands/demo.js';
+import { EXIT } from './exit.js';
 
-/** Every command module, in the order `s15n --help` lists them. */
-const COMMANDS: ((program: Command) => void)[] = [
-  registerInit,
-  registerUser,
-  registerGrant,
-  registerTracker,
-  registerItem,
-  registerServe,
-  registerRemote,
-  registerClone,
-  registerReload,
-  registerStatus,
-  registerPush,
-  registerResolve,
-  registerLog,
-  registerTui,
-  registerDemo,
-];
+type Register = (program: Command) => void;
 
-function buildProgram(): Command {
-  const program = new Command('s15n')
+/**
+ * Every command module by the name it registers, in the order `s15n --help` lists them. Each is
+ * loaded only when its command runs, so `s15n item list` never pays for the sync client, the
+ * server or the TUI (DESIGN §15).
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  init: async () => (await import('./commands/init.js')).registerInit,
+  user: async () => (await import('./commands/user.js')).registerUser,
+  grant: async () => (await import('./commands/grant.js')).registerGrant,
+  tracker: async () => (await import('./commands/tracker.js')).registerTracker,
+  item: async () => (await import('./commands/item.js')).registerItem,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  remote: async () => (await import('./commands/remote.js')).registerRemote,
+  clone: async () => (await import('./commands/clone.js')).registerClone,
+  reload: async () => (await import('./commands/reload.js')).registerReload,
+  status: async () => (await import('./commands/status.js')).registerStatus,
+  push: async () => (await import('./commands/push.js')).registerPush,
+  resolve: async () => (await import('./commands/resolve.js')).registerResolve,
+  log: async () => (await import('./commands/log.js')).registerLog,
+  tui: async () => (await import('./commands/tui.js')).registerTui,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
+};
+
+/** The program and its own options, without its commands. */
+function baseProgram(): Command {
+  return new Command('s15n')
     .description('Peer-to-peer tracker replication: serve trackers, clone them, reload, merge and push changes')
     .version(VERSION)
     .option('--data <dir>', 'the instance data dir (default: $S15N_DATA, else ./.s15n)')
@@ -52,8 +44,43 @@ function buildProgram(): Command {
       // Usage errors read like every other error: `s15n: <message>`.
       outputError: (text, write) => write(text.replace(/^error: /, 's15n: ')),
     });
+}
+
+/**
+ * What the program's own options leave in front: the first operand (the command's name, as
+ * commander finds it) and whether -V/--version came before it. The options are the program's,
+ * so one added later (with or without a value) is skipped the same way. An unknown option
+ * there ends the scan without a name.
+ */
+function scanArgs(program: Command, args: readonly string[]): { name: string | undefined; version: boolean } {
+  let version = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return { name: args[i + 1], version };
+    if (arg.length < 2 || !arg.startsWith('-')) return { name: arg, version };
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const option = program.options.find((o) => o.long === flag || o.short === flag);
+    if (!option || (eq !== -1 && !option.required && !option.optional)) return { name: undefined, version };
+    if (option.long === '--version') version = true;
+    // `--data DIR` takes the next argument (`--data=DIR` holds its value); an optional value is
+    // taken, as commander does, when the next argument is not an option.
+    if (eq === -1 && (option.required || (option.optional && !(args[i + 1] ?? '-').startsWith('-')))) i++;
+  }
+  return { name: undefined, version };
+}
+
+/**
+ * The program with the commands argv may run: the one it names; none for a bare --version
+ * (commander prints it while reading the options); every one otherwise, so help lists them all
+ * and an unknown command gets its "did you mean" suggestions.
+ */
+async function buildProgram(argv: readonly string[]): Promise<Command> {
+  const program = baseProgram();
+  const { name, version } = scanArgs(program, argv.slice(2));
+  const wanted = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]!] : version ? [] : Object.values(COMMANDS);
   // Subcommands created by .command() inherit the output settings and the exit override.
-  for (const register of COMMANDS) register(program);
+  for (const register of await Promise.all(wanted.map((load) => load()))) register(program);
   return program;
 }
 
@@ -102,7 +129,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     process.exit(error.code === 'EPIPE' ? EXIT.ok : EXIT.failed);
   });
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     return reportError(error, wantsJson(argv));

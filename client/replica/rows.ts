@@ -2,7 +2,7 @@
 import type { FieldDef, ItemStatus } from '../../shared/model/fields.js';
 import type { FieldMapping } from '../../shared/model/transform.js';
 import type { Values } from '../../shared/model/values.js';
-import type { FieldConflict, ItemState } from '../../shared/merge/index.js';
+import type { ItemConflict, ItemState } from '../../shared/merge/index.js';
 
 export interface Replica {
   trackerId: number;
@@ -18,12 +18,6 @@ export interface Replica {
   clonedAt: string;
   lastSyncAt: string | null;
 }
-
-/** An item-level conflict: fields edited on both sides, or a delete on one side and an edit on the other. */
-export type ItemConflict =
-  | { kind: 'fields'; fields: FieldConflict[]; remoteVersion: number }
-  | { kind: 'remote-deleted'; remoteVersion: number }
-  | { kind: 'local-deleted'; remote: ItemState; remoteVersion: number };
 
 export interface ItemSyncState {
   itemId: number;

@@ -5,14 +5,13 @@
  * edit, the item is deleted, restored, kept deleted, or turned back into a new local item.
  */
 import { BadInput, NotFound } from '../../shared/errors.js';
-import { type ItemState, STATUS_FIELD_DEF } from '../../shared/merge/index.js';
+import { type ItemState, STATUS_FIELD_DEF, sameState } from '../../shared/merge/index.js';
 import { CONFLICT_KIND_LABEL } from '../../shared/merge/labels.js';
 import { type FieldDef, type ItemStatus, STATUS_FIELD, clipText } from '../../shared/model/fields.js';
 import { parseFieldText } from '../../shared/model/parse.js';
 import { type FieldValue, type Values, canonicalValues, describe, validateValue } from '../../shared/model/values.js';
 import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
-import { sameState, stateOf } from './apply.js';
-import { type ItemConflict, type ItemSyncState, ReplicaState } from '../replica/index.js';
+import { type ItemConflict, type ItemSyncState, ReplicaState, stateOf } from '../replica/index.js';
 
 export const TAKE = ['local', 'remote', 'base', 'value'] as const;
 export type Take = (typeof TAKE)[number];

@@ -1,15 +1,13 @@
 /**
  * The state of a clone as Tiki's synchronization tab shows it: new local items, items modified
- * locally, items deleted locally, and items in conflict. Derived on demand by comparing each
- * candidate item with its base; nothing here is a stored flag.
+ * locally, items deleted locally, and items in conflict. Derived on demand for each candidate
+ * item by the one local-change rule of the replica state; nothing here is a stored flag.
  */
 import { STATUS_FIELD } from '../../shared/model/fields.js';
 import { STATUS_FIELD_DEF, type TextHunk } from '../../shared/merge/index.js';
-import { pushableFieldNames } from '../../shared/model/transform.js';
 import { type FieldValue, type Values, valuesEqual } from '../../shared/model/values.js';
 import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
-import { sameState, stateOf } from './apply.js';
-import { type ItemSyncState, type Replica, ReplicaState } from '../replica/index.js';
+import { type ItemSyncState, ReplicaState, localChangeOf, stateOf } from '../replica/index.js';
 
 /** An item as status lists it (the `--json` ITEM shape). */
 export interface StatusItem {
@@ -78,17 +76,10 @@ export function describeConflict(tracker: Tracker, item: Item, sync: ItemSyncSta
   return { id: item.id, kind: conflict.kind, fields };
 }
 
-/** The fields whose local edits can travel back: a difference elsewhere is not something push could send. */
-function pushableFields(tracker: Tracker, replica: Replica) {
-  const names = pushableFieldNames(replica.mappings);
-  return tracker.fields.filter((f) => names.has(f.name));
-}
-
 export function status(store: SqliteStore, trackerRef: string | number): TrackerStatus {
   const replicas = new ReplicaState(store);
   const replica = replicas.requireReplica(trackerRef);
   const tracker = store.getTracker(replica.trackerId);
-  const fields = pushableFields(tracker, replica);
   const result: TrackerStatus = {
     tracker: { id: tracker.id, name: tracker.name, remote: replica.remoteName, remoteTrackerId: replica.remoteTrackerId, token: replica.token, lastSyncAt: replica.lastSyncAt },
     new: [],
@@ -100,13 +91,11 @@ export function status(store: SqliteStore, trackerRef: string | number): Tracker
     const item = store.getItem(tracker.id, id, { includeDeleted: true });
     if (!item) continue;
     const sync = replicas.itemState(id);
-    const conflict = sync ? describeConflict(tracker, item, sync) : null;
-    if (conflict) result.conflicts.push(conflict);
-    else if (!sync || sync.remoteId === null) {
-      // A local item deleted before it was ever pushed leaves nothing to do.
-      if (!item.deleted) result.new.push(toStatusItem(item));
-    } else if (item.deleted) result.deleted.push(toStatusItem(item));
-    else if (sync.base && !sameState(fields, stateOf(item), sync.base)) result.modified.push(toStatusItem(item));
+    const change = localChangeOf(tracker.fields, item, sync);
+    if (change?.kind === 'conflict') result.conflicts.push(describeConflict(tracker, item, sync!)!);
+    else if (change?.kind === 'new') result.new.push(toStatusItem(item));
+    else if (change?.kind === 'deleted') result.deleted.push(toStatusItem(item));
+    else if (change?.kind === 'modified') result.modified.push(toStatusItem(item));
   }
   return result;
 }

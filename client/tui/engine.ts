@@ -12,9 +12,8 @@ import { planClone } from '../../shared/model/transform.js';
 import type { Values } from '../../shared/model/values.js';
 import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
 import type { RemoteClientOptions } from '../remote/client.js';
-import { sameState, stateOf } from '../sync/apply.js';
 import { type CloneResult, clone } from '../sync/clone.js';
-import { type SyncRun, ReplicaState } from '../replica/index.js';
+import { type SyncRun, ReplicaState, type LocalChangeKind, localChangeOf } from '../replica/index.js';
 import { push } from '../sync/push.js';
 import { reload } from '../sync/reload.js';
 import { type RemoteListing, connect, listRemotes } from '../sync/remotes.js';
@@ -47,7 +46,7 @@ export interface RunOptions {
 export interface ItemSync {
   remoteId: number | null;
   baseVersion: number | null;
-  state: 'in sync' | 'new' | 'modified' | 'conflict';
+  state: 'in sync' | LocalChangeKind;
 }
 
 export interface EngineOptions {
@@ -174,9 +173,8 @@ export class TuiEngine {
   itemSync(tracker: Tracker, item: Item): ItemSync | null {
     if (!this.isClone(tracker.id)) return null;
     const sync = this.replicas.itemState(item.id);
-    if (!sync || sync.remoteId === null) return { remoteId: null, baseVersion: null, state: 'new' };
-    const state = sync.conflict ? 'conflict' : sync.base && !sameState(tracker.fields, stateOf(item), sync.base) ? 'modified' : 'in sync';
-    return { remoteId: sync.remoteId, baseVersion: sync.baseVersion, state };
+    const state = localChangeOf(tracker.fields, item, sync)?.kind ?? 'in sync';
+    return { remoteId: sync?.remoteId ?? null, baseVersion: sync?.baseVersion ?? null, state };
   }
 
   /** Saves an edit (only the fields that changed); BadInput names each refused field. */

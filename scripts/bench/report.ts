@@ -83,9 +83,17 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+/** The columns after the first two that hold something in some row (a run of one kind of measure leaves some empty). */
+function filledColumns(header: string[], rows: string[][]): { header: string[]; rows: string[][] } {
+  const keep = header.map((_, i) => i < 2 || rows.some((r) => (r[i] ?? '') !== ''));
+  const pick = (cells: string[]) => cells.filter((_, i) => keep[i]);
+  return { header: pick(header), rows: rows.map(pick) };
+}
+
 /** The figures and the targets as Markdown tables (pasteable into the README). */
 export function renderTables(metrics: Metric[], targets: Target[]): string {
-  const figures = table(['Measure', 'Median', 'Min – max', 'Client CPU', '× floor', 'vs PouchDB'], metrics.map(cell));
+  const filled = filledColumns(['Measure', 'Median', 'Min – max', 'Client CPU', '× floor', 'vs PouchDB'], metrics.map(cell));
+  const figures = table(filled.header, filled.rows);
   const goals = table(
     ['Target', 'Goal', 'Measured', 'Status'],
     targets.map((t) => [t.name, t.goal, t.measured, t.why ? `${t.status} (${t.why})` : t.status]),

@@ -2,18 +2,29 @@
  * `npm run bench`: builds a master in a temp data dir, measures the floor, PouchDB and s15n on
  * real instances over loopback (servers and clients in their own processes), prints the
  * figures as Markdown tables and writes them as JSON (bench-results/latest.json by default).
+ * `--clone-rss N` and `--startup` run one measure alone, in the same document shape.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runCloneRss } from './clone-rss.js';
-import { machine, parseOptions } from './options.js';
-import { processes } from './processes.js';
+import { type BenchOptions, machine, parseOptions } from './options.js';
+import { type Processes, processes } from './processes.js';
 import { renderTables } from './report.js';
-import { TARGET_ITEMS } from './figures.js';
+import { type SuiteResult, TARGET_ITEMS } from './figures.js';
+import { STARTUP_ITEMS, runStartup } from './startup.js';
 import { runSuite } from './suite.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+type Mode = 'full' | 'clone-rss' | 'startup';
+
+/** The measure the options ask for, with the items and runs it used. */
+async function runMode(options: BenchOptions, p: Processes, root: string, log: (line: string) => void): Promise<{ mode: Mode; items: number; runs: number; result: SuiteResult }> {
+  if (options.cloneRss !== null) return { mode: 'clone-rss', items: options.cloneRss, runs: 1, result: await runCloneRss(p, root, options.cloneRss, log) };
+  if (options.startup) return { mode: 'startup', items: options.items, runs: options.runs, result: runStartup(root, options.items, options.runs, options.cli, log) };
+  return { mode: 'full', items: options.items, runs: options.runs, result: await runSuite(p, root, options.items, options.runs, log) };
+}
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
@@ -27,10 +38,10 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0]!;
   log(`${host.nproc} × ${host.cpu}, node ${host.node}, load ${loadAtStart.toFixed(2)}; data in ${root}`);
   try {
-    const result = options.cloneRss !== null ? await runCloneRss(p, root, options.cloneRss, log) : await runSuite(p, root, options.items, options.runs, log);
+    const { mode, items: measuredItems, runs, result } = await runMode(options, p, root, log);
     const document = {
       machine: host,
-      options: { items: options.cloneRss ?? options.items, runs: options.cloneRss !== null ? 1 : options.runs, mode: options.cloneRss !== null ? 'clone-rss' : 'full' },
+      options: { items: measuredItems, runs, mode },
       startedAt: new Date(started).toISOString(),
       durationS: Math.round((Date.now() - started) / 1000),
       loadAverage: { atStart: round2(loadAtStart), atEnd: round2(loadavg()[0]!) },
@@ -42,7 +53,8 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     } else {
       const items = document.options.items;
-      const size = options.cloneRss !== null || items === TARGET_ITEMS ? '' : `\nThe targets are set for ${TARGET_ITEMS} items; this run used ${items}.\n`;
+      const targetItems = mode === 'startup' ? STARTUP_ITEMS : TARGET_ITEMS;
+      const size = mode === 'clone-rss' || items === targetItems ? '' : `\nThe targets are set for ${targetItems} items; this run used ${items}.\n`;
       process.stdout.write(
         `\ns15n bench: ${items} items, ${document.options.runs} run(s), ${host.nproc} × ${host.cpu}, node ${host.node}, ${document.durationS} s, ` +
           `load average ${document.loadAverage.atStart} at start, ${document.loadAverage.atEnd} at end\n\n` +

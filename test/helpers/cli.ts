@@ -23,6 +23,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Working directory; a fresh temp dir by default, so a forgotten --data never lands in the repo. */
   cwd?: string;
+  /** Options for node itself, before the CLI's path (e.g. `--import` of a test loader). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -40,7 +42,7 @@ export function cliEnv(extra: Record<string, string> = {}): Record<string, strin
 
 export function runCli(args: string[], opts: CliOptions = {}): CliResult {
   const full = opts.data ? ['--data', opts.data, ...args] : args;
-  const result = spawnSync(process.execPath, [CLI, ...full], {
+  const result = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), CLI, ...full], {
     input: opts.input ?? '',
     encoding: 'utf8',
     env: cliEnv(opts.env),

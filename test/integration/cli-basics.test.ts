@@ -1,5 +1,5 @@
 /** The program itself: init, the data dir, global options, help, and the one place errors become exit codes. */
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -108,5 +108,43 @@ describe('usage', () => {
     const group = runCli(['tracker', '--json']);
     expect(group.code).toBe(2);
     expect(group.json()).toMatchObject({ error: { code: 'bad_input' } });
+  });
+});
+
+/** The URL of every module a CLI run resolves through `import`, recorded by test/helpers/trace-modules.mjs. */
+function modulesLoadedBy(args: string[], data?: string): { code: number; stdout: string; urls: string[] } {
+  const out = join(tempDir(), 'modules.txt');
+  const hooks = new URL('../helpers/trace-modules.mjs', import.meta.url);
+  hooks.searchParams.set('out', out);
+  const result = runCli(args, { ...(data ? { data } : {}), nodeArgs: ['--import', hooks.href] });
+  return { code: result.code, stdout: result.stdout, urls: readFileSync(out, 'utf8').split('\n').filter((url) => url.length > 0) };
+}
+
+const commandModules = (urls: readonly string[]) => urls.map((url) => /\/dist\/client\/cli\/commands\/([a-z-]+)\.js$/.exec(url)?.[1]).filter((name) => name !== undefined);
+
+describe('start-up: a command loads only the modules it uses (DESIGN §15)', () => {
+  it('item list loads its own command module, and none of the sync client, the server or the TUI', () => {
+    const data = join(tempDir(), 'data');
+    runCli(['init'], { data });
+    runCli(['tracker', 'create', 'Bugs', '--field', 'title:text'], { data });
+    runCli(['item', 'add', 'Bugs', '--set', 'title=first'], { data });
+    const run = modulesLoadedBy(['item', 'list', 'Bugs'], data);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('first');
+    expect(commandModules(run.urls)).toEqual(['item']);
+    expect(run.urls.filter((url) => /\/node_modules\/(express|ink|react|got|zod|pino|@inkjs\/ui)\//.test(url))).toEqual([]);
+    expect(run.urls.filter((url) => /\/dist\/(client\/tui|client\/remote|server\/serve)/.test(url))).toEqual([]);
+  });
+
+  it('--version loads no command module and not the store; help loads every one, to list them', () => {
+    const version = modulesLoadedBy(['--version']);
+    expect(version.code).toBe(0);
+    expect(commandModules(version.urls)).toEqual([]);
+    expect(version.urls.filter((url) => url.includes('/node_modules/better-sqlite3/'))).toEqual([]);
+    const help = modulesLoadedBy(['--help']);
+    expect(help.code).toBe(0);
+    expect(new Set(commandModules(help.urls))).toEqual(
+      new Set(['init', 'user', 'grant', 'tracker', 'item', 'serve', 'remote', 'clone', 'reload', 'status', 'push', 'resolve', 'log', 'tui', 'demo']),
+    );
   });
 });

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { type CloneResult, clone } from '../../sync/clone.js';
 import { output, parseId, withStore } from '../context.js';
-import { cancelOnInterrupt, exitCodeOf, formatReport, progressPrinter } from './reload.js';
+import { cancelOnInterrupt, exitCodeOf, formatReport, progressPrinter } from '../run-report.js';
 
 /** One line per remote field: kept, transformed (from -> to, why) or skipped (why). */
 export function formatFields(fields: CloneResult['fields']): string {

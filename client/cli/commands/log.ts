@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { type SyncRun, ReplicaState } from '../../replica/index.js';
 import { output, parseId, withStore } from '../context.js';
+import { formatCounts, formatRunError } from '../run-report.js';
 
 /** A run in the --json shape: the REPORT fields plus the run's id and kind (counts null for a run that never finished). */
 function toJson(run: SyncRun): Record<string, unknown> {
@@ -19,12 +20,9 @@ function toJson(run: SyncRun): Record<string, unknown> {
 }
 
 function line(run: SyncRun): string {
-  const c = run.counts;
-  const counts = c
-    ? `seen ${c.seen}: created ${c.created}, updated ${c.updated}, deleted ${c.deleted}, merged ${c.merged}, unchanged ${c.unchanged}, conflicts ${c.conflicts}, errors ${c.errors}`
-    : 'no counters';
+  const counts = run.counts ? formatCounts(run.counts) : 'no counters';
   const lines = [`#${run.id}  ${run.startedAt}  ${run.kind}${run.dryRun ? ' (dry run)' : ''}  ${run.outcome}  ${counts}`];
-  for (const error of run.errors) lines.push(`      error: ${error.id === null ? '' : `item ${error.id}: `}${error.message}`);
+  for (const error of run.errors) lines.push(`      ${formatRunError(error)}`);
   return lines.join('\n');
 }
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { push } from '../../sync/push.js';
 import { parseId, withStore } from '../context.js';
-import { runReported } from './reload.js';
+import { runReported } from '../run-report.js';
 
 interface PushOpts {
   allClean?: boolean;

@@ -9,6 +9,7 @@ import { type ItemListState, type ItemRow, visibleRows } from '../state/item-lis
 const MARKS: Record<NonNullable<ItemRow['mark']>, { text: string; color: string }> = {
   new: { text: 'new', color: 'green' },
   modified: { text: 'modified', color: 'yellow' },
+  deleted: { text: 'deleted', color: 'yellow' },
   conflict: { text: 'conflict', color: 'red' },
 };
 

@@ -7,7 +7,7 @@ import { useItemView } from '../hooks/use-item-view.js';
 import { type ViewLine, viewLines } from '../state/item-view.js';
 import type { Item } from '../../../server/store/index.js';
 
-const SYNC_COLORS: Record<ItemSync['state'], string> = { 'in sync': 'green', new: 'green', modified: 'yellow', conflict: 'red' };
+const SYNC_COLORS: Record<ItemSync['state'], string> = { 'in sync': 'green', new: 'green', modified: 'yellow', deleted: 'yellow', conflict: 'red' };
 
 export function ItemView({ trackerId, itemId }: { trackerId: number; itemId: number }) {
   const { state, sync, title, height, bindings } = useItemView(trackerId, itemId);

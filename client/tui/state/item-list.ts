@@ -10,7 +10,7 @@ export interface ItemRow {
   title: string;
   status: string;
   /** Sync state of a cloned tracker's item; absent when it is in sync or the tracker is local. */
-  mark?: 'new' | 'modified' | 'conflict';
+  mark?: 'new' | 'modified' | 'deleted' | 'conflict';
 }
 
 export interface ItemListState extends ListCursor {

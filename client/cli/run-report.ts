@@ -1,0 +1,82 @@
+/** The run and report plumbing of the sync commands: the report as text, its exit code, progress, Ctrl-C, and one reported run. */
+import type { Command } from 'commander';
+import type { SqliteStore } from '../../server/store/index.js';
+import { ReplicaState } from '../replica/index.js';
+import type { Counts, ItemError, Report } from '../sync/report.js';
+import { output } from './context.js';
+import { EXIT } from './exit.js';
+
+/** The counters of a run on one line, as the report and `s15n log` show them. */
+export function formatCounts(c: Counts): string {
+  return `seen ${c.seen}: created ${c.created}, updated ${c.updated}, deleted ${c.deleted}, merged ${c.merged}, unchanged ${c.unchanged}, conflicts ${c.conflicts}, errors ${c.errors}`;
+}
+
+/** One error of a run: `error: item 12: why`, or `error: why` for the run as a whole. */
+export function formatRunError(error: ItemError): string {
+  return `error: ${error.id === null ? '' : `item ${error.id}: `}${error.message}`;
+}
+
+/** The report as people read it; the same lines serve clone, reload and push. */
+export function formatReport(what: string, report: Report): string {
+  const seconds = (Date.parse(report.endedAt) - Date.parse(report.startedAt)) / 1000;
+  const lines = [
+    `${what}: ${report.outcome}${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
+    `  ${formatCounts(report.counts)}`,
+    `  started ${report.startedAt}, ended ${report.endedAt} (${seconds.toFixed(1)} s)`,
+  ];
+  for (const warning of (report.warnings as string[] | undefined) ?? []) lines.push(`  warning: ${warning}`);
+  for (const error of report.errors) lines.push(`  ${formatRunError(error)}`);
+  return lines.join('\n');
+}
+
+/**
+ * 1 when the run failed, 3 when conflicts remain (found now, or still open from before), else 0.
+ * A failed run also says why on stderr, where scripts look for errors (the report on stdout has it too).
+ */
+export function exitCodeOf(store: SqliteStore, trackerId: number, report: Report): number {
+  if (report.outcome === 'error') {
+    for (const error of report.errors.filter((e) => e.id === null)) process.stderr.write(`s15n: ${error.message}\n`);
+    return EXIT.failed;
+  }
+  if (report.counts.conflicts > 0 || new ReplicaState(store).conflictedItems(trackerId).length > 0) return EXIT.conflicts;
+  return EXIT.ok;
+}
+
+/** Progress on stderr, only for a person watching a terminal. */
+export function progressPrinter(label: string): ((done: number, total: number | undefined) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (done, total) => process.stderr.write(`\r${label}: ${done}${total !== undefined ? ` / ${total}` : ''} changes applied`);
+}
+
+/** Ctrl-C stops the run between batches (what was applied stays); a second Ctrl-C quits at once. */
+export function cancelOnInterrupt(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit now)\n');
+    controller.abort();
+    process.off('SIGINT', onInterrupt);
+  };
+  process.on('SIGINT', onInterrupt);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onInterrupt) };
+}
+
+/** Runs a reload or push with progress on a terminal and Ctrl-C to stop, then prints its report and sets the exit code. */
+export async function runReported(
+  command: Command,
+  store: SqliteStore,
+  tracker: { id: number; name: string },
+  what: 'reload' | 'push',
+  run: (hooks: { signal: AbortSignal; onProgress?: (done: number, total: number | undefined) => void }) => Promise<Report>,
+): Promise<void> {
+  const progress = progressPrinter(`${what} ${tracker.name}`);
+  const cancel = cancelOnInterrupt();
+  let report: Report;
+  try {
+    report = await run({ signal: cancel.signal, ...(progress ? { onProgress: progress } : {}) });
+  } finally {
+    cancel.dispose();
+    if (progress) process.stderr.write('\n');
+  }
+  output(command, report, () => formatReport(`${what} of ${tracker.name}`, report));
+  process.exitCode = exitCodeOf(store, tracker.id, report);
+}
