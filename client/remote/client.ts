@@ -140,9 +140,14 @@ export class RemoteClient {
    * The change feed after `since` as an NDJSON stream, one change at a time. A stream cut midway
    * (reset, timeout, a proxy closing it) is resumed from the last change yielded, because every
    * `seq` is a valid token; after `retries` cuts in a row the error is thrown. `onTotal` receives
-   * the server's count of changes to come, when it sends one.
+   * the server's count of changes to come, `onRight` the caller's right on the tracker, when the
+   * server sends them.
    */
-  async *streamChanges(trackerId: number, since: number, options: { signal?: AbortSignal; onTotal?: (total: number) => void } = {}): AsyncGenerator<Change> {
+  async *streamChanges(
+    trackerId: number,
+    since: number,
+    options: { signal?: AbortSignal; onTotal?: (total: number) => void; onRight?: (right: string) => void } = {},
+  ): AsyncGenerator<Change> {
     let token = since;
     let failures = 0;
     let first = true;
@@ -164,6 +169,8 @@ export class RemoteClient {
         stream.once('response', (response: { headers: Record<string, string | string[] | undefined> }) => {
           const total = Number(response.headers['x-s15n-total']);
           if (first && Number.isFinite(total)) options.onTotal?.(total);
+          const right = response.headers['x-s15n-right'];
+          if (first && typeof right === 'string') options.onRight?.(right);
           first = false;
         });
         for await (const line of ndjsonLines(stream)) {

@@ -7,6 +7,7 @@ import type { Response } from 'express';
 import { Router } from 'express';
 import { ChangesQuery, DEFAULT_PAGE_LIMIT, NDJSON } from '../../shared/api/schemas.js';
 import { type HubStore, itemToChange } from '../store/index.js';
+import { userOf } from '../auth.js';
 import { trackerFor } from './access.js';
 import { parseOr400 } from './problems.js';
 
@@ -33,6 +34,8 @@ export function changesRouter(store: HubStore): Router {
     const query = parseOr400(ChangesQuery, req.query, 'invalid query', 'query');
     const since = Number(query.since ?? 0);
     res.setHeader('X-S15n-Total', String(await store.countChangesSince(tracker.id, since)));
+    // The caller's right, so a push dry run can tell which overwrites and deletes the remote would grant.
+    res.setHeader('X-S15n-Right', (await store.rightOf(userOf(req).name, tracker.id)) ?? 'none');
     if (!(req.get('accept') ?? '').includes(NDJSON)) {
       const page = await store.changesSince(tracker.id, since, Number(query.limit ?? DEFAULT_PAGE_LIMIT));
       res.json({ changes: page.changes.map(itemToChange), next: page.next, more: page.more });

@@ -79,13 +79,6 @@ function unchanged(span: Span, base: readonly string[], side: readonly string[])
   return span.start === base.length && base.length === side.length;
 }
 
-/** How often `line` occurs in lines[from, to). */
-function countIn(lines: readonly string[], from: number, to: number, line: string): number {
-  let n = 0;
-  for (let i = from; i < to; i++) if (lines[i] === line) n++;
-  return n;
-}
-
 /** How often each line occurs in lines[from, to). */
 function counts(lines: readonly string[], from = 0, to = lines.length): Map<string, number> {
   const out = new Map<string, number>();
@@ -93,44 +86,23 @@ function counts(lines: readonly string[], from = 0, to = lines.length): Map<stri
   return out;
 }
 
-// Below this many line pairs, counting by scans is cheaper than building Maps.
-const SCAN_LIMIT = 256;
-
 /**
- * Whether two edits apart both add copies of one line (the side's lines hold it more often than
- * the base lines they replace): applying both would put it in the text more often than either
- * side does, e.g. a line each side moved to a different place. Only the edited regions are
- * counted, since the rest is the same in all three texts.
+ * Whether merged[from, ...) holds a line more often than the two edits put it there. Each side's
+ * edit adds (or removes) copies of a line; applying both gives base + both changes, local +
+ * remote - base copies, unless both made the same change, which a merge makes once (the more of
+ * local and remote). A line both sides moved is in each side once and in the base once: a merge
+ * holding it twice invented a copy. Counted over the region the sides changed only (`base`,
+ * `local`, `remote` are that region), since the rest is the same in all three texts.
  */
-function apartDuplicates(base: readonly string[], first: Span, firstSide: readonly string[], second: Span, secondSide: readonly string[]): boolean {
-  // A side that only deleted lines adds no copy of anything.
-  if (first.sideEnd === first.start || second.sideEnd === second.start) return false;
-  const size = (first.sideEnd - first.start + first.end - first.start) * (second.sideEnd - second.start + second.end - second.start);
-  if (size <= SCAN_LIMIT) {
-    // Small edits (a line or two each, the usual case) are counted by scanning, without allocating.
-    for (let i = first.start; i < first.sideEnd; i++) {
-      const line = firstSide[i] as string;
-      const secondAdds = countIn(secondSide, second.start, second.sideEnd, line) > countIn(base, second.start, second.end, line);
-      if (secondAdds && countIn(firstSide, first.start, first.sideEnd, line) > countIn(base, first.start, first.end, line)) return true;
-    }
-    return false;
-  }
-  const added = counts(firstSide, first.start, first.sideEnd);
-  const removed = counts(base, first.start, first.end);
-  const secondAdded = counts(secondSide, second.start, second.sideEnd);
-  const secondRemoved = counts(base, second.start, second.end);
-  for (const [line, n] of added) {
-    if (n > (removed.get(line) ?? 0) && (secondAdded.get(line) ?? 0) > (secondRemoved.get(line) ?? 0)) return true;
-  }
-  return false;
-}
-
-/** Whether merged[from, ...) holds some line more often than both `local` and `remote` do. */
-function overCounts(merged: readonly string[], from: number, local: readonly string[], remote: readonly string[]): boolean {
+function inventsCopies(merged: readonly string[], from: number, base: readonly string[], local: readonly string[], remote: readonly string[]): boolean {
+  const b = counts(base);
   const l = counts(local);
   const r = counts(remote);
-  const m = counts(merged, from);
-  for (const [line, n] of m) if (n > Math.max(l.get(line) ?? 0, r.get(line) ?? 0)) return true;
+  for (const [line, n] of counts(merged, from)) {
+    const ln = l.get(line) ?? 0;
+    const rn = r.get(line) ?? 0;
+    if (n > Math.max(ln, rn, ln + rn - (b.get(line) ?? 0))) return true;
+  }
   return false;
 }
 
@@ -158,20 +130,18 @@ function applyApart(base: string[], first: Span, firstSide: string[], second: Sp
  * touch). Otherwise, as git does, the lines all three share at both ends are set aside and diff3
  * runs on the rest. When no text repeats a line the result is exactly plain diff3's; with
  * repeated lines (blank lines, say) the alignment may differ from it, still applying both edits.
- * A clean result never holds a line more often than local or remote does: diff3 (or applying two
- * edits apart) can do that, e.g. to a line both sides moved, and such a merge is a conflict
- * instead, one hunk over the whole region the two sides changed.
+ * A clean result never holds a line more often than the two edits put it there: diff3 can do
+ * that, e.g. to a line both sides moved, and such a merge is a conflict instead, one hunk over
+ * the whole region the two sides changed.
  */
 function mergeLines(base: string[], local: string[], remote: string[]): { lines: string[] } | { hunks: TextHunk[] } {
   const l = spanOf(base, local);
   const r = spanOf(base, remote);
   if (unchanged(l, base, local)) return { lines: remote };
   if (unchanged(r, base, remote)) return { lines: local };
-  if (l.end < r.start || r.end < l.start) {
-    const [first, firstSide, second, secondSide] = l.end < r.start ? [l, local, r, remote] : [r, remote, l, local];
-    if (apartDuplicates(base, first, firstSide, second, secondSide)) return wholeHunk(base, local, remote, first.start, second.end);
-    return { lines: applyApart(base, first, firstSide, second, secondSide) };
-  }
+  // Two edits apart apply exactly, each once: no line can end up more often than they put it.
+  if (l.end < r.start) return { lines: applyApart(base, l, local, r, remote) };
+  if (r.end < l.start) return { lines: applyApart(base, r, remote, l, local) };
 
   const prefix = Math.min(l.start, r.start);
   const suffix = Math.min(base.length - l.end, base.length - r.end);
@@ -196,7 +166,7 @@ function mergeLines(base: string[], local: string[], remote: string[]): { lines:
   }
   if (hunks.length > 0) return { hunks };
   // diff3 can align repeated lines so that a line both sides moved lands twice: not a merge of their edits.
-  if (overCounts(lines, prefix, a, c)) return wholeHunk(base, local, remote, prefix, base.length - suffix);
+  if (inventsCopies(lines, prefix, b, a, c)) return wholeHunk(base, local, remote, prefix, base.length - suffix);
   for (let i = base.length - suffix; i < base.length; i++) lines.push(base[i] as string);
   return { lines };
 }

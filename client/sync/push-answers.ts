@@ -1,0 +1,150 @@
+/**
+ * What a push makes of the remote's answers: each one applied with the same item decision as a
+ * reload (a conflict answer is merged three-way, what cannot merge is stored for review), and
+ * counted once. A dry run predicts the answers with the remote's own push judgement
+ * (shared/push/judge.ts) and applies them the same way, in a transaction that is rolled back.
+ */
+import type { Change, PushChange, PushResult } from '../../shared/api/schemas.js';
+import { type CurrentItem, type Pusher, answerOf, judgeCreate, judgeDelete, judgeUpdate } from '../../shared/push/judge.js';
+import { isPushable } from '../../shared/model/transform.js';
+import type { Values } from '../../shared/model/values.js';
+import type { RemoteClient } from '../remote/client.js';
+import type { Replica } from '../replica/index.js';
+import { type ApplyContext, type ApplyOutcome, applyRemoteItem, confirmCreate } from './apply.js';
+import { frozenFields, toRemoteItem } from './feed.js';
+import type { Planned } from './push-plan.js';
+import type { ReportBuilder } from './report.js';
+import { messageOf } from './run.js';
+import type { LinkTitles } from './titles.js';
+
+/** The remote's answer to one planned change. */
+export interface Answer {
+  planned: Planned;
+  result: PushResult;
+  /** Local fields whose remote value the answer does not carry (a dry run's answer built from the base): they keep their base value. */
+  unknown?: readonly string[];
+}
+
+/** What became of one sent change: an apply outcome, or why it was refused. */
+type Settled = ApplyOutcome | { error: string };
+
+/** Counts one item once: a conflict stays a conflict; otherwise a refusal or a field that could not go makes it an error. */
+export function settle(report: ReportBuilder, { item, unpushable }: Planned, settled: Settled): void {
+  if (typeof settled === 'string' && (settled === 'conflict' || unpushable === null)) {
+    report.count(settled);
+    if (unpushable) report.warn(`item ${item.id}: ${unpushable}`);
+    return;
+  }
+  const messages = typeof settled === 'string' ? [`${unpushable!} (its other changes: ${settled})`] : [settled.error, ...(unpushable ? [unpushable] : [])];
+  report.itemError(item.id, messages.join('; '));
+}
+
+/** Applies one answer; must run inside a store transaction. */
+function applyAnswer(ctx: ApplyContext, replica: Replica, titles: LinkTitles, frozen: readonly string[], { planned, result, unknown }: Answer): Settled {
+  const { item, change } = planned;
+  const remoteItem = () => {
+    const answer = { seq: 0, ...result.item } as Change;
+    return toRemoteItem(answer, replica, ctx.tracker, titles, unknown ? [...frozen, ...unknown] : frozen, ctx.replicas.itemState(item.id)?.base?.values);
+  };
+  switch (result.status) {
+    case 'created':
+      confirmCreate(ctx, item.id, remoteItem());
+      return 'created';
+    case 'updated':
+      // A conflict here means the item was edited again locally while its push was under way.
+      return applyRemoteItem(ctx, remoteItem()) === 'conflict' ? 'conflict' : 'updated';
+    case 'deleted':
+      ctx.replicas.deleteItemState(item.id);
+      return 'deleted';
+    case 'conflict': {
+      // Applied three-way: what merges cleanly stays to be pushed, the rest is stored for review.
+      const outcome = result.item ? applyRemoteItem(ctx, remoteItem()) : 'conflict';
+      return outcome === 'conflict' ? 'conflict' : 'merged';
+    }
+    case 'rejected':
+      return { error: `the remote refused ${change.op === 'create' ? 'the new item' : `the ${change.op} of remote item ${change.id}`}: ${result.error ?? 'no reason given'}` };
+  }
+}
+
+/** Applies the answers of one request in one transaction, each item in its own savepoint; counts them once committed. */
+export async function applyAnswers(ctx: ApplyContext, replica: Replica, titles: LinkTitles, answers: readonly Answer[], report: ReportBuilder): Promise<void> {
+  await titles.prefetch(answers.flatMap(({ result }) => (result.item ? [{ seq: 0, ...result.item } as Change] : [])));
+  const frozen = frozenFields(replica, ctx.tracker);
+  const settled = ctx.store.transaction(() =>
+    answers.map((answer): Settled => {
+      try {
+        return ctx.store.transaction(() => applyAnswer(ctx, replica, titles, frozen, answer));
+      } catch (error) {
+        return { error: messageOf(error) };
+      }
+    }),
+  );
+  // Counted once committed: a batch that fails to commit is not reported as applied.
+  answers.forEach(({ planned, result }, i) => {
+    settle(report, planned, settled[i]!);
+    // A conflict may say why it was not forced (an overwrite without the admin right).
+    if (result.status === 'conflict' && result.error) report.warn(`item ${planned.item.id}: ${result.error}`);
+  });
+}
+
+/** The remote item as this clone last saw it: its base, pushable fields only (the others are not in the remote's terms). */
+function baseView(ctx: ApplyContext, replica: Replica, planned: Planned): { current: CurrentItem | undefined; unknown: string[] } {
+  const sync = ctx.replicas.itemState(planned.item.id);
+  const change = planned.change;
+  if (change.op === 'create' || !sync?.base) return { current: undefined, unknown: [] };
+  const mappings = new Map(replica.mappings.map((m) => [m.name, m]));
+  const unknown = ctx.tracker.fields.filter((f) => !isPushable(mappings.get(f.name))).map((f) => f.name);
+  const values: Values = {};
+  for (const [name, value] of Object.entries(sync.base.values)) if (!unknown.includes(name)) values[name] = value;
+  return { current: { id: change.id, status: sync.base.status, values, version: sync.baseVersion ?? 0 }, unknown };
+}
+
+/** The item an answer carries: the current one, with what the judgement writes. */
+function answerItem(current: CurrentItem | undefined, write: { status: CurrentItem['status']; values: Values } | boolean | null, fakeId: number): Change | undefined {
+  if (!current && (write === null || typeof write === 'boolean')) return undefined;
+  const now = current!;
+  if (write === null || write === false) return { id: now.id, status: now.status, values: now.values, version: now.version, seq: 0, ...(now.deleted ? { deleted: true as const } : {}) };
+  if (write === true) return { id: now.id, status: now.status, values: {}, version: now.version + 1, seq: 0, deleted: true };
+  return { id: current?.id ?? fakeId, status: write.status, values: write.values, version: (current?.version ?? 0) + 1, seq: 0 };
+}
+
+/** One planned change judged against the remote's item now, as the remote would judge it. */
+function predictOne(replica: Replica, planned: Planned, current: CurrentItem | undefined, pusher: Pusher, fakeId: number): PushResult {
+  const change: PushChange = planned.change;
+  if (change.op === 'create') {
+    const judgement = judgeCreate(replica.remoteFields, change, undefined);
+    return answerOf(judgement, change, judgement.status === 'created' ? answerItem(undefined, judgement.write, fakeId) : undefined);
+  }
+  if (change.op === 'update') {
+    const judgement = judgeUpdate(replica.remoteFields, current, change, pusher);
+    return answerOf(judgement, change, answerItem(current, judgement.status === 'updated' ? judgement.write : null, fakeId));
+  }
+  const judgement = judgeDelete(current, change, pusher);
+  return answerOf(judgement, change, answerItem(current, judgement.status === 'deleted' ? judgement.write : null, fakeId));
+}
+
+/**
+ * The answers a dry run predicts, one per planned change. The remote's feed since the replica's
+ * token is read (one GET; a dry run sends no change): an item it names is judged against what
+ * the remote holds now, any other against what the clone last saw (its base), which is what the
+ * remote still holds. The feed's answer says the caller's right on the remote tracker, which
+ * decides overwrites and deletes.
+ * New items get made-up negative ids, which no remote item has, in the rolled-back transaction.
+ */
+export async function predictAnswers(ctx: ApplyContext, client: RemoteClient, replica: Replica, planned: readonly Planned[], signal?: AbortSignal): Promise<Answer[]> {
+  const wanted = new Set(planned.flatMap(({ change }) => (change.op === 'create' ? [] : [change.id])));
+  const now = new Map<number, Change>();
+  // An older remote does not say the caller's right: overwrites and deletes are then assumed granted.
+  let right = 'admin';
+  if (wanted.size > 0) {
+    for await (const change of client.streamChanges(replica.remoteTrackerId, replica.token, { ...(signal ? { signal } : {}), onRight: (said) => (right = said) })) {
+      if (wanted.has(change.id)) now.set(change.id, change);
+    }
+  }
+  const pusher: Pusher = { user: client.endpoint.user, trackerName: replica.remoteTrackerName, admin: right === 'admin' };
+  return planned.map((p, i) => {
+    const seen = p.change.op === 'create' ? undefined : now.get(p.change.id);
+    const { current, unknown } = seen ? { current: seen, unknown: [] } : baseView(ctx, replica, p);
+    return { planned: p, result: predictOne(replica, p, current, pusher, -(i + 1)), ...(unknown.length > 0 ? { unknown } : {}) };
+  });
+}
