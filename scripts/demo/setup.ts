@@ -45,13 +45,9 @@ function localIdOf(store: SqliteStore, trackerId: number, remoteId: number): num
   return sync.itemId;
 }
 
-export async function setupDemo(options: { items?: number; root?: string; host?: string } = {}): Promise<Demo> {
-  const root = options.root ?? mkdtempSync(join(tmpdir(), 's15n-demo-'));
-  const count = Math.max(10, options.items ?? 300);
-  const masterDir = join(root, 'master');
-  const cloneDir = join(root, 'clone');
-
-  const master = openLocalStore(masterDir, { create: true });
+/** The master's side: both users, the components and bugs trackers with their items, bob's rights. */
+async function seedMaster(dataDir: string, count: number) {
+  const master = openLocalStore(dataDir, { create: true });
   const [alice, bob] = DEMO_USERS as [DemoUser, DemoUser];
   await master.addUser(alice.name, alice.password, { admin: true });
   await master.addUser(bob.name, bob.password);
@@ -62,55 +58,75 @@ export async function setupDemo(options: { items?: number; root?: string; host?:
   const masterIds = master.createItems(bugs.id, items, alice.name).map((item) => item.id);
   master.grant(bob.name, bugs.id, 'edit');
   master.grant(bob.name, components.id, 'view');
+  return { master, bugsId: bugs.id, masterIds, componentIds };
+}
 
+type Seeded = Awaited<ReturnType<typeof seedMaster>>;
+
+/**
+ * Work on both sides after the clone: local edits and a new item still to push, a conflict on
+ * the first item, master changes that a reload brings in, and some only a later reload shows.
+ */
+async function divergeClone(seeded: Seeded, cloneStore: SqliteStore, trackerId: number) {
+  const { master, bugsId, masterIds, componentIds } = seeded;
+  const bob = DEMO_USERS[1] as DemoUser;
+  const local = (index: number) => localIdOf(cloneStore, trackerId, masterIds[index] as number);
+
+  // Local work on the clone: two edits and one new item, still to push.
+  const edited = [local(1), local(2)];
+  cloneStore.updateItems(trackerId, [edited[0] as number], { values: { severity: 'critical', confirmed: true } }, null);
+  cloneStore.updateItems(trackerId, [edited[1] as number], { status: 'pending', values: { estimate: 6 } }, null);
+  const [created] = cloneStore.createItems(trackerId, [{ values: { title: 'Offline edits lost after a crash', severity: 'major', platforms: ['linux'], description: 'Found while testing the demo.' } }], null);
+
+  // The conflict: the same fields edited on both sides (a text and a textarea, line 3 of both).
+  const conflictMaster = masterIds[0] as number;
+  const conflict = local(0);
+  const base = master.getItem(bugsId, conflictMaster);
+  const lines = String(base?.values.description ?? '').split('\n');
+  const withLine = (text: string) => [...lines.slice(0, 2), text, ...lines.slice(3)].join('\n');
+  master.updateItems(bugsId, [conflictMaster], { values: { title: `${String(base?.values.title)} (seen by bob)`, description: withLine('2. Save a draft twice, quickly') } }, bob.name);
+  cloneStore.updateItems(trackerId, [conflict], { values: { title: `${String(base?.values.title)} on Linux`, description: withLine('2. Save a draft with the network off') } }, null);
+  // Other work on the master that the reload brings in cleanly.
+  master.updateItems(bugsId, masterIds.slice(10, 15), { values: { confirmed: true } }, bob.name);
+  master.createItems(bugsId, bugItems(2, componentIds, 99), bob.name);
+  await reload(cloneStore, trackerId);
+  // And some that only a reload from the TUI will show.
+  master.updateItems(bugsId, masterIds.slice(20, 23), { status: 'closed' }, bob.name);
+  return { edited, created: created?.id ?? 0, conflict };
+}
+
+export async function setupDemo(options: { items?: number; root?: string; host?: string } = {}): Promise<Demo> {
+  const root = options.root ?? mkdtempSync(join(tmpdir(), 's15n-demo-'));
+  const count = Math.max(10, options.items ?? 300);
+  const masterDir = join(root, 'master');
+  const cloneDir = join(root, 'clone');
+
+  const seeded = await seedMaster(masterDir, count);
+  const { master } = seeded;
+  const alice = DEMO_USERS[0] as DemoUser;
   const server: RunningServer = await startServer({ store: new SqliteHub(master), host: options.host ?? '127.0.0.1', port: 0 });
   const cloneStore = openLocalStore(cloneDir, { create: true });
+  const close = async () => {
+    await server.close();
+    cloneStore.close();
+    master.close();
+  };
   try {
     addRemote(cloneStore, { name: 'origin', url: server.url, user: alice.name, password: alice.password });
-    const cloned = await clone(cloneStore, 'origin', bugs.id);
+    const cloned = await clone(cloneStore, 'origin', seeded.bugsId);
     const trackerId = cloned.tracker.id;
-    const local = (index: number) => localIdOf(cloneStore, trackerId, masterIds[index] as number);
-
-    // Local work on the clone: two edits and one new item, still to push.
-    const edited = [local(1), local(2)];
-    cloneStore.updateItems(trackerId, [edited[0] as number], { values: { severity: 'critical', confirmed: true } }, null);
-    cloneStore.updateItems(trackerId, [edited[1] as number], { status: 'pending', values: { estimate: 6 } }, null);
-    const [created] = cloneStore.createItems(trackerId, [{ values: { title: 'Offline edits lost after a crash', severity: 'major', platforms: ['linux'], description: 'Found while testing the demo.' } }], null);
-
-    // The conflict: the same fields edited on both sides (a text and a textarea, line 3 of both).
-    const conflictMaster = masterIds[0] as number;
-    const conflict = local(0);
-    const base = master.getItem(bugs.id, conflictMaster);
-    const lines = String(base?.values.description ?? '').split('\n');
-    const withLine = (text: string) => [...lines.slice(0, 2), text, ...lines.slice(3)].join('\n');
-    master.updateItems(bugs.id, [conflictMaster], { values: { title: `${String(base?.values.title)} (seen by bob)`, description: withLine('2. Save a draft twice, quickly') } }, bob.name);
-    cloneStore.updateItems(trackerId, [conflict], { values: { title: `${String(base?.values.title)} on Linux`, description: withLine('2. Save a draft with the network off') } }, null);
-    // Other work on the master that the reload brings in cleanly.
-    master.updateItems(bugs.id, masterIds.slice(10, 15), { values: { confirmed: true } }, bob.name);
-    master.createItems(bugs.id, bugItems(2, componentIds, 99), bob.name);
-    await reload(cloneStore, trackerId);
-    // And some that only a reload from the TUI will show.
-    master.updateItems(bugs.id, masterIds.slice(20, 23), { status: 'closed' }, bob.name);
-
+    const work = await divergeClone(seeded, cloneStore, trackerId);
     return {
       root,
       master: { dataDir: masterDir, url: server.url, store: master },
       clone: { dataDir: cloneDir, store: cloneStore, remote: 'origin', trackerId, trackerName: cloned.tracker.name },
       users: DEMO_USERS,
       items: count,
-      edited,
-      created: created?.id ?? 0,
-      conflict,
-      close: async () => {
-        await server.close();
-        cloneStore.close();
-        master.close();
-      },
+      ...work,
+      close,
     };
   } catch (error) {
-    await server.close();
-    cloneStore.close();
-    master.close();
+    await close();
     throw error;
   }
 }

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { buildMaster } from '../bench/master.js';
 import { machine } from '../bench/options.js';
 import { Child } from '../bench/rpc.js';
-import { LoadClient } from './client.js';
+import { LoadClient, type Master } from './client.js';
 import { hotCount } from './edits.js';
 import { type LoadOptions, USAGE, UsageError, parseOptions } from './options.js';
 import type { StartLoadServer, WindowStats } from './server-child.js';
@@ -39,111 +39,133 @@ async function inBatches<T>(list: readonly T[], size: number, each: (item: T) =>
 const sum = (clients: readonly LoadClient[], key: keyof LoadClient['counts']) => clients.reduce((n, c) => n + c.counts[key], 0);
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+type Started = { url: string; pid: number; rssMb: number };
+
+/** One clone per client, made a few at a time before the clock starts. */
+async function cloneAll(options: LoadOptions, root: string, url: string, trackerId: number, log: Log): Promise<LoadClient[]> {
+  const clients = Array.from({ length: options.clients }, (_, i) => {
+    const dir = join(root, `client-${i + 1}`);
+    mkdirSync(dir);
+    return new LoadClient(i + 1, dir, options.items, options.seed);
+  });
+  const setupAt = performance.now();
+  await inBatches(clients, CLONE_CONCURRENCY, (c) => c.clone(url, trackerId));
+  log(`${clients.length} clones of ${options.items} items in ${((performance.now() - setupAt) / 1000).toFixed(1)} s`);
+  return clients;
+}
+
+/** The measured part: every client pushes and reloads until the deadline; what this process spent meanwhile. */
+async function runClients(clients: LoadClient[], master: Master, options: LoadOptions, log: Log) {
+  log(`load: ${clients.length} clients for ${options.seconds} s`);
+  const abort = new AbortController();
+  // Every client listens on the one signal while a stream runs: more than the default 10 at once is expected.
+  setMaxListeners(options.clients * 2 + 10, abort.signal);
+  const loadStart = performance.now();
+  const deadline = loadStart + options.seconds * 1000;
+  const cut = setTimeout(() => abort.abort(), options.seconds * 1000 + GRACE_MS);
+  const cpu = process.cpuUsage();
+  const elu = performance.eventLoopUtilization();
+  const ticker = setInterval(() => log(`  ${Math.round((performance.now() - loadStart) / 1000)} s: ${sum(clients, 'pushes')} pushes, ${sum(clients, 'reloads')} reloads, ${sum(clients, 'errors')} errors`), 10_000);
+  try {
+    await Promise.all(clients.map((c) => c.run(master, deadline, abort.signal)));
+  } finally {
+    clearInterval(ticker);
+    clearTimeout(cut);
+  }
+  const elapsedMs = performance.now() - loadStart;
+  const clientCpu = process.cpuUsage(cpu);
+  const clientElu = performance.eventLoopUtilization(elu).utilization;
+  let clientRss = -1;
+  try {
+    clientRss = process.memoryUsage().rss;
+  } catch {
+    // Out of file descriptors (EMFILE): Node reads the RSS from /proc; the errors say the rest.
+  }
+  return { elapsedMs, clientCpu, clientElu, clientRss, aborted: abort.signal.aborted };
+}
+
+type Run = Awaited<ReturnType<typeof runClients>>;
+
+/** After the load: every clone settles alone, then each must equal the master, which holds every item created. */
+async function converge(clients: LoadClient[], server: Child, options: LoadOptions, log: Log) {
+  log('settling: every clone alone reloads, takes the remote side of its conflicts and pushes');
+  const settleErrors: string[] = [];
+  for (const c of clients) await c.settle().catch((error: unknown) => settleErrors.push(error instanceof Error ? error.message : String(error)));
+  const snapshot = await server.call<Record<number, string>>('snapshot');
+  const differences: string[] = [...settleErrors];
+  for (const c of clients) {
+    differences.push(...(await c.compare(snapshot).catch((error: unknown) => [`client ${c.index}: ${error instanceof Error ? error.message : String(error)}`])));
+  }
+  const creates = sum(clients, 'creates');
+  const masterItems = Object.keys(snapshot).length;
+  if (masterItems !== options.items + creates) differences.push(`the master holds ${masterItems} items, expected ${options.items} + ${creates} created by the clients`);
+  return { ok: differences.length === 0, masterItems, problems: differences.slice(0, 20), problemCount: differences.length };
+}
+
+/** The figures of one run, from the clients' counts, the server's windows and this process. */
+function figures(options: LoadOptions, clients: LoadClient[], run: Run, stats: { started: Started; setup: WindowStats; window: WindowStats }) {
+  const { started, setup, window } = stats;
+  const timings = clients.flatMap((c) => c.timings);
+  return {
+    machine: { ...machine(), loadAverage: round(loadavg()[0]!, 2) },
+    options: { clients: options.clients, seconds: options.seconds, items: options.items, seed: options.seed, hotItems: hotCount(options.items) },
+    layout: 'server in its own process on 127.0.0.1; the clients share one process (one event loop); client retries off',
+    load: {
+      seconds: round(run.elapsedMs / 1000),
+      requests: window.requests,
+      requestsPerSecond: Math.round(window.requests / (run.elapsedMs / 1000)),
+      latencyMs: window.latencyMs,
+      pushes: sum(clients, 'pushes'),
+      reloads: sum(clients, 'reloads'),
+      conflicts: sum(clients, 'conflicts'),
+      resolved: sum(clients, 'resolved'),
+      merged: sum(clients, 'merged'),
+      localEdits: sum(clients, 'localEdits'),
+      masterEdits: window.masterEdits,
+      itemsPushed: sum(clients, 'pushed'),
+      itemsReloaded: sum(clients, 'reloaded'),
+      creates: sum(clients, 'creates'),
+      errors: sum(clients, 'errors'),
+      serverErrors: window.statuses['5xx'] ?? 0,
+      statuses: window.statuses,
+      errorSamples: [...clients.flatMap((c) => c.errors).slice(0, 10), ...window.serverErrors],
+      operationMs: { push: summarize(timings.filter((t) => t.kind === 'push').map((t) => t.ms)), reload: summarize(timings.filter((t) => t.kind === 'reload').map((t) => t.ms)) },
+      byRoute: window.byRoute,
+    },
+    server: {
+      rssMb: { start: started.rssMb, afterClones: setup.rssMb.end, loadStart: window.rssMb.start, end: window.rssMb.end, peak: window.rssMb.peak },
+      maxRssMb: window.maxRssMb,
+      cpuPercent: window.cpuPercent,
+      eventLoopUtilization: window.eventLoopUtilization,
+      openConnectionsAtEnd: window.openConnections,
+    },
+    clientsProcess: {
+      cpuPercent: round(((run.clientCpu.user + run.clientCpu.system) / 1000 / run.elapsedMs) * 100),
+      eventLoopUtilization: round(run.clientElu, 3),
+      rssMb: run.clientRss < 0 ? null : mb(run.clientRss),
+    },
+  };
+}
+
 async function load(options: LoadOptions, root: string, log: Log) {
   log(`building a master of ${options.items} items`);
   const masterDir = join(root, 'master');
   const { trackerId } = await buildMaster(masterDir, options.items);
   const server = Child.start('s15n server', SERVER_SCRIPT);
   try {
-    const started = await server.call<{ url: string; pid: number; rssMb: number }>('start', { dir: masterDir, trackerId, items: options.items, seed: options.seed } satisfies StartLoadServer);
+    const started = await server.call<Started>('start', { dir: masterDir, trackerId, items: options.items, seed: options.seed } satisfies StartLoadServer);
     if (!started.url.startsWith('http://127.0.0.1:')) throw new Error(`the server must listen on loopback, got ${started.url}`);
     log(`server (pid ${started.pid}) on ${started.url}, RSS ${started.rssMb} MB`);
-    const master = { edit: (count: number, mark: string) => server.call<number>('edit', { count, mark }) };
+    const master: Master = { edit: (count: number, mark: string) => server.call<number>('edit', { count, mark }) };
 
-    const clients = Array.from({ length: options.clients }, (_, i) => {
-      const dir = join(root, `client-${i + 1}`);
-      mkdirSync(dir);
-      return new LoadClient(i + 1, dir, options.items, options.seed);
-    });
-    const setupAt = performance.now();
-    await inBatches(clients, CLONE_CONCURRENCY, (c) => c.clone(started.url, trackerId));
-    log(`${clients.length} clones of ${options.items} items in ${((performance.now() - setupAt) / 1000).toFixed(1)} s`);
+    const clients = await cloneAll(options, root, started.url, trackerId, log);
     const setup = await server.call<WindowStats>('window');
-
-    log(`load: ${clients.length} clients for ${options.seconds} s`);
-    const abort = new AbortController();
-    // Every client listens on the one signal while a stream runs: more than the default 10 at once is expected.
-    setMaxListeners(options.clients * 2 + 10, abort.signal);
-    const loadStart = performance.now();
-    const deadline = loadStart + options.seconds * 1000;
-    const cut = setTimeout(() => abort.abort(), options.seconds * 1000 + GRACE_MS);
-    const cpu = process.cpuUsage();
-    const elu = performance.eventLoopUtilization();
-    const ticker = setInterval(() => log(`  ${Math.round((performance.now() - loadStart) / 1000)} s: ${sum(clients, 'pushes')} pushes, ${sum(clients, 'reloads')} reloads, ${sum(clients, 'errors')} errors`), 10_000);
-    try {
-      await Promise.all(clients.map((c) => c.run(master, deadline, abort.signal)));
-    } finally {
-      clearInterval(ticker);
-      clearTimeout(cut);
-    }
-    const elapsedMs = performance.now() - loadStart;
-    const clientCpu = process.cpuUsage(cpu);
-    const clientElu = performance.eventLoopUtilization(elu).utilization;
-    let clientRss = -1;
-    try {
-      clientRss = process.memoryUsage().rss;
-    } catch {
-      // Out of file descriptors (EMFILE): Node reads the RSS from /proc; the errors say the rest.
-    }
+    const run = await runClients(clients, master, options, log);
     const window = await server.call<WindowStats>('window');
-    if (abort.signal.aborted) log(`operations still running ${GRACE_MS / 1000} s after the deadline were cut (counted as errors)`);
-
-    log('settling: every clone alone reloads, takes the remote side of its conflicts and pushes');
-    const settleErrors: string[] = [];
-    for (const c of clients) await c.settle().catch((error: unknown) => settleErrors.push(error instanceof Error ? error.message : String(error)));
-    const snapshot = await server.call<Record<number, string>>('snapshot');
-    const differences: string[] = [...settleErrors];
-    for (const c of clients) {
-      differences.push(...(await c.compare(snapshot).catch((error: unknown) => [`client ${c.index}: ${error instanceof Error ? error.message : String(error)}`])));
-    }
-    const creates = sum(clients, 'creates');
-    const masterItems = Object.keys(snapshot).length;
-    if (masterItems !== options.items + creates) differences.push(`the master holds ${masterItems} items, expected ${options.items} + ${creates} created by the clients`);
+    if (run.aborted) log(`operations still running ${GRACE_MS / 1000} s after the deadline were cut (counted as errors)`);
+    const convergence = await converge(clients, server, options, log);
     for (const c of clients) c.close();
-
-    const timings = clients.flatMap((c) => c.timings);
-    const fiveXx = window.statuses['5xx'] ?? 0;
-    const errors = sum(clients, 'errors');
-    return {
-      machine: { ...machine(), loadAverage: round(loadavg()[0]!, 2) },
-      options: { clients: options.clients, seconds: options.seconds, items: options.items, seed: options.seed, hotItems: hotCount(options.items) },
-      layout: 'server in its own process on 127.0.0.1; the clients share one process (one event loop); client retries off',
-      load: {
-        seconds: round(elapsedMs / 1000),
-        requests: window.requests,
-        requestsPerSecond: Math.round(window.requests / (elapsedMs / 1000)),
-        latencyMs: window.latencyMs,
-        pushes: sum(clients, 'pushes'),
-        reloads: sum(clients, 'reloads'),
-        conflicts: sum(clients, 'conflicts'),
-        resolved: sum(clients, 'resolved'),
-        merged: sum(clients, 'merged'),
-        localEdits: sum(clients, 'localEdits'),
-        masterEdits: window.masterEdits,
-        itemsPushed: sum(clients, 'pushed'),
-        itemsReloaded: sum(clients, 'reloaded'),
-        creates,
-        errors,
-        serverErrors: fiveXx,
-        statuses: window.statuses,
-        errorSamples: [...clients.flatMap((c) => c.errors).slice(0, 10), ...window.serverErrors],
-        operationMs: { push: summarize(timings.filter((t) => t.kind === 'push').map((t) => t.ms)), reload: summarize(timings.filter((t) => t.kind === 'reload').map((t) => t.ms)) },
-        byRoute: window.byRoute,
-      },
-      server: {
-        rssMb: { start: started.rssMb, afterClones: setup.rssMb.end, loadStart: window.rssMb.start, end: window.rssMb.end, peak: window.rssMb.peak },
-        maxRssMb: window.maxRssMb,
-        cpuPercent: window.cpuPercent,
-        eventLoopUtilization: window.eventLoopUtilization,
-        openConnectionsAtEnd: window.openConnections,
-      },
-      clientsProcess: {
-        cpuPercent: round(((clientCpu.user + clientCpu.system) / 1000 / elapsedMs) * 100),
-        eventLoopUtilization: round(clientElu, 3),
-        rssMb: clientRss < 0 ? null : mb(clientRss),
-      },
-      convergence: { ok: differences.length === 0, masterItems, problems: differences.slice(0, 20), problemCount: differences.length },
-    };
+    return { ...figures(options, clients, run, { started, setup, window }), convergence };
   } finally {
     await server.stop();
   }
