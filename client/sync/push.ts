@@ -13,7 +13,7 @@ import { ReplicaState } from '../replica/index.js';
 import type { ApplyContext } from './apply.js';
 import { applyAnswers, predictAnswers, settle } from './push-answers.js';
 import { type Plan, type Planned, planPush } from './push-plan.js';
-import { connect } from './remotes.js';
+import { connect } from './connect.js';
 import type { Report, ReportBuilder } from './report.js';
 import { loggedRun } from './run.js';
 import { LinkTitles } from './titles.js';

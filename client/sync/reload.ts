@@ -9,7 +9,7 @@ import { type SchemaDiff, isEmptyDiff } from '../../shared/model/transform.js';
 import type { SqliteStore } from '../../server/store/index.js';
 import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
 import { type FeedOptions, applyFeed } from './feed.js';
-import { connect } from './remotes.js';
+import { connect } from './connect.js';
 import { ReplicaState } from '../replica/index.js';
 import type { Report, ReportBuilder } from './report.js';
 import { loggedRun } from './run.js';

@@ -1,6 +1,6 @@
 /**
- * Remotes: the other instances this one clones from (table `remotes`), their credentials, and
- * the client that talks to one of them.
+ * Remotes: the other instances this one clones from (table `remotes`) and their credentials;
+ * the client that talks to one of them is in connect.ts.
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,8 +11,7 @@ import type { SqliteStore } from '../../server/store/index.js';
 import type { Remote } from '../replica/index.js';
 
 export type { Remote };
-import { RemoteClient, type RemoteClientOptions } from '../remote/client.js';
-import { forgetPassword, hasStoredPassword, passwordEnvName, passwordOf, storePassword } from './credentials.js';
+import { forgetPassword, hasStoredPassword, passwordEnvName, storePassword } from './credentials.js';
 import { ReplicaState } from '../replica/index.js';
 
 export interface RemoteListing extends Remote {
@@ -154,21 +153,4 @@ export function removeRemote(store: SqliteStore, name: string): void {
   }
   replicas.remotes.remove(name);
   forgetPassword(store.dataDir, name);
-}
-
-/**
- * A client for a remote, authenticated with its password from the environment or the credentials
- * file; an https remote added with `--ca` trusts that CA (read again now, so a renewed file counts).
- */
-export function connect(store: SqliteStore, remoteName: string, options: RemoteClientOptions = {}, env: NodeJS.ProcessEnv = process.env): RemoteClient {
-  const remote = getRemote(store, remoteName);
-  const password = passwordOf(store.dataDir, remote.name, env);
-  if (password === null) {
-    throw new BadInput(
-      `no password for remote "${remote.name}": set ${passwordEnvName(remote.name)} or add the remote again with --password-stdin`,
-      [{ field: 'password', reason: 'missing' }],
-    );
-  }
-  const ca = options.ca ?? (remote.ca ? readCaFile(remote.ca, `the --ca file of remote "${remote.name}"`) : undefined);
-  return new RemoteClient({ name: remote.name, url: remote.url, user: remote.user, password }, { ...options, ...(ca ? { ca } : {}) });
 }

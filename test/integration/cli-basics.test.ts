@@ -123,17 +123,23 @@ function modulesLoadedBy(args: string[], data?: string): { code: number; stdout:
 const commandModules = (urls: readonly string[]) => urls.map((url) => /\/dist\/client\/cli\/commands\/([a-z-]+)\.js$/.exec(url)?.[1]).filter((name) => name !== undefined);
 
 describe('start-up: a command loads only the modules it uses (DESIGN §15)', () => {
-  it('item list loads its own command module, and none of the sync client, the server or the TUI', () => {
+  it('item list and remote list load their own command module, and none of the sync client (got, zod), the server or the TUI', () => {
     const data = join(tempDir(), 'data');
     runCli(['init'], { data });
     runCli(['tracker', 'create', 'Bugs', '--field', 'title:text'], { data });
     runCli(['item', 'add', 'Bugs', '--set', 'title=first'], { data });
-    const run = modulesLoadedBy(['item', 'list', 'Bugs'], data);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('first');
-    expect(commandModules(run.urls)).toEqual(['item']);
-    expect(run.urls.filter((url) => /\/node_modules\/(express|ink|react|got|zod|pino|@inkjs\/ui)\//.test(url))).toEqual([]);
-    expect(run.urls.filter((url) => /\/dist\/(client\/tui|client\/remote|server\/serve)/.test(url))).toEqual([]);
+    const items = modulesLoadedBy(['item', 'list', 'Bugs'], data);
+    expect(items.code).toBe(0);
+    expect(items.stdout).toContain('first');
+    expect(commandModules(items.urls)).toEqual(['item']);
+    // Managing remotes never talks to one: only connect.ts loads the HTTP client.
+    const remotes = modulesLoadedBy(['remote', 'list'], data);
+    expect(remotes.code).toBe(0);
+    expect(commandModules(remotes.urls)).toEqual(['remote']);
+    for (const run of [items, remotes]) {
+      expect(run.urls.filter((url) => /\/node_modules\/(express|ink|react|got|zod|pino|@inkjs\/ui)\//.test(url))).toEqual([]);
+      expect(run.urls.filter((url) => /\/dist\/(client\/tui|client\/remote|server\/serve)/.test(url))).toEqual([]);
+    }
   });
 
   it('--version loads no command module and not the store; help loads every one, to list them', () => {

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
 import { passwordEnvName, storePassword } from '../../client/sync/credentials.js';
 import { reload } from '../../client/sync/reload.js';
-import { addRemote, checkRemoteUrl, connect, listRemotes, removeRemote } from '../../client/sync/remotes.js';
+import { connect } from '../../client/sync/connect.js';
+import { addRemote, checkRemoteUrl, listRemotes, removeRemote } from '../../client/sync/remotes.js';
 import { tempStore } from '../helpers/instance.js';
 import { FAST, type SyncPair, localOf, masterAdd, masterEdit, startPair, tokenOf } from '../helpers/sync.js';
 
