@@ -1,17 +1,18 @@
-/** The Express app of an instance: security headers, auth, routers per resource, one error handler. No listen here. */
+/** The Express app of an instance: security headers, the routes of the route table with their handlers, one error handler. No listen here. */
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { API_PREFIX } from '../shared/api/schemas.js';
 import { authenticate } from './auth.js';
 import { errorHandler, notFoundRoute } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
-import { changesRouter } from './routes/changes.js';
-import { healthRouter } from './routes/health.js';
-import { itemsRouter } from './routes/items.js';
-import { openApiRouter } from './routes/openapi.js';
-import { pushRouter } from './routes/push.js';
-import { trackersRouter } from './routes/trackers.js';
-import { usersRouter } from './routes/users.js';
+import { changesHandlers } from './routes/changes.js';
+import { healthHandlers } from './routes/health.js';
+import { itemsHandlers } from './routes/items.js';
+import { mountRoutes } from './routes/mount.js';
+import { openApiHandlers } from './routes/openapi.js';
+import { pushHandlers } from './routes/push.js';
+import { trackersHandlers } from './routes/trackers.js';
+import { usersHandlers } from './routes/users.js';
 import type { HubStore } from './store/index.js';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleOptions } from './throttle.js';
 import { VERSION } from './version.js';
@@ -45,12 +46,12 @@ export function createApp(options: AppOptions): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  api.use(healthRouter(VERSION));
-  // Authenticate before reading a body, so nobody unknown makes the server parse 16 MiB.
-  api.use(authenticate(store, new LoginThrottle(options.loginThrottle ?? DEFAULT_THROTTLE)));
-  // Every body is JSON, whatever Content-Type says (`curl -d` sends a form type).
-  api.use(express.json({ limit: options.bodyLimit ?? '16mb', strict: true, type: () => true }));
-  api.use(openApiRouter(VERSION), trackersRouter(store), changesRouter(store), itemsRouter(store), pushRouter(store), usersRouter(store));
+  // The routes of shared/api/routes.ts, each with its handler; authentication comes before any body is read.
+  mountRoutes(
+    api,
+    { ...healthHandlers(VERSION), ...openApiHandlers(VERSION), ...trackersHandlers(store), ...changesHandlers(store), ...itemsHandlers(store), ...pushHandlers(store), ...usersHandlers(store) },
+    { store, authenticate: authenticate(store, new LoginThrottle(options.loginThrottle ?? DEFAULT_THROTTLE)), bodyLimit: options.bodyLimit ?? '16mb' },
+  );
 
   app.use(API_PREFIX, api);
   app.use(notFoundRoute());

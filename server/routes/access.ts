@@ -1,6 +1,6 @@
 /** Finding the tracker a request names and checking the caller's right to it. */
 import type { Request } from 'express';
-import { BadInput, Forbidden, NotFound } from '../../shared/errors.js';
+import { Forbidden, NotFound } from '../../shared/errors.js';
 import { userOf } from '../auth.js';
 import { clipText } from '../../shared/model/fields.js';
 import { type HubStore, type Right, type Tracker, hasRight } from '../store/index.js';
@@ -17,11 +17,3 @@ export async function trackerFor(store: HubStore, req: Request, needed: Right): 
   return tracker;
 }
 
-/** A positive integer path parameter, or 400 naming it. */
-export function idParam(req: Request, name: string): number {
-  const raw = String(req.params[name]);
-  if (!/^\d{1,15}$/.test(raw) || Number(raw) === 0) {
-    throw new BadInput(`${name}: expected a positive integer, got "${clipText(raw, 40)}"`, [{ field: name, reason: 'a positive integer of at most 15 digits' }]);
-  }
-  return Number(raw);
-}

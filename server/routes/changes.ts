@@ -4,12 +4,9 @@
  * store must stay free for pushes while a slow client drains a long stream.
  */
 import type { Response } from 'express';
-import { Router } from 'express';
-import { ChangesQuery, DEFAULT_PAGE_LIMIT, NDJSON } from '../../shared/api/schemas.js';
+import { DEFAULT_PAGE_LIMIT, NDJSON } from '../../shared/api/schemas.js';
 import { type HubStore, itemToChange } from '../store/index.js';
-import { userOf } from '../auth.js';
-import { trackerFor } from './access.js';
-import { parseOr400 } from './problems.js';
+import type { RouteHandlers } from './mount.js';
 
 const STREAM_PAGE = 1000;
 
@@ -27,34 +24,37 @@ function drained(res: Response): Promise<void> {
   });
 }
 
-export function changesRouter(store: HubStore): Router {
-  const router = Router();
-  router.get('/trackers/:id/changes', async (req, res) => {
-    const tracker = await trackerFor(store, req, 'view');
-    const query = parseOr400(ChangesQuery, req.query, 'invalid query', 'query');
-    const since = Number(query.since ?? 0);
-    res.setHeader('X-S15n-Total', String(await store.countChangesSince(tracker.id, since)));
-    // The caller's right, so a push dry run can tell which overwrites and deletes the remote would grant.
-    res.setHeader('X-S15n-Right', (await store.rightOf(userOf(req).name, tracker.id)) ?? 'none');
-    if (!(req.get('accept') ?? '').includes(NDJSON)) {
-      const page = await store.changesSince(tracker.id, since, Number(query.limit ?? DEFAULT_PAGE_LIMIT));
-      res.json({ changes: page.changes.map(itemToChange), next: page.next, more: page.more });
-      return;
-    }
-    res.status(200).type(NDJSON);
-    let token = since;
-    for (;;) {
-      if (res.destroyed) return;
-      const page = await store.changesSince(tracker.id, token, STREAM_PAGE);
-      let chunk = '';
-      for (const change of page.changes) chunk += `${JSON.stringify(itemToChange(change))}\n`;
-      token = page.next;
-      if (!page.more) {
-        res.end(`${chunk}${JSON.stringify({ next: token, more: false })}\n`);
+export function changesHandlers(store: HubStore): Pick<RouteHandlers, 'changes'> {
+  return {
+    changes: async ({ req, res, user, tracker, query }) => {
+      const since = Number(query.since ?? 0);
+      res.setHeader('X-S15n-Total', String(await store.countChangesSince(tracker.id, since)));
+      // The caller's right, so a push dry run can tell which overwrites and deletes the remote would grant.
+      res.setHeader('X-S15n-Right', (await store.rightOf(user.name, tracker.id)) ?? 'none');
+      if (!(req.get('accept') ?? '').includes(NDJSON)) {
+        const page = await store.changesSince(tracker.id, since, Number(query.limit ?? DEFAULT_PAGE_LIMIT));
+        res.json({ changes: page.changes.map(itemToChange), next: page.next, more: page.more });
         return;
       }
-      if (!res.write(chunk)) await drained(res);
+      await stream(store, res, tracker.id, since);
+    },
+  };
+}
+
+/** The feed after `since` as NDJSON, a page at a time, waiting for a slow client to drain each. */
+async function stream(store: HubStore, res: Response, trackerId: number, since: number): Promise<void> {
+  res.status(200).type(NDJSON);
+  let token = since;
+  for (;;) {
+    if (res.destroyed) return;
+    const page = await store.changesSince(trackerId, token, STREAM_PAGE);
+    let chunk = '';
+    for (const change of page.changes) chunk += `${JSON.stringify(itemToChange(change))}\n`;
+    token = page.next;
+    if (!page.more) {
+      res.end(`${chunk}${JSON.stringify({ next: token, more: false })}\n`);
+      return;
     }
-  });
-  return router;
+    if (!res.write(chunk)) await drained(res);
+  }
 }

@@ -5,9 +5,9 @@ import { BadInput } from '../../shared/errors.js';
 
 /**
  * Parses `input` with `schema` or throws a 400 whose details list `{field, reason}` per issue.
- * `where` names the whole input ('body' or 'query') when an issue has no path.
+ * `where` names the whole input ('body', 'query' or 'path') when an issue has no path.
  */
-export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, what: string, where: 'body' | 'query'): z.infer<S> {
+export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, what: string, where: 'body' | 'query' | 'path'): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const problems: Problem[] = [];
@@ -17,7 +17,7 @@ export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, what:
     const path = issue.path.map((segment) => clipText(String(segment)));
     if (issue.code === 'unrecognized_keys') {
       // One problem per unknown key, named by its own path, so the caller sees which key to drop.
-      const unknown = where === 'query' ? 'unknown query parameter' : 'unknown field';
+      const unknown = where === 'body' ? 'unknown field' : `unknown ${where} parameter`;
       for (const key of issue.keys.slice(0, MAX_PROBLEMS)) problems.push({ field: [...path, clipText(key)].join('.'), reason: unknown });
     } else {
       problems.push({ field: path.length > 0 ? path.join('.') : where, reason: reasonOf(issue) });

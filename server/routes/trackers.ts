@@ -1,19 +1,16 @@
 /** GET /trackers (those the caller may view) and GET /trackers/:id (the schema). */
-import { Router } from 'express';
-import { userOf } from '../auth.js';
 import { type HubStore, hasRight, trackerSummary, trackerToWire } from '../store/index.js';
-import { trackerFor } from './access.js';
+import type { RouteHandlers } from './mount.js';
 
-export function trackersRouter(store: HubStore): Router {
-  const router = Router();
-  router.get('/trackers', async (req, res) => {
-    const user = userOf(req);
-    const trackers = [];
-    for (const tracker of await store.listTrackers()) if (hasRight(await store.rightOf(user.name, tracker.id), 'view')) trackers.push(tracker);
-    res.json({ trackers: trackers.map(trackerSummary) });
-  });
-  router.get('/trackers/:id', async (req, res) => {
-    res.json(trackerToWire(await trackerFor(store, req, 'view')));
-  });
-  return router;
+export function trackersHandlers(store: HubStore): Pick<RouteHandlers, 'listTrackers' | 'getTracker'> {
+  return {
+    listTrackers: async ({ res, user }) => {
+      const trackers = [];
+      for (const tracker of await store.listTrackers()) if (hasRight(await store.rightOf(user.name, tracker.id), 'view')) trackers.push(tracker);
+      res.json({ trackers: trackers.map(trackerSummary) });
+    },
+    getTracker: ({ res, tracker }) => {
+      res.json(trackerToWire(tracker));
+    },
+  };
 }

@@ -89,17 +89,31 @@ export const Change = ItemBody.extend({ seq: z.number().int(), deleted: z.litera
   .meta({ id: 'Change' });
 export type Change = z.infer<typeof Change>;
 
+/** The path of a tracker's routes: `:id` is the tracker's id or its name. */
+export const TrackerParams = z.object({ id: z.string().meta({ description: 'tracker id or name' }) });
+
+export const ItemParams = TrackerParams.extend({
+  itemId: z
+    .string()
+    .regex(/^(?!0+$)\d{1,15}$/, 'a positive integer of at most 15 digits')
+    .transform(Number)
+    .meta({ type: 'integer', minimum: 1, maximum: 10 ** 15 - 1, description: 'the item id' }),
+});
+
+// Query values are strings on the wire; the document shows them as the integers they stand for.
 export const ChangesQuery = z
   .object({
     since: z
       .string()
       .regex(/^\d{1,16}$/, 'a change token: a non-negative integer')
-      .optional(),
+      .optional()
+      .meta({ type: 'integer', minimum: 0, description: 'a change token: the changes after it (0, the default, is the start of the feed)' }),
     limit: z
       .string()
       .regex(/^\d{1,6}$/, 'a positive integer')
       .refine((v) => Number(v) >= 1 && Number(v) <= MAX_PAGE_LIMIT, `between 1 and ${MAX_PAGE_LIMIT}`)
-      .optional(),
+      .optional()
+      .meta({ type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, description: `changes per page (default ${DEFAULT_PAGE_LIMIT}); a stream ignores it` }),
   })
   .strict();
 
@@ -180,3 +194,6 @@ export type PushResponse = z.infer<typeof PushResponse>;
 
 export const UserList = z.object({ users: z.array(z.string()) }).loose().meta({ id: 'UserList' });
 export type UserList = z.infer<typeof UserList>;
+
+/** The answer of GET /openapi.json: a document generated from shared/api/routes.ts. */
+export const ApiDocument = z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }).loose(), paths: z.record(z.string(), z.unknown()) }).loose();
