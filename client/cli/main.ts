@@ -36,6 +36,7 @@ function baseProgram(): Command {
     .description('Peer-to-peer tracker replication: serve trackers, clone them, reload, merge and push changes')
     .version(VERSION)
     .option('--data <dir>', 'the instance data dir (default: $S15N_DATA, else ./.s15n)')
+    .option('--store <url>', 'a PostgreSQL instance, postgres://USER@HOST[:PORT]/DB (default: $S15N_STORE), for init, user, grant, tracker, item, serve')
     .option('--json', 'print one machine-readable JSON document on stdout (messages go to stderr)')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()

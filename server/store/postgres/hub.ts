@@ -43,6 +43,8 @@ export class PostgresHub implements HubStore {
   private constructor(
     readonly db: PgDatabase,
     clock: FeedClock,
+    /** Whether opening created s15n's tables (a new instance). */
+    readonly created: boolean,
   ) {
     this.trackers = new PgTrackers(db);
     this.items = new PgItems(db, this.trackers, clock);
@@ -55,14 +57,15 @@ export class PostgresHub implements HubStore {
   /** Connects to the database of `url` and brings its tables to this version (refusing a database with none unless `create`). */
   static async open(url: string, opts: PostgresOpenOptions = {}): Promise<PostgresHub> {
     const db = new PgDatabase(parseTarget(url), { max: opts.connections });
+    let created: boolean;
     try {
-      await migrate(db, { create: opts.create });
+      created = await migrate(db, { create: opts.create });
     } catch (error) {
       await db.close();
       throw error;
     }
     db.opened = true;
-    return new PostgresHub(db, opts.clock ?? serializedClock);
+    return new PostgresHub(db, opts.clock ?? serializedClock, created);
   }
 
   get location(): string {

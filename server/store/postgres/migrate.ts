@@ -44,10 +44,11 @@ async function runSteps(client: pg.PoolClient, from: number): Promise<void> {
 }
 
 /**
- * Brings the hub's tables to this version. Without `create`, a database with no s15n tables is
- * refused ("run s15n init"), as a missing data dir is; an up-to-date one costs one read, no lock.
+ * Brings the hub's tables to this version; answers whether they were created now. Without
+ * `create`, a database with no s15n tables is refused ("run s15n init"), as a missing data dir
+ * is; an up-to-date one costs one read, no lock.
  */
-export async function migrate(db: PgDatabase, opts: { create?: boolean }): Promise<void> {
+export async function migrate(db: PgDatabase, opts: { create?: boolean }): Promise<boolean> {
   let client: pg.PoolClient;
   try {
     client = await db.pool.connect();
@@ -57,7 +58,7 @@ export async function migrate(db: PgDatabase, opts: { create?: boolean }): Promi
   try {
     const seen = await hubVersion(client);
     if (seen !== null) refuseNewer(db, seen);
-    if (seen === HUB_MIGRATIONS.length) return;
+    if (seen === HUB_MIGRATIONS.length) return false;
     if (seen === null && !opts.create) {
       throw new NotFound(`no s15n instance in the database at ${db.target.where}; run \`s15n init --store URL\` first`);
     }
@@ -71,6 +72,7 @@ export async function migrate(db: PgDatabase, opts: { create?: boolean }): Promi
       const version = (await hubVersion(client)) ?? 0;
       refuseNewer(db, version);
       await runSteps(client, version);
+      return version === 0;
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
