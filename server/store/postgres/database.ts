@@ -4,6 +4,7 @@
  * connection failures said in terms of host, port and database.
  */
 import pg from 'pg';
+import { BadInput } from '../../../shared/errors.js';
 import { type Target, connectionFailure } from './target.js';
 
 /** s15n's tables live in this schema of the operator's database, apart from anything else there. */
@@ -60,6 +61,9 @@ export class PgDatabase {
   }
 
   fail(error: unknown): unknown {
+    const code = (error as { code?: string } | null)?.code;
+    // The last guard: input that reached SQL with a character PostgreSQL text cannot hold.
+    if (code === '22021' || code === '22P05') return new BadInput(`text with a character PostgreSQL cannot store (U+0000): ${(error as Error).message}`, [{ field: 'text', reason: 'U+0000 is not allowed' }]);
     return connectionFailure(this.target, error, this.opened);
   }
 

@@ -47,6 +47,8 @@ export class PgTrackers {
   }
 
   async find(ref: string | number, client?: Queryable): Promise<Tracker | undefined> {
+    // No tracker is named with U+0000 (text cannot hold it): asking for one is not a query.
+    if (typeof ref === 'string' && ref.includes('\u0000')) return undefined;
     const byId = trackerRefIsId(ref);
     const text = `SELECT ${COLUMNS} FROM trackers WHERE ${byId ? 'id' : 'name'} = $1`;
     const values = [byId ? Number(ref) : ref];

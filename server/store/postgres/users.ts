@@ -13,6 +13,8 @@ export class PgUsers {
   constructor(private readonly db: PgDatabase) {}
 
   private async row(name: string): Promise<UserRow | undefined> {
+    // Basic auth may carry any name; none with U+0000 exists (text cannot hold it, and user names refuse it).
+    if (name.includes('\u0000')) return undefined;
     return (await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE name = $1`, [name], 'user'))[0];
   }
 
