@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   log: async () => (await import('./commands/log.js')).registerLog,
   tui: async () => (await import('./commands/tui.js')).registerTui,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
+  store: async () => (await import('./commands/store.js')).registerStore,
 };
 
 /** The program and its own options, without its commands. */
