@@ -3,11 +3,12 @@
  * the clone-side commands refused with exit 2, and a database that cannot be reached, refuses the
  * login or does not exist: exit 1, host, port and database named, the password never printed.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { type TestDatabase, cluster, describePostgres, freshDatabase, requireCluster, urlWithPassword } from '../helpers/postgres.js';
 import { startServeProcess } from '../helpers/serve-process.js';
-import { api } from '../helpers/instance.js';
+import { api, tempDir } from '../helpers/instance.js';
 
 let db: TestDatabase;
 const SECRET = 'pw-never-printed';
@@ -84,6 +85,28 @@ describePostgres('hub-side commands with --store', () => {
         expect(run.stderr, args.join(' ')).toMatch(new RegExp(`s15n ${args[0]}.* needs an SQLite instance \\(--data DIR\\): postgres://s15n@/.* is a PostgreSQL hub`));
         expect(run.stderr).not.toContain(requireCluster().password);
       }
+    }
+  });
+});
+
+describePostgres('s15n store copy', () => {
+  it('refuses a target that holds an instance (unchanged), replaces it with --replace, and names a missing flag', async () => {
+    const data = join(tempDir(), 'data');
+    expect(runCli(['init'], { data }).code).toBe(0);
+    expect(runCli(['tracker', 'create', 'Moved', '--field', 'title:text'], { data }).code).toBe(0);
+    expect(runCli(['item', 'add', 'Moved', '--set', 'title=x'], { data }).code).toBe(0);
+    const refused = runCli(['store', 'copy', '--from', data, '--to', db.url]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/already holds 1 tracker\(s\) and 2 user\(s\); add --replace/);
+    expect(pg(['tracker', 'list', '--json']).json()).toMatchObject([{ name: 'Bugs' }]);
+    const replaced = runCli(['store', 'copy', '--from', data, '--to', db.url, '--replace', '--json']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.json()).toMatchObject({ trackers: 1, items: 1, users: 0, seq: 1 });
+    expect(pg(['item', 'list', 'Moved', '--json']).json()).toMatchObject([{ id: 1, version: 1, values: { title: 'x' } }]);
+    for (const args of [['--to', db.url], ['--from', data], ['--from', data, '--to', data]]) {
+      const bad = runCli(['store', 'copy', ...args]);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.stderr).toMatch(/--(from|to)/);
     }
   });
 });
