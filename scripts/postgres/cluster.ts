@@ -45,7 +45,7 @@ function runAs(bin: string, args: string[]): void {
     execFileSync(cmd, full, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   } catch (error) {
     const e = error as { stderr?: Buffer; message: string };
-    throw new Error(`${bin.split("/").pop()} failed: ${e.stderr?.toString().trim() || e.message}`, { cause: error });
+    throw new Error(`${bin.split('/').pop()} failed: ${e.stderr?.toString().trim() || e.message}`, { cause: error });
   }
 }
 
