@@ -5,7 +5,7 @@
  * socket without a password; `s15n`, the role s15n itself uses, needs one, like a real hub.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 
@@ -60,8 +60,12 @@ export interface Cluster extends ClusterInfo {
   stop(): void;
 }
 
-/** Starts a cluster in a new temp dir (about a second on 2 cores); `stop` ends it and removes the dir. */
-export async function startCluster(bin: string): Promise<Cluster> {
+/**
+ * Starts a cluster in a new temp dir (about a second on 2 cores); `stop` ends it and removes the
+ * dir. `durable` keeps PostgreSQL's defaults (fsync, synchronous_commit): what the bench's commit
+ * figures need; the tests do without.
+ */
+export async function startCluster(bin: string, opts: { durable?: boolean } = {}): Promise<Cluster> {
   // Short: a unix socket path must stay under 108 bytes.
   const dir = mkdtempSync('/tmp/s15n-pg-');
   ownedByPostgres(dir);
@@ -80,7 +84,8 @@ export async function startCluster(bin: string): Promise<Cluster> {
     runAs(join(bin, 'initdb'), ['-D', data, '--no-sync', '-U', SUPERUSER, '-A', 'trust', '-E', 'UTF8', '--locale', 'C']);
     // The superuser over the socket only; every other role by password, so a wrong one is refused.
     writeFileSync(join(data, 'pg_hba.conf'), `local all ${SUPERUSER} trust\nlocal all all scram-sha-256\n`);
-    const options = `-k ${dir} -p ${PORT} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
+    const fast = opts.durable ? '' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+    const options = `-k ${dir} -p ${PORT} -c listen_addresses='' ${fast} -c max_connections=300`;
     runAs(join(bin, 'pg_ctl'), ['start', '-D', data, '-w', '-l', join(dir, 'server.log'), '-o', options]);
     const admin = new pg.Client({ host: dir, port: PORT, user: SUPERUSER, database: 'postgres' });
     await admin.connect();
@@ -123,4 +128,26 @@ export async function dropDatabase(info: ClusterInfo, name: string): Promise<voi
   } finally {
     await admin.end();
   }
+}
+
+/** CPU seconds (user + system) used so far by the cluster: the postmaster, its reaped children and the live ones (Linux /proc). */
+export function clusterCpuSeconds(info: ClusterInfo): number {
+  const USER_HZ = 100;
+  // The fields after the command name: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14).
+  const fields = (pid: string | number) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  };
+  const postmaster = Number(readFileSync(join(info.socketDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const own = fields(postmaster);
+  let ticks = own[11]! + own[12]! + own[13]! + own[14]!;
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const f = fields(entry);
+      if (f[1] === postmaster) ticks += f[11]! + f[12]!;
+    } catch {
+      // The process ended while we read: its time is in the postmaster's cutime now.
+    }
+  }
+  return ticks / USER_HZ;
 }

@@ -91,7 +91,7 @@ describePostgres('pushes at the same moment on two hubs', () => {
     const created = answers.flat().map((a) => a.item!);
     expect(new Set(created.map((i) => i.values.n)).size).toBe(40);
     expect(new Set(created.map((i) => i.seq)).size).toBe(40);
-    const feed = await hubs[0]!.changesSince(tracker.id, Math.min(...created.map((i) => i.seq)) - 1, 1000);
+    const feed = await hubs[0]!.changesSince(tracker.id, Math.min(...created.map((i) => i.seq!)) - 1, 1000);
     for (const item of created) expect(feed.changes.map((c) => c.seq)).toContain(item.seq);
   });
 });
