@@ -14,8 +14,8 @@ import { status } from '../../client/sync/status.js';
 import { startServer } from '../../server/serve.js';
 import { type HubStore, type SqliteStore, type Tracker } from '../../server/store/index.js';
 import { PostgresHub } from '../../server/store/postgres/index.js';
-import { PASSWORDS, startInstance, tempStore, type TestInstance } from '../helpers/instance.js';
-import { type TestDatabase, describePostgres, freshDatabase } from '../helpers/postgres.js';
+import { PASSWORDS, api, startInstance, tempStore, type TestInstance } from '../helpers/instance.js';
+import { type TestDatabase, describePostgres, freshDatabase, requireCluster } from '../helpers/postgres.js';
 import { FAST, runCliAsync } from '../helpers/sync.js';
 
 const FIELDS = [
@@ -135,5 +135,25 @@ describePostgres('an SQLite hub moved to PostgreSQL with s15n store copy', () =>
     expect(replayed[0]).toMatchObject({ status: 'created', id: 4 });
     const again = await runCliAsync(['status', 'Tasks', '--json'], { data: cloneDir });
     expect(again.json()).toMatchObject({ new: [], modified: [], conflicts: [] });
+  });
+});
+
+describePostgres('a hub whose database goes away', () => {
+  it('answers 503 (which clients retry), never a 401 or 404 that would blame the request', async () => {
+    const db = await freshDatabase();
+    const hub = await PostgresHub.open(db.url, { create: true });
+    await hub.addUser('root', PASSWORDS.root, { admin: true });
+    const server = await startServer({ store: hub, port: 0 });
+    try {
+      expect((await api(server.url, '/trackers', { user: 'root' })).status).toBe(200);
+      await db.drop();
+      const res = await api(server.url, '/trackers', { user: 'root' });
+      expect(res.status).toBe(503);
+      expect(res.json.error.code).toBe('unavailable');
+      expect(res.text).not.toContain(requireCluster().password);
+    } finally {
+      await server.close();
+      await hub.close();
+    }
   });
 });
