@@ -79,7 +79,7 @@ describePostgres('hub-side commands with --store', () => {
   });
 
   it('the clone-side commands refuse a PostgreSQL instance with exit 2, saying so', () => {
-    for (const args of [['clone', 'origin', 'Bugs'], ['reload', 'Bugs'], ['push', 'Bugs'], ['status', 'Bugs'], ['resolve', 'Bugs', '1', '--field', 'title', '--take', 'local'], ['log', 'Bugs'], ['remote', 'list'], ['remote', 'add', 'o', 'http://127.0.0.1:9', '--user', 'u']]) {
+    for (const args of [['clone', 'origin', 'Bugs'], ['reload', 'Bugs'], ['push', 'Bugs'], ['status', 'Bugs'], ['resolve', 'Bugs', '1', '--field', 'title', '--take', 'local'], ['log', 'Bugs'], ['remote', 'list'], ['remote', 'add', 'o', 'http://127.0.0.1:9', '--user', 'u'], ['tui']]) {
       for (const run of [pg(args), runCli(args, { env: { S15N_STORE: db.url } })]) {
         expect(run.code, args.join(' ')).toBe(2);
         expect(run.stderr, args.join(' ')).toMatch(new RegExp(`s15n ${args[0]}.* needs an SQLite instance \\(--data DIR\\): postgres://s15n@/.* is a PostgreSQL hub`));
