@@ -66,6 +66,7 @@ export class PgItems {
 
   /** New items from valid states: ids and autoincrement values taken now, seqs at commit. */
   async planInserts(client: Queryable, tracker: Tracker, states: readonly ItemState[], by: string | null, ids?: readonly number[]): Promise<PlannedWrite[]> {
+    if (states.length === 0) return [];
     const given = ids ?? (await this.newIds(client, states.length));
     const numbers = new Map<string, number>();
     for (const field of tracker.fields.filter((f) => f.type === 'autoincrement')) {
