@@ -1,6 +1,6 @@
 /**
- * The load of the hub bench, each part in a process of its own: a writer pushing 100-item batches
- * over the wire (some items hot, shared by every writer), a feed watcher timing when each commit
+ * The load of the hub bench, each part in a process of its own: a writer reading the feed then
+ * pushing 100-item batches over the wire (some items hot, shared by every writer), a feed watcher timing when each commit
  * shows in the store's feed (woken by the store's change notification, as live feeds are), and a
  * probe timing a small reload while clones drain the hub.
  */
@@ -50,16 +50,30 @@ function pick(random: () => number, ids: readonly number[]): number[] {
   return [...chosen];
 }
 
-/** Pushes batches of field-level updates for `seconds`, each based on what it last knew of the item (a conflict teaches it the current one). */
+/** What a clone does before it pushes: read the feed since its token, so its bases are the hub's current values. */
+async function catchUp(base: string, token: number, known: Map<number, Known>): Promise<number> {
+  for (;;) {
+    const page = await call(`${base}/changes?since=${token}&limit=10000`);
+    for (const c of page.changes) known.set(c.id, { version: c.version, estimate: c.values.estimate ?? null });
+    token = page.next;
+    if (!page.more) return token;
+  }
+}
+
+/**
+ * Syncs for `seconds`: reads the feed since its token, then pushes a batch of field-level updates
+ * based on what it knows (a conflict is another writer's commit that came in between).
+ */
 export async function runWriter(args: { url: string; trackerId: number; seconds: number; seed: number }): Promise<WriterResult> {
   const base = `${args.url}/api/v1/trackers/${args.trackerId}`;
-  const page = await call(`${base}/changes?since=0&limit=10000`);
-  const known = new Map<number, Known>(page.changes.map((c: any) => [c.id, { version: c.version, estimate: c.values.estimate ?? null }]));
+  const known = new Map<number, Known>();
+  let token = await catchUp(base, 0, known);
   const ids = [...known.keys()].sort((a, b) => a - b);
   const random = seededRandom(args.seed);
   const result: WriterResult = { pushes: 0, updates: 0, conflicts: 0, errors: 0, latencies: [], commits: [] };
   const end = now() + args.seconds * 1000;
   while (now() < end) {
+    token = await catchUp(base, token, known);
     const changes = pick(random, ids).map((id) => {
       const k = known.get(id)!;
       return { op: 'update', id, baseVersion: k.version, fields: { estimate: { base: k.estimate, value: Math.round(random() * 1e6) / 100 } } };
