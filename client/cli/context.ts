@@ -5,7 +5,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type HubStore, SqliteHub, type SqliteStore } from '../../server/store/index.js';
-import { openLocalStore } from '../replica/index.js';
 import { BadInput } from '../../shared/errors.js';
 
 // Kept in a module of its own, so main.ts can map errors to exit codes without loading the store.
@@ -41,6 +40,8 @@ export async function withHub<T>(command: Command, fn: (hub: HubStore) => Promis
 
 /** Opens the SQLite store of the command's data dir for the clone side (none: "run `s15n init`"); runs `fn` and closes it. */
 export async function withStore<T>(command: Command, fn: (store: SqliteStore) => Promise<T> | T): Promise<T> {
+  // Loaded here: the hub-side commands (item list, say) never pay for the clone side and the merge engine.
+  const { openLocalStore } = await import('../replica/index.js');
   const store = openLocalStore(dataDir(command));
   try {
     return await fn(store);
