@@ -15,6 +15,7 @@ import { REPLICA_MODULE } from './migrations.js';
 import { RemoteTable } from './remote-table.js';
 import { type ItemStateRow, ITEM_STATE, type ItemSyncState, type Replica, type ReplicaRow, toItemState, toReplica } from './rows.js';
 import { SyncLog } from './sync-log.js';
+import { localChangeOf } from './local-change.js';
 
 function prepare(db: Database.Database) {
   return {
@@ -190,5 +191,21 @@ export class ReplicaState {
   /** Ids of the items that may hold local changes (the derived comparison decides). */
   candidateItemIds(trackerId: number): number[] {
     return this.stmts.candidates.all(trackerId).map((r) => r.id);
+  }
+
+  /**
+   * The newest seq among the items that hold a change to push (new, modified, deleted; not a
+   * conflict, which waits for the user), or 0: a live sync pushes when it grows, whoever wrote it.
+   */
+  latestPushable(trackerId: number): number {
+    const tracker = this.store.getTracker(trackerId);
+    let latest = 0;
+    for (const id of this.candidateItemIds(trackerId)) {
+      const item = this.store.getItem(trackerId, id, { includeDeleted: true });
+      if (!item || item.seq <= latest) continue;
+      const kind = localChangeOf(tracker.fields, item, this.itemState(id))?.kind;
+      if (kind !== undefined && kind !== 'conflict') latest = item.seq;
+    }
+    return latest;
   }
 }
