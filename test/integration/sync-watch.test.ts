@@ -1,0 +1,104 @@
+/**
+ * `s15n sync --watch` as a real process against a real master: changes from the master's own
+ * process, from a second clone's push and from a second CLI process on the master's file all
+ * arrive; a local edit made by another CLI process on the clone is pushed; each run is one NDJSON
+ * report and one `sync` entry of the log; the echo of its own push costs no run; SIGTERM stops it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { clone } from '../../client/sync/clone.js';
+import { push } from '../../client/sync/push.js';
+import { addRemote } from '../../client/sync/remotes.js';
+import { PASSWORDS, tempStore } from '../helpers/instance.js';
+import { type SyncPair, localOf, masterAdd, masterEdit, runCliAsync as cli, startPair, tokenOf } from '../helpers/sync.js';
+import { type WatchProcess, startWatch } from '../helpers/watch.js';
+import { waitFor } from '../helpers/wait.js';
+
+let pair: SyncPair | undefined;
+let watcher: WatchProcess | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await watcher?.stop();
+  watcher = undefined;
+  await pair?.close();
+  pair = undefined;
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+const localTitle = (p: SyncPair, remoteId: number) => {
+  try {
+    return localOf(p, remoteId).values.title;
+  } catch {
+    return undefined;
+  }
+};
+
+describe('s15n sync --watch', { timeout: 60_000 }, () => {
+  it('brings in changes from the master, a second clone and a second process on the master file, and pushes local edits of any process', async () => {
+    pair = await startPair({ simple: true });
+    const p = pair;
+    const first = masterAdd(p, { title: 'first' });
+    await clone(p.clone, 'origin', p.tracker.id);
+    watcher = startWatch(p.cloneDir, ['Tasks']);
+    await watcher.reported(1, 'the first full sync');
+
+    masterEdit(p, first.id, { title: 'edited on the master' });
+    await waitFor(() => localTitle(p, first.id) === 'edited on the master', 'the master edit on the clone');
+
+    const second = tempStore();
+    cleanups.push(second.cleanup);
+    addRemote(second.store, { name: 'origin', url: p.master.url, user: 'eddie', password: PASSWORDS.eddie });
+    const other = await clone(second.store, 'origin', p.tracker.id);
+    second.store.createItem(other.tracker.id, { values: { title: 'from a second clone' } }, null);
+    expect((await push(second.store, other.tracker.id)).counts.created).toBe(1);
+    await waitFor(() => p.clone.listItems(p.clone.getTracker('Tasks').id).some((i) => i.values.title === 'from a second clone'), 'the second clone push on the clone');
+
+    const added = await cli(['--json', 'item', 'add', 'Tasks', '--set', 'title=from a second process'], { data: p.master.dataDir });
+    expect(added.code, added.stderr).toBe(0);
+    await waitFor(() => localTitle(p, added.json<{ id: number }>().id) === 'from a second process', 'the other process on the master file');
+
+    const local = localOf(p, first.id);
+    const edited = await cli(['item', 'edit', 'Tasks', String(local.id), '--set', 'n=42'], { data: p.cloneDir });
+    expect(edited.code, edited.stderr).toBe(0);
+    await waitFor(() => p.master.store.getItem(p.tracker.id, first.id)?.values.n === 42, 'the local edit on the master');
+
+    // The push comes back on the feed: once the token is past it, stop (after the current run, if any).
+    const echo = p.master.store.getItem(p.tracker.id, first.id)!.seq;
+    await waitFor(() => tokenOf(p.clone, 'Tasks') >= echo, 'the echo of the push past the token');
+    const end = await watcher.stop();
+    expect(end).toEqual({ code: 0, signal: null });
+    expect(watcher.stderr()).toMatch(/watching Tasks; Ctrl-C stops[\s\S]*stopping after the current batch/);
+
+    const reports = watcher.reports();
+    expect(reports.every((r) => r.kind === 'sync' && r.tracker === 'Tasks' && r.outcome === 'success')).toBe(true);
+    // The echo is known: no run only says it saw it.
+    expect(reports.filter((r) => r.counts.seen > 0 && r.counts.seen === r.counts.unchanged)).toEqual([]);
+    const log = await cli(['--json', 'log', 'Tasks'], { data: p.cloneDir });
+    expect(log.json<{ kind: string }[]>().filter((run) => run.kind === 'sync')).toHaveLength(reports.length);
+  });
+
+  it('keeps conflicts for review without blocking the rest, and exits 3 when stopped with conflicts open', async () => {
+    pair = await startPair({ simple: true });
+    const p = pair;
+    const [a, b] = [masterAdd(p, { title: 'a' }), masterAdd(p, { title: 'b' })];
+    await clone(p.clone, 'origin', p.tracker.id);
+    masterEdit(p, a.id, { n: 1 });
+    p.clone.updateItem(localOf(p, a.id).trackerId, localOf(p, a.id).id, { values: { n: 2 } }, null);
+    watcher = startWatch(p.cloneDir, ['Tasks']);
+    await watcher.reported(1, 'the first full sync');
+    expect(watcher.reports()[0]).toMatchObject({ outcome: 'warning', counts: { conflicts: 1 } });
+    masterEdit(p, b.id, { n: 3 });
+    await waitFor(() => localOf(p, b.id).values.n === 3, 'the other item still syncs');
+    expect(await watcher.stop()).toEqual({ code: 3, signal: null });
+  });
+
+  it('ends with exit 1 and says why when the remote refuses the credentials, instead of retrying forever', async () => {
+    pair = await startPair({ simple: true });
+    masterAdd(pair, { title: 'a' });
+    await clone(pair.clone, 'origin', pair.tracker.id);
+    await pair.master.store.setPassword('root', 'changed');
+    watcher = startWatch(pair.cloneDir, ['Tasks']);
+    const end = await watcher.exited;
+    expect(end.code).toBe(1);
+    expect(watcher.stderr()).toMatch(/refused the credentials of user "root"/);
+  });
+});
