@@ -50,11 +50,6 @@ export class LiveFeed {
     return this.queue.splice(0, max);
   }
 
-  /** Puts changes taken back in front (their run failed: they are applied by the next one). */
-  putBack(changes: readonly Change[]): void {
-    this.queue.unshift(...changes);
-  }
-
   /**
    * Holds the feed open until `signal` aborts; resolves then. Rejects with an error that trying
    * again would not cure (credentials refused, no right, the tracker gone), or NoLiveFeed.

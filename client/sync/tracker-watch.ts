@@ -1,7 +1,7 @@
 /**
  * The watch of one tracker (./watch.ts): a full sync first, then one run per batch the continuous
  * feed brings (or per poll with an interval), and one whenever a local change to push appears.
- * Runs never overlap; a failed run is retried with backoff, its changes put back in front.
+ * Runs never overlap; a failed run is retried with backoff, as a full run.
  */
 import type { Change } from '../../shared/api/schemas.js';
 import { backoffDelay } from '../../shared/backoff.js';
@@ -137,14 +137,15 @@ export class TrackerWatch {
       await this.fullRun(local);
       return;
     }
-    const changes = this.feed?.take(LIVE_BATCH) ?? [];
+    // What a full run (a retry) already brought in is left out.
+    const token = this.ctx.replicas.requireReplica(this.ctx.trackerId).token;
+    const changes = (this.feed?.take(LIVE_BATCH) ?? []).filter((change) => change.seq > token);
     if (changes.length === 0 && !local) return;
     if (!local && skipKnown(this.ctx.store, this.ctx.replicas, this.ctx.trackerId, changes)) return;
     const report = await this.sync(changes);
-    if (report.outcome === 'error' && !this.ctx.signal.aborted) {
-      this.feed?.putBack(changes);
-      this.retryLater(false);
-    }
+    // The retry is a full run: its probe tells a refusal (ending the watch) from an outage, and
+    // its reload brings in what this run did not apply, from the token.
+    if (report.outcome === 'error' && !this.ctx.signal.aborted) this.retryLater();
   }
 
   /** Whether a local change newer than the last run's appeared (the watch's own writes leave none). */
@@ -162,14 +163,14 @@ export class TrackerWatch {
       page = await client.changesPage(remoteTrackerId, replicas.requireReplica(trackerId).token, 100);
     } catch (error) {
       if (!isTransient(error)) this.fatal = error instanceof Error ? error : new Error(String(error));
-      else this.retryLater(true, messageOf(error));
+      else this.retryLater(messageOf(error));
       return;
     }
     const nothingNew = page.changes.length === 0 || (!page.more && skipKnown(this.ctx.store, replicas, trackerId, page.changes));
     if (this.caughtUp && !local && nothingNew) return;
     const report = await this.sync(undefined);
     if (report.outcome === 'error') {
-      if (!this.ctx.signal.aborted) this.retryLater(true);
+      if (!this.ctx.signal.aborted) this.retryLater();
       return;
     }
     if (!this.caughtUp) {
@@ -178,7 +179,7 @@ export class TrackerWatch {
     }
   }
 
-  /** One logged sync run; the local changes it could push are remembered as seen. */
+  /** One logged sync run; once it went through, the local changes it could push are remembered as seen. */
   private async sync(changes: readonly Change[] | undefined): Promise<Report> {
     const { store, trackerId, client, options, signal } = this.ctx;
     const latest = this.ctx.replicas.latestPushable(trackerId);
@@ -189,19 +190,25 @@ export class TrackerWatch {
       ...(changes ? { changes } : {}),
       ...(options.onPulled ? { onPulled: (part: Report) => options.onPulled?.(trackerId, part) } : {}),
     });
-    this.localSeen = Math.max(this.localSeen, latest);
-    if (report.outcome !== 'error') this.failures = 0;
+    if (report.outcome !== 'error') {
+      this.localSeen = Math.max(this.localSeen, latest);
+      this.failures = 0;
+    } else {
+      // What it did not push is still to push: the retry looks again.
+      this.localDue = true;
+    }
     options.onReport(report);
     return report;
   }
 
-  private retryLater(full: boolean, why?: string): void {
+  /** A full run again after the backoff (its probe and its reload stream make it the safe retry of any run). */
+  private retryLater(why?: string): void {
     const wait = backoffDelay(this.failures, Math.random);
     this.failures += 1;
     this.ctx.options.onNote(`${why ? `${why}; ` : ''}sync of ${this.trackerName()} tried again in ${(wait / 1000).toFixed(1)} s`);
     this.timers.retry = setTimeout(() => {
       this.timers.retry = null;
-      if (full) this.fullDue = true;
+      this.fullDue = true;
       this.trigger.fire();
     }, wait);
   }
