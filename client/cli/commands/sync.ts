@@ -12,7 +12,7 @@ import type { Report } from '../../sync/report.js';
 import { RemoteClients, sync, trackersToSync } from '../../sync/sync.js';
 import { watch } from '../../sync/watch.js';
 import { EXIT, globals, note, output, withStore } from '../context.js';
-import { cancelOnInterrupt, exitCodeOf, formatCounts, formatReport, progressPrinter } from '../run-report.js';
+import { cancelOnInterrupt, exitCodeOf, formatCounts, formatReport, formatRunError, progressPrinter } from '../run-report.js';
 
 interface SyncOpts {
   all?: boolean;
@@ -62,6 +62,22 @@ export function formatSync(report: Report): string {
     return part ? [`  ${name}: ${formatCounts(part.counts)}`] : [];
   });
   return [formatReport(`sync of ${String(report.tracker)}`, report), ...parts].join('\n');
+}
+
+/** The counters that are not 0 (`seen` always): `seen 3: updated 2, conflicts 1`. */
+function compact(counts: Report['counts']): string {
+  const rest = Object.entries(counts).filter(([name, n]) => name !== 'seen' && n > 0);
+  return `seen ${counts.seen}${rest.length > 0 ? `: ${rest.map(([name, n]) => `${name} ${n}`).join(', ')}` : ''}`;
+}
+
+/** A watch's run on one line (a watch runs for hours), its errors and warnings below it. */
+export function formatWatchRun(report: Report): string {
+  const part = (name: string) => (report[name] ? `${name} ${compact((report[name] as Report).counts)}` : null);
+  const parts = [part('reload'), part('push')].filter((text) => text !== null).join('; ');
+  const lines = [`${report.endedAt.slice(11, 19)} sync of ${String(report.tracker)}: ${report.outcome} (${parts})`];
+  for (const warning of (report.warnings as string[] | undefined) ?? []) lines.push(`  warning: ${warning}`);
+  for (const error of report.errors) lines.push(`  ${formatRunError(error)}`);
+  return lines.join('\n');
 }
 
 /** The worst over the trackers: a failed run (1) before conflicts remaining (3). */
@@ -124,7 +140,7 @@ async function syncWatching(command: Command, store: SqliteStore, trackerIds: re
     pullOnly: opts.pullOnly === true,
     intervalMs: plan.intervalMs,
     ...(plan.heartbeatMs !== undefined ? { heartbeatMs: plan.heartbeatMs } : {}),
-    onReport: (report) => process.stdout.write(`${json ? JSON.stringify(report) : formatSync(report)}\n`),
+    onReport: (report) => process.stdout.write(`${json ? JSON.stringify(report) : formatWatchRun(report)}\n`),
     onNote: (message) => note(`s15n: ${message}`),
   });
   const names = trackerIds.map((id) => store.getTracker(id).name).join(', ');
