@@ -26,9 +26,14 @@ export interface LiveFeedOptions {
 /** The remote offers no continuous feed (an older s15n refuses the parameter): the watch polls instead. */
 export class NoLiveFeed extends Error {}
 
+/** Changes held in memory at most: a burst larger than this waits on the wire, not in the heap. */
+export const MAX_QUEUED = 2000;
+
 export class LiveFeed {
   private queue: Change[] = [];
   private lastQueued = 0;
+  /** Resolves the feed's wait for room in the queue. */
+  private room: (() => void) | null = null;
   /** Failures in a row, for the backoff; whether the user was told of a loss (and is to be told it is over). */
   private failures = 0;
   private lost = false;
@@ -47,7 +52,9 @@ export class LiveFeed {
 
   /** Takes up to `max` queued changes, in feed order. */
   take(max: number): Change[] {
-    return this.queue.splice(0, max);
+    const taken = this.queue.splice(0, max);
+    if (this.queue.length < MAX_QUEUED) this.room?.();
+    return taken;
   }
 
   /**
@@ -76,6 +83,18 @@ export class LiveFeed {
     }
   }
 
+  private untilRoom(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.room = null;
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      this.room = done;
+      signal.addEventListener('abort', done);
+    });
+  }
+
   /** One connection: open, queue every line until the feed ends (the server's timeout or stop) or breaks. */
   private async follow(signal: AbortSignal): Promise<void> {
     const since = Math.max(this.options.token(), this.lastQueued);
@@ -92,6 +111,8 @@ export class LiveFeed {
       this.lastQueued = change.seq;
       this.queue.push(change);
       this.options.onQueued();
+      // Runs slower than the feed: stop reading until they catch up (the server then waits for this socket).
+      if (this.queue.length >= MAX_QUEUED) await this.untilRoom(signal);
     }
     if (!signal.aborted) throw new Unavailable(`the change feed of ${this.client.endpoint.name} ended before its last line`);
   }

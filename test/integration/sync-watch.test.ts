@@ -91,6 +91,23 @@ describe('s15n sync --watch', { timeout: 60_000 }, () => {
     expect(await watcher.stop()).toEqual({ code: 3, signal: null });
   });
 
+  it('takes a burst larger than it holds in memory whole, in batches of at most 500 (the feed waits on the wire meanwhile)', async () => {
+    pair = await startPair({ simple: true });
+    const p = pair;
+    const ids = p.master.store.createItems(p.tracker.id, Array.from({ length: 2600 }, (_, i) => ({ values: { title: `t${i}` } })), 'root').map((i) => i.id);
+    await clone(p.clone, 'origin', p.tracker.id);
+    watcher = startWatch(p.cloneDir, ['Tasks']);
+    await watcher.reported(1, 'the first full sync');
+    p.master.store.updateItems(p.tracker.id, ids, { values: { n: 7 } }, 'root');
+    const last = p.master.store.lastSeq();
+    await waitFor(() => tokenOf(p.clone, 'Tasks') === last, 'the whole burst applied');
+    const local = p.clone.getTracker('Tasks');
+    expect(p.clone.listItems(local.id).filter((i) => i.values.n === 7)).toHaveLength(2600);
+    const live = watcher.reports().slice(1);
+    expect(live.reduce((n, r) => n + r.reload.counts.updated, 0)).toBe(2600);
+    expect(Math.max(...live.map((r) => r.reload.counts.seen))).toBeLessThanOrEqual(500);
+  });
+
   it('ends with exit 1 and says why when the remote refuses the credentials, instead of retrying forever', async () => {
     pair = await startPair({ simple: true });
     masterAdd(pair, { title: 'a' });
