@@ -69,7 +69,9 @@ export interface ReloadPart {
 export async function reloadPart(part: ReloadPart, report: ReportBuilder, options: ReloadOptions & { changes?: readonly Change[] } = {}): Promise<Record<string, unknown>> {
   const { store, replicas, client, trackerId } = part;
   const replica = replicas.requireReplica(trackerId);
-  const diff = await followRemoteSchema(store, replicas, client, trackerId, report);
+  // Changes of a continuous feed say the schema they were made under: the one this clone follows needs no asking.
+  const known = options.changes !== undefined && options.changes.length > 0 && options.changes.every((c) => c.schemaHash === replica.remoteSchemaHash);
+  const diff = known ? null : await followRemoteSchema(store, replicas, client, trackerId, report);
   const ctx = { store, replicas, client, trackerId, report };
   const feed = options.changes
     ? await applyChanges(ctx, options.changes, options.batchSize ? { batchSize: options.batchSize } : {})

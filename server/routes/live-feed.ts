@@ -22,12 +22,15 @@ export interface LiveCall {
 /**
  * The NDJSON lines of a page, made once however many feeds the watcher hands the same page to
  * (it reads one page per token that feeds wait at, so each feed's page starts after its token).
+ * Each line also carries the tracker's schema hash as it is when the line is made (after the
+ * change committed): a watching clone whose schema is that one need not ask for it again.
  */
 const lines = new WeakMap<FeedPage, string>();
-function linesOf(page: FeedPage): string {
+async function linesOf(store: HubStore, trackerId: number, page: FeedPage): Promise<string> {
   let text = lines.get(page);
   if (text === undefined) {
-    text = page.changes.map((change) => `${JSON.stringify(itemToChange(change))}\n`).join('');
+    const { schemaHash } = await store.getTracker(trackerId);
+    text = page.changes.map((change) => `${JSON.stringify({ ...itemToChange(change), schemaHash })}\n`).join('');
     lines.set(page, text);
   }
   return text;
@@ -149,7 +152,7 @@ export async function continuousFeed(live: LiveFeeds, store: HubStore, call: Liv
     let page: FeedPage | null = await store.changesSince(call.trackerId, token, 1000);
     clock.changed();
     while (page && !controller.signal.aborted) {
-      send(res, linesOf(page));
+      send(res, page.changes.length > 0 ? await linesOf(store, call.trackerId, page) : '');
       clock.wrote();
       if (page.changes.length > 0) clock.changed();
       token = Math.max(token, page.next);

@@ -124,7 +124,7 @@ export const ROUTES = defineRoutes({
       description: 'a page of changes, the next token and whether more remain',
       schema: ChangesPage,
       stream:
-        'one change per line (each with its seq, a valid token), then {"next","more":false}; with feed=continuous the backlog, then each new change as it commits, a bare newline every heartbeat while idle, and {"next","more":false} when the feed ends (its timeout, or the server stopping)',
+        'one change per line (each with its seq, a valid token), then {"next","more":false}; with feed=continuous the backlog, then each new change as it commits (each line also with the tracker\'s schemaHash), a bare newline every heartbeat while idle, and {"next","more":false} when the feed ends (its timeout, or the server stopping)',
       headers: {
         'X-S15n-Total': { type: 'integer', description: 'how many changes follow the token' },
         'X-S15n-Right': { type: 'string', description: "the caller's right on the tracker (view, edit or admin)" },

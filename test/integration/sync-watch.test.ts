@@ -91,6 +91,22 @@ describe('s15n sync --watch', { timeout: 60_000 }, () => {
     expect(await watcher.stop()).toEqual({ code: 3, signal: null });
   });
 
+  it('follows a schema changed on the master before it applies the changes made under it', async () => {
+    pair = await startPair({ simple: true });
+    const p = pair;
+    const item = masterAdd(p, { title: 'a' });
+    await clone(p.clone, 'origin', p.tracker.id);
+    watcher = startWatch(p.cloneDir, ['Tasks']);
+    await watcher.reported(1, 'the first full sync');
+    masterEdit(p, item.id, { n: 1 });
+    await waitFor(() => localOf(p, item.id).values.n === 1, 'a change under the old schema');
+    const fields = p.master.store.getTracker(p.tracker.id).fields;
+    p.master.store.setTrackerFields(p.tracker.id, [...fields, { name: 'owner', label: 'Owner', type: 'text', required: false }]);
+    masterEdit(p, item.id, { owner: 'ann' });
+    await waitFor(() => localOf(p, item.id).values.owner === 'ann', 'the new field and its value on the clone');
+    expect(p.clone.getTracker('Tasks').fields.map((f) => f.name)).toContain('owner');
+  });
+
   it('takes a burst larger than it holds in memory whole, in batches of at most 500 (the feed waits on the wire meanwhile)', async () => {
     pair = await startPair({ simple: true });
     const p = pair;
