@@ -82,7 +82,8 @@ async function propagation(watchers: CliWatcher[], rounds: number, commit: (roun
   const samples: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const { seq, at } = await commit(round);
-    for (const report of await Promise.all(watchers.map((w) => w.applied(seq)))) samples.push(Date.parse(report.reload.endedAt) - at);
+    // endedAt is whole ms: its middle is the unbiased moment (±0.5 ms).
+    for (const report of await Promise.all(watchers.map((w) => w.applied(seq)))) samples.push(Date.parse(report.reload.endedAt) + 0.5 - at);
     await between();
   }
   return samples;
