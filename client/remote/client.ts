@@ -108,8 +108,8 @@ export class RemoteClient {
   }
 
   /** One page of the change feed after `since`. */
-  async changesPage(trackerId: number, since: number, limit = DEFAULT_PAGE_LIMIT): Promise<ChangesPage> {
-    return this.getJson(ROUTES.changes, { id: trackerId }, { since: String(since), limit: String(limit) });
+  async changesPage(trackerId: number, since: number, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<ChangesPage> {
+    return this.getJson(ROUTES.changes, { id: trackerId }, { since: String(since), limit: String(limit) }, signal);
   }
 
   /**
@@ -213,12 +213,12 @@ export class RemoteClient {
   }
 
   /** A GET route's JSON answer, parsed with the route's answer schema. */
-  private async getJson<R extends RouteSpec>(route: R, params: PathParams<R>, searchParams?: Record<string, string>): Promise<z.output<R['answer']['schema']>> {
-    return this.call(route, params, searchParams ? { searchParams } : {}, (body) => route.answer.schema.parse(body) as z.output<R['answer']['schema']>);
+  private async getJson<R extends RouteSpec>(route: R, params: PathParams<R>, searchParams?: Record<string, string>, signal?: AbortSignal): Promise<z.output<R['answer']['schema']>> {
+    return this.call(route, params, { ...(searchParams ? { searchParams } : {}), ...(signal ? { signal } : {}) }, (body) => route.answer.schema.parse(body) as z.output<R['answer']['schema']>);
   }
 
   /** Calls a route with its method at its path and reads the answer; a failure says what the route was about. */
-  private async call<R extends RouteSpec, T>(route: R, params: PathParams<R>, options: { searchParams?: Record<string, string>; json?: unknown }, read: (body: unknown) => T): Promise<T> {
+  private async call<R extends RouteSpec, T>(route: R, params: PathParams<R>, options: { searchParams?: Record<string, string>; json?: unknown; signal?: AbortSignal }, read: (body: unknown) => T): Promise<T> {
     try {
       return read(await this.http(urlOf(route, params), { method: route.method.toUpperCase() as Method, ...options }).json());
     } catch (error) {

@@ -160,8 +160,9 @@ export class TrackerWatch {
     const { client, replicas, trackerId, remoteTrackerId } = this.ctx;
     let page;
     try {
-      page = await client.changesPage(remoteTrackerId, replicas.requireReplica(trackerId).token, 100);
+      page = await client.changesPage(remoteTrackerId, replicas.requireReplica(trackerId).token, 100, this.ctx.signal);
     } catch (error) {
+      if (this.ctx.signal.aborted) return;
       if (!isTransient(error)) this.fatal = error instanceof Error ? error : new Error(String(error));
       else this.retryLater(messageOf(error));
       return;

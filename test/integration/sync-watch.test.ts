@@ -124,6 +124,18 @@ describe('s15n sync --watch', { timeout: 60_000 }, () => {
     expect(Math.max(...live.map((r) => r.reload.counts.seen))).toBeLessThanOrEqual(500);
   });
 
+  it('stops at once on SIGTERM while the remote is down, instead of waiting out its retries', async () => {
+    pair = await startPair({ simple: true });
+    masterAdd(pair, { title: 'a' });
+    await clone(pair.clone, 'origin', pair.tracker.id);
+    await pair.master.server.close();
+    watcher = startWatch(pair.cloneDir, ['Tasks']);
+    await waitFor(() => /watching Tasks/.test(watcher!.stderr()), 'the watch under way');
+    const started = Date.now();
+    expect(await watcher.stop()).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it('ends with exit 1 and says why when the remote refuses the credentials, instead of retrying forever', async () => {
     pair = await startPair({ simple: true });
     masterAdd(pair, { title: 'a' });
