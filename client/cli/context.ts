@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import type { HubStore, SqliteStore } from '../../server/store/index.js';
 import { isPostgresUrl } from '../../server/store/location.js';
 import { openHub } from '../../server/store/open.js';
-import { openLocalStore } from '../replica/index.js';
 import { BadInput } from '../../shared/errors.js';
 
 // Kept in a module of its own, so main.ts can map errors to exit codes without loading the store.
@@ -97,6 +96,8 @@ export async function withHub<T>(command: Command, fn: (hub: HubStore) => Promis
 
 /** Opens the SQLite store of the command's data dir for the clone side (none: "run `s15n init`"); runs `fn` and closes it. */
 export async function withStore<T>(command: Command, fn: (store: SqliteStore) => Promise<T> | T): Promise<T> {
+  // Loaded here: the hub-side commands (item list, say) never pay for the clone side and the merge engine.
+  const { openLocalStore } = await import('../replica/index.js');
   const store = openLocalStore(dataDir(command));
   try {
     return await fn(store);

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   reload: async () => (await import('./commands/reload.js')).registerReload,
   status: async () => (await import('./commands/status.js')).registerStatus,
   push: async () => (await import('./commands/push.js')).registerPush,
+  sync: async () => (await import('./commands/sync.js')).registerSync,
   resolve: async () => (await import('./commands/resolve.js')).registerResolve,
   log: async () => (await import('./commands/log.js')).registerLog,
   tui: async () => (await import('./commands/tui.js')).registerTui,

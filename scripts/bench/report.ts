@@ -72,7 +72,7 @@ export function show(value: number | null, unit: Unit): string {
     case 'commits/s':
       return `${value.toFixed(1)}/s`;
     case '%':
-      return `${value.toFixed(1)}%`;
+      return `${value.toFixed(2)}%`;
   }
 }
 

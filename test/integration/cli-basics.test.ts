@@ -150,7 +150,7 @@ describe('start-up: a command loads only the modules it uses (DESIGN §15)', () 
     const help = modulesLoadedBy(['--help']);
     expect(help.code).toBe(0);
     expect(new Set(commandModules(help.urls))).toEqual(
-      new Set(['init', 'user', 'grant', 'tracker', 'item', 'serve', 'remote', 'clone', 'reload', 'status', 'push', 'resolve', 'log', 'tui', 'demo', 'store']),
+      new Set(['init', 'user', 'grant', 'tracker', 'item', 'serve', 'remote', 'clone', 'reload', 'status', 'push', 'sync', 'resolve', 'log', 'tui', 'demo', 'store']),
     );
   });
 });
