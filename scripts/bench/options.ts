@@ -26,9 +26,15 @@ export interface BenchOptions {
   profile: boolean;
   /** Keep the temporary data dirs (their path is printed). */
   keep: boolean;
+  /** Only the hub measures (scripts/bench/hub.ts): SQLite and PostgreSQL hubs of `items` items. */
+  hub: boolean;
+  /** With --hub: how long each writer count pushes. */
+  seconds: number;
+  /** With --hub: an empty PostgreSQL database instead of the bench's own cluster. */
+  pg: string | null;
 }
 
-export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --startup [--cli FILE] | --live [--idle-seconds S]] [--profile] [--keep]
+export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --startup [--cli FILE] | --live [--idle-seconds S] | --hub [--seconds S] [--pg URL]] [--profile] [--keep]
   --items N      items of the master (default 10000; the targets are set for 100000; with --startup 1000)
   --runs R       runs of every measure; the table shows the median and min–max (default 3; with --startup 10)
   --json         print only the JSON document on stdout (progress still goes to stderr)
@@ -38,6 +44,9 @@ export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [-
   --cli FILE     with --startup: time this main.js instead of dist/client/cli/main.js (an older build)
   --live         only live sync: propagation to 1 and 20 watchers, local edits to the master, 100 idle watchers (items default 1000)
   --idle-seconds S  with --live: how long the idle watchers are watched (default 60)
+  --hub          only the hub: the same hub (--items, default 1000000) on SQLite and PostgreSQL, concurrent clones, writers
+  --seconds S    with --hub: how long each number of writers pushes (default 10)
+  --pg URL       with --hub: an empty PostgreSQL database to use (default: a throwaway durable cluster)
   --profile      CPU profiles of every child process into bench-results/profiles/
   --keep         keep the temporary data dirs`;
 
@@ -63,6 +72,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       'idle-seconds': { type: 'string' },
       profile: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      hub: { type: 'boolean', default: false },
+      seconds: { type: 'string' },
+      pg: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -75,8 +87,10 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (values.cli !== undefined && !values.startup) throw new Error(`--cli goes with --startup\n${USAGE}`);
   if (values.live && (values.startup || values['clone-rss'] !== undefined)) throw new Error(`--live is a run of its own; give it alone\n${USAGE}`);
   if (values['idle-seconds'] !== undefined && !values.live) throw new Error(`--idle-seconds goes with --live\n${USAGE}`);
+  if (values.hub && (values.startup || values.live || values['clone-rss'] !== undefined)) throw new Error(`--hub is a run of its own; give it without --startup, --live or --clone-rss\n${USAGE}`);
+  if ((values.seconds !== undefined || values.pg !== undefined) && !values.hub) throw new Error(`--seconds and --pg go with --hub\n${USAGE}`);
   return {
-    items: count(values.items, 'items', values.startup ? STARTUP_ITEMS : values.live ? LIVE_ITEMS : 10_000, values.live ? LIVE_ITEMS : 100),
+    items: count(values.items, 'items', values.startup ? STARTUP_ITEMS : values.live ? LIVE_ITEMS : values.hub ? 1_000_000 : 10_000, values.live ? LIVE_ITEMS : 100),
     runs: count(values.runs, 'runs', values.startup ? 10 : 3),
     json: values.json,
     out: values.out,
@@ -87,6 +101,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     idleSeconds: count(values['idle-seconds'], 'idle-seconds', 60),
     profile: values.profile,
     keep: values.keep,
+    hub: values.hub,
+    seconds: count(values.seconds, 'seconds', 10),
+    pg: values.pg ?? null,
   };
 }
 

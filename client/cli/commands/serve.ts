@@ -73,7 +73,7 @@ export function registerServe(program: Command): void {
           if (error instanceof S15nError || !error.code) throw error;
           throw new S15nError('unavailable', `cannot listen on ${opts.host}:${port}: ${error.code}`);
         });
-        output(command, { url: running.url, host: running.host, port: running.port }, `s15n serving on ${running.url}`);
+        output(command, { url: running.url, host: running.host, port: running.port, store: store.location }, `s15n serving on ${running.url}`);
         const signal = await stopped;
         note(`${signal}: stopping`);
         await running.close();
