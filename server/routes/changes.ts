@@ -10,33 +10,38 @@ import type { RouteHandlers } from './mount.js';
 
 const STREAM_PAGE = 1000;
 
-/** Resolves when the client has taken what was written, or is gone (then the loop sees `destroyed`). */
+/**
+ * Resolves when the client has taken what was written, or is gone (then the loop sees
+ * `destroyed`). With compression, `res.on('drain')` listens on the compressor, where `res.off`
+ * cannot reach: `once` removes itself there, and a listener left by a close dies with the stream.
+ */
 function drained(res: Response): Promise<void> {
   if (res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
+    const closed = () => resolve();
+    res.once('drain', () => {
+      res.off('close', closed);
       resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
+    });
+    res.once('close', closed);
   });
 }
 
 export function changesHandlers(store: HubStore): Pick<RouteHandlers, 'changes'> {
   return {
-    changes: async ({ req, res, user, tracker, query }) => {
+    changes: async ({ req, res, user, tracker, query, media }) => {
       const since = Number(query.since ?? 0);
       res.setHeader('X-S15n-Total', String(await store.countChangesSince(tracker.id, since)));
       // The caller's right, so a push dry run can tell which overwrites and deletes the remote would grant.
       res.setHeader('X-S15n-Right', (await store.rightOf(user.name, tracker.id)) ?? 'none');
-      if (!(req.get('accept') ?? '').includes(NDJSON)) {
+      if (media !== NDJSON) {
         const page = await store.changesSince(tracker.id, since, Number(query.limit ?? DEFAULT_PAGE_LIMIT));
         res.json({ changes: page.changes.map(itemToChange), next: page.next, more: page.more });
         return;
       }
-      await stream(store, res, tracker.id, since);
+      // HEAD: the stream's headers without reading the feed.
+      if (req.method === 'HEAD') res.status(200).type(NDJSON).end();
+      else await stream(store, res, tracker.id, since);
     },
   };
 }
