@@ -46,6 +46,9 @@ const REFUSALS: Partial<Record<ErrorCode, (r: Refusal) => S15nError>> = {
   unauthorized: (r) => new Unauthorized(`${r.origin} refused the credentials of user "${r.user}"`),
   forbidden: (r) => new Forbidden(`${r.origin}: user "${r.user}" has no right to this (${r.said})`),
   not_found: (r) => new NotFound(`${r.origin}: ${r.subject} not found (${r.said})`),
+  // An instance of another API version: this route or method is not one it knows.
+  method_not_allowed: (r) => new S15nError('method_not_allowed', `${r.origin} does not take this request (${r.said}); is it an s15n instance of this API version?`),
+  not_acceptable: (r) => new S15nError('not_acceptable', `${r.origin} cannot answer in a form s15n reads (${r.said})`),
   conflict: (r) => new Conflict(`${r.origin}: ${r.said}`, r.details),
   too_large: (r) => new TooLarge(`${r.origin}: request too large (${r.said}); push in smaller batches`),
   too_many_requests: (r) => new TooManyRequests(`${r.origin}: too many failed logins; try again later`),

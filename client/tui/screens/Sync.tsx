@@ -40,7 +40,12 @@ export function Sync({ trackerId }: { trackerId: number }) {
 function RunStatus({ state }: { state: SyncState }) {
   if (state.running) {
     const reload = state.running.kind === 'reload';
-    return <ProgressBar label={reload ? 'Reloading' : 'Pushing'} done={state.running.done} total={state.running.total} unit={reload ? 'changes' : 'items'} />;
+    return (
+      <Box flexDirection="column">
+        <ProgressBar label={reload ? 'Reloading' : 'Pushing'} done={state.running.done} total={state.running.total} unit={reload ? 'changes' : 'items'} />
+        {state.running.retry ? <Text color="yellow">{state.running.retry}</Text> : null}
+      </Box>
+    );
   }
   if (state.last) return <ReportView title={state.last.kind === 'reload' ? 'Reload' : 'Push'} report={state.last.report} maxErrors={3} />;
   return <Text dimColor>r reloads the remote's changes; then select items and p pushes them.</Text>;
