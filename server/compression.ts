@@ -7,7 +7,7 @@
  */
 import { constants } from 'node:zlib';
 import compression from 'compression';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { NDJSON } from '../shared/api/schemas.js';
 
 /**
@@ -22,6 +22,32 @@ export const COMPRESSION = {
   /** Bytes: an answer shorter than this goes as it is (headers and CPU would cost more than the bytes saved). */
   threshold: 1024,
 } as const;
+
+const waiting = new WeakMap<Response, Set<() => void>>();
+
+/**
+ * Resolves when the client has taken what was written to `res`, or is gone (the writer then
+ * sees `res.destroyed`): the way for a streamed answer to wait for a slow client. Compressed,
+ * `res.on('drain')` listens on the compressor, where `res.off` and `once` cannot remove the
+ * listener again: so each answer gets one drain listener for its whole life, shared by every wait.
+ */
+export function drained(res: Response): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  let waiters = waiting.get(res);
+  if (!waiters) {
+    const all = new Set<() => void>();
+    const wake = () => {
+      for (const resolve of all) resolve();
+      all.clear();
+    };
+    res.on('drain', wake);
+    res.on('close', wake);
+    waiting.set(res, all);
+    waiters = all;
+  }
+  const pending = waiters;
+  return new Promise((resolve) => pending.add(resolve));
+}
 
 /** The middleware: compression, then a flush after every write of a streamed answer. */
 export function compressAnswers(): RequestHandler {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { type LinkShape, parseLink } from '../../test/faults/link.js';
 import { STARTUP_ITEMS } from './startup.js';
 
 export interface BenchOptions {
@@ -19,9 +20,11 @@ export interface BenchOptions {
   profile: boolean;
   /** Keep the temporary data dirs (their path is printed). */
   keep: boolean;
+  /** Only the shaped-link measures: clone, reload, push through a link of this bandwidth and latency. */
+  link: LinkShape | null;
 }
 
-export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --startup [--cli FILE]] [--profile] [--keep]
+export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --startup [--cli FILE] | --link BW,LAT] [--profile] [--keep]
   --items N      items of the master (default 10000; the targets are set for 100000; with --startup 1000)
   --runs R       runs of every measure; the table shows the median and min–max (default 3; with --startup 10)
   --json         print only the JSON document on stdout (progress still goes to stderr)
@@ -29,6 +32,8 @@ export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [-
   --clone-rss N  only measure the peak RSS of client and server during the clone of N items
   --startup      only time the CLI's start: node -e 0, s15n --version, s15n item list, interleaved
   --cli FILE     with --startup: time this main.js instead of dist/client/cli/main.js (an older build)
+  --link BW,LAT  only clone, reload and push through a shaped link, e.g. 20mbit,40ms (40 ms each way):
+                 s15n with and without compression, and PouchDB
   --profile      CPU profiles of every child process into bench-results/profiles/
   --keep         keep the temporary data dirs`;
 
@@ -52,6 +57,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       cli: { type: 'string' },
       profile: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      link: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -60,7 +66,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  if (values.startup && values['clone-rss'] !== undefined) throw new Error(`--startup and --clone-rss are two separate runs; give one\n${USAGE}`);
+  const modes = [values.startup, values['clone-rss'] !== undefined, values.link !== undefined].filter(Boolean).length;
+  if (modes > 1) throw new Error(`--startup, --clone-rss and --link are separate runs; give one\n${USAGE}`);
   if (values.cli !== undefined && !values.startup) throw new Error(`--cli goes with --startup\n${USAGE}`);
   return {
     items: count(values.items, 'items', values.startup ? STARTUP_ITEMS : 10_000, 100),
@@ -72,6 +79,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     cli: values.cli ?? null,
     profile: values.profile,
     keep: values.keep,
+    link: values.link === undefined ? null : parseLink(values.link),
   };
 }
 

@@ -6,26 +6,10 @@
 import type { Response } from 'express';
 import { DEFAULT_PAGE_LIMIT, NDJSON } from '../../shared/api/schemas.js';
 import { type HubStore, itemToChange } from '../store/index.js';
+import { drained } from '../compression.js';
 import type { RouteHandlers } from './mount.js';
 
 const STREAM_PAGE = 1000;
-
-/**
- * Resolves when the client has taken what was written, or is gone (then the loop sees
- * `destroyed`). With compression, `res.on('drain')` listens on the compressor, where `res.off`
- * cannot reach: `once` removes itself there, and a listener left by a close dies with the stream.
- */
-function drained(res: Response): Promise<void> {
-  if (res.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const closed = () => resolve();
-    res.once('drain', () => {
-      res.off('close', closed);
-      resolve();
-    });
-    res.once('close', closed);
-  });
-}
 
 export function changesHandlers(store: HubStore): Pick<RouteHandlers, 'changes'> {
   return {

@@ -10,7 +10,7 @@ import { request } from 'node:http';
 import { brotliCompressSync, brotliDecompressSync, createBrotliDecompress, createGunzip, gunzipSync, gzipSync } from 'node:zlib';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compressAnswers } from '../../server/compression.js';
+import { compressAnswers, drained } from '../../server/compression.js';
 import type { Tracker } from '../../server/store/index.js';
 import { MAX_TOKEN } from '../../shared/api/schemas.js';
 import { api, basic, createEveryTypeTracker, ndjson, seedUsers, startInstance, type TestInstance } from '../helpers/instance.js';
@@ -108,6 +108,41 @@ describe('a streamed answer', () => {
         expect(text.split('\n').filter(Boolean).map((l) => JSON.parse(l).line)).toEqual([1, 2]);
       }
     } finally {
+      server.close();
+    }
+  });
+});
+
+describe('waiting for a slow client', () => {
+  it('takes one drain listener per answer however often it waits, compressed or not', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    let waits = 0;
+    const app = express();
+    app.use(compressAnswers());
+    app.get('/big', async (_req, res) => {
+      res.type('application/x-ndjson');
+      for (let i = 0; i < 40; i++) {
+        if (!res.write(`${JSON.stringify({ i, pad: String(i).repeat(40_000) })}\n`)) {
+          waits += 1;
+          await drained(res);
+        }
+      }
+      res.end();
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      for (const encoding of ['br', 'identity']) {
+        waits = 0;
+        const res = await api(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, '//big', { headers: { 'accept-encoding': encoding } });
+        expect(ndjson(decode(res.headers['content-encoding'], res.body)).map((l) => l.i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+        expect(waits, encoding).toBeGreaterThan(10);
+      }
+      expect(warnings.filter((w) => /MaxListeners|memory leak/i.test(w))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
       server.close();
     }
   });
