@@ -70,6 +70,8 @@ export function remoteError(error: unknown, remote: RemoteOrigin, subject = 'res
     return new Unavailable(`${origin} failed with HTTP ${status}: ${said}`);
   }
   if (error instanceof RequestError) return requestError(error, remote, origin);
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  if (typeof code === 'string' && code.startsWith('Z_')) return new Unavailable(`${origin} sent a compressed answer that does not inflate (${code}: ${(error as Error).message})`);
   if (error instanceof SyntaxError || (error instanceof Error && error.name === 'ZodError')) {
     return new Unavailable(`${origin} sent an answer s15n does not understand: ${error.message.slice(0, 300)}`);
   }
