@@ -92,8 +92,9 @@ export class UserTable {
     return this.stmts.right.get(userName, trackerId)?.level ?? null;
   }
 
-  canListUsers(userName: string): boolean {
-    const user = this.stmts.get.get(userNameKey(userName));
+  canListUsers(given: string): boolean {
+    const userName = userNameKey(given);
+    const user = this.stmts.get.get(userName);
     if (!user) return false;
     return user.admin === 1 || (this.stmts.anyAdmin.get(userName)?.n ?? 0) > 0;
   }
