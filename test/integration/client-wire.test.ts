@@ -94,6 +94,22 @@ describe('failing fast and visibly', () => {
     expect(lines.at(-1)).toBe('s15n: cannot reach remote dead at http://127.0.0.1:1: ECONNREFUSED');
   });
 
+  it('names a refused port and an unknown host within 2 s of the start, process start included', async () => {
+    for (const [name, url, said] of [
+      ['dead', 'http://127.0.0.1:1', 'ECONNREFUSED'],
+      ['nowhere', 'http://no-such-host.invalid:8080', 'ENOTFOUND'],
+    ] as const) {
+      const data = laptopWith(name, url);
+      const started = Date.now();
+      const result = await runCliAsync(['clone', name, 'Tasks'], { data });
+      expect(Date.now() - started, name).toBeLessThan(2000);
+      expect(result.code, name).toBe(1);
+      expect(result.stderr.trim().split('\n').at(-1), name).toBe(`s15n: cannot reach remote ${name} at ${url}: ${said}`);
+      // An unknown host will not appear a moment later: it is named at once, without a retry.
+      if (said === 'ENOTFOUND') expect(result.stderr, name).not.toMatch(/retrying/);
+    }
+  });
+
   it('shows every retry of a 503 with its wait, and Ctrl-C ends the wait at once', async () => {
     stub = createServer((_req, res) => {
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"unavailable","message":"restarting"}}');
