@@ -7,6 +7,7 @@ import { HTTPError, RequestError } from 'got';
 import { ErrorBody } from '../../shared/api/schemas.js';
 import { BadInput, Conflict, ERROR_STATUS, type ErrorCode, Forbidden, NotFound, S15nError, TooLarge, TooManyRequests, Unauthorized, Unavailable } from '../../shared/errors.js';
 import type { Problem } from '../../shared/model/fields.js';
+import type { Failure } from './retry.js';
 
 /** The remote as error messages name it. */
 export interface RemoteOrigin {
@@ -51,7 +52,8 @@ const REFUSALS: Partial<Record<ErrorCode, (r: Refusal) => S15nError>> = {
   not_acceptable: (r) => new S15nError('not_acceptable', `${r.origin} cannot answer in a form s15n reads (${r.said})`),
   conflict: (r) => new Conflict(`${r.origin}: ${r.said}`, r.details),
   too_large: (r) => new TooLarge(`${r.origin}: request too large (${r.said}); push in smaller batches`),
-  too_many_requests: (r) => new TooManyRequests(`${r.origin}: too many failed logins; try again later`),
+  // Failed logins or too many open feeds: the server's own words say which.
+  too_many_requests: (r) => new TooManyRequests(`${r.origin}: ${r.said}`),
 };
 
 /** The error codes the client words on their own (the rest read as "failed with HTTP n"). */
@@ -106,4 +108,12 @@ function parseBody(body: unknown): unknown {
 function problemsOf(details: unknown): Problem[] {
   const problems = (details as { problems?: unknown } | undefined)?.problems;
   return Array.isArray(problems) ? (problems as Problem[]) : [];
+}
+
+/** What failed, for the retry rule: an answered status or a network or inflate code; null for anything else (a bad answer, a bug). */
+export function failureOf(error: unknown): Failure | null {
+  if (error instanceof HTTPError) return { status: error.response.statusCode };
+  if (error instanceof RequestError) return { code: error.code };
+  const code = error instanceof Error && !(error instanceof S15nError) ? (error as NodeJS.ErrnoException).code : undefined;
+  return typeof code === 'string' ? { code } : null;
 }

@@ -1,6 +1,6 @@
 /** The item decision (DESIGN §4, §9): what one remote item does to its local copy, deletions included, and what the new base becomes. */
 import type { FieldDef } from '../model/fields.js';
-import { type FieldValue, type Values, inFieldOrder, normalizeValue, valuesEqual } from '../model/values.js';
+import { type FieldValue, type Values, valuesEqual } from '../model/values.js';
 import type { ConflictPolicy } from './policy.js';
 import { type FieldConflict, type ItemState, mergeItem } from './three-way.js';
 
@@ -13,6 +13,10 @@ export type ItemConflict =
 /** What applying one remote item did locally; the report counts these. */
 export type ApplyOutcome = 'created' | 'updated' | 'deleted' | 'merged' | 'unchanged' | 'conflict';
 
+/**
+ * States are canonical for `fields` (what the store holds and what the feed's mapping gives):
+ * compared by type, never rewritten here, so a decision to keep or take a state hands it back as it is.
+ */
 export interface DecisionInput {
   fields: readonly FieldDef[];
   /** What both sides last agreed on and its remote version; null when the clone has no base for this remote item (it is new here, or its sync state was lost). */
@@ -37,7 +41,7 @@ export interface ItemDecision {
   action: ItemAction;
   /** What the report counts. */
   outcome: ApplyOutcome;
-  /** The local state after the decision (canonical values, schema order, empties left out); undefined when the local item is (or stays) deleted / absent. */
+  /** The local state after the decision (one of the given states, or the merge's canonical one); undefined when the local item is (or stays) deleted / absent. */
   local?: ItemState;
   /** The base to remember afterwards, null when the sync state is dropped. A field still in conflict keeps its OLD base (so it is neither pushed nor taken until the user decides); status too. */
   base: ItemState | null;
@@ -73,29 +77,6 @@ export function localChanges(fields: readonly FieldDef[], base: ItemState, local
   return names;
 }
 
-/** Whether values already hold only schema fields, in schema order, non-empty and canonical (what the store keeps). */
-function isCanonical(fields: readonly FieldDef[], values: Readonly<Values>): boolean {
-  if (!inFieldOrder(fields, values)) return false;
-  for (const field of fields) {
-    if (!Object.hasOwn(values, field.name)) continue;
-    const value = values[field.name];
-    // Object.is: -0 normalises to 0, which === would not tell apart.
-    if (!Object.is(normalizeValue(field.type, value), value)) return false;
-  }
-  return true;
-}
-
-/** The state in canonical form; a state already canonical is returned as it is, so the common case copies nothing. */
-function canonical(fields: readonly FieldDef[], state: ItemState): ItemState {
-  if (isCanonical(fields, state.values)) return state;
-  const values: Values = {};
-  for (const field of fields) {
-    const value = normalizeValue(field.type, valueOf(state.values, field.name));
-    if (value !== null) values[field.name] = value;
-  }
-  return { status: state.status, values };
-}
-
 /**
  * The base to remember after a merge: the remote state, except that a field still in conflict
  * keeps its old base, so it is neither pushed nor taken until the user decides.
@@ -118,7 +99,7 @@ function decideUnknown(fields: readonly FieldDef[], remote: DecisionInput['remot
   return {
     action: 'create',
     outcome: 'created',
-    local: canonical(fields, remote.state),
+    local: remote.state,
     base: remote.state,
     baseVersion: remote.version,
     conflict: null,
@@ -136,7 +117,7 @@ function decideRemoteDeleted(fields: readonly FieldDef[], base: Base, local: Ite
   return {
     action: 'keep',
     outcome: 'conflict',
-    local: canonical(fields, local),
+    local,
     base: base.state,
     baseVersion: base.version,
     conflict: { kind: 'remote-deleted', remoteVersion },
@@ -183,11 +164,11 @@ function decideLive(fields: readonly FieldDef[], base: Base, local: ItemState, r
   const after = { baseVersion: remote.version, conflict: null };
   if (sameState(fields, local, base.state)) {
     // l = b: take r.
-    if (sameState(fields, local, remote.state)) return { action: 'keep', outcome: 'unchanged', local: canonical(fields, local), base: remote.state, ...after, pending: false };
-    return { action: 'write', outcome: 'updated', local: canonical(fields, remote.state), base: remote.state, ...after, pending: false };
+    if (sameState(fields, local, remote.state)) return { action: 'keep', outcome: 'unchanged', local, base: remote.state, ...after, pending: false };
+    return { action: 'write', outcome: 'updated', local: remote.state, base: remote.state, ...after, pending: false };
   }
   // r = b: only local changed; it stays to be pushed and the base is still what the remote holds.
-  if (sameState(fields, remote.state, base.state)) return { action: 'keep', outcome: 'unchanged', local: canonical(fields, local), base: base.state, ...after, pending: true };
+  if (sameState(fields, remote.state, base.state)) return { action: 'keep', outcome: 'unchanged', local, base: base.state, ...after, pending: true };
   return decideMerge(fields, base, local, remote, policy);
 }
 

@@ -149,6 +149,8 @@ export function normalizeValueFully(type: FieldType, value: unknown): FieldValue
 
 /** Whether two values of one type are the same after normalisation. */
 export function valuesEqual(type: FieldType, a: unknown, b: unknown): boolean {
+  // Most compared values are the same value on both sides: no need to normalise them.
+  if (a === b) return true;
   const x = normalizeValue(type, a);
   const y = normalizeValue(type, b);
   if (x === y) return true;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tracker } from '../../server/store/index.js';
 import { type RouteSpec, openApiPath, routeList } from '../../shared/api/routes.js';
 import { API_PREFIX, NDJSON } from '../../shared/api/schemas.js';
-import { type ApiAnswer, api, createEveryTypeTracker, ndjson, seedUsers, startInstance, type TestInstance, tempDir } from '../helpers/instance.js';
+import { type ApiAnswer, api, everyTypeTracker, ndjson, seedUsers, startInstance, type TestInstance, tempDir } from '../helpers/instance.js';
 import { type OpenApiDocument, schemaProblems } from '../helpers/openapi-check.js';
 import { arbitraryOf } from '../helpers/zod-arbitrary.js';
 
@@ -24,10 +24,10 @@ let itemIds: number[];
 
 beforeAll(async () => {
   inst = await startInstance();
-  bugs = createEveryTypeTracker(inst.store);
-  await seedUsers(inst.store, bugs);
-  itemIds = inst.store.createItems(bugs.id, [{ values: { title: 'one', priority: 'low' } }, { values: { title: 'two', tags: ['a'] } }], 'root').map((i) => i.id);
-  inst.store.deleteItems(bugs.id, [itemIds[1]!], 'root');
+  bugs = await everyTypeTracker(inst.hub);
+  await seedUsers(inst.hub, bugs);
+  itemIds = (await inst.hub.createItems(bugs.id, [{ values: { title: 'one', priority: 'low' } }, { values: { title: 'two', tags: ['a'] } }], 'root')).map((i) => i.id);
+  await inst.hub.deleteItems(bugs.id, [itemIds[1]!], 'root');
   doc = (await api(inst.url, '/openapi.json', { user: 'root' })).json as OpenApiDocument;
 });
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compressAnswers, drained } from '../../server/compression.js';
 import type { Tracker } from '../../server/store/index.js';
 import { MAX_TOKEN } from '../../shared/api/schemas.js';
-import { api, basic, createEveryTypeTracker, ndjson, seedUsers, startInstance, type TestInstance } from '../helpers/instance.js';
+import { api, basic, everyTypeTracker, ndjson, seedUsers, startInstance, type TestInstance } from '../helpers/instance.js';
 
 let inst: TestInstance;
 let bugs: Tracker;
@@ -21,10 +21,10 @@ let itemId: number;
 
 beforeAll(async () => {
   inst = await startInstance({ bodyLimit: 64 * 1024 });
-  bugs = createEveryTypeTracker(inst.store);
-  await seedUsers(inst.store, bugs);
+  bugs = await everyTypeTracker(inst.hub);
+  await seedUsers(inst.hub, bugs);
   const items = Array.from({ length: 1500 }, (_, i) => ({ values: { title: `item ${i}`, body: `line one of ${i}\nline two\n`, tags: ['wire', `t${i % 7}`] } }));
-  itemId = inst.store.createItems(bugs.id, items, 'root')[0]!.id;
+  itemId = (await inst.hub.createItems(bugs.id, items, 'root'))[0]!.id;
 });
 
 afterAll(async () => {
@@ -194,7 +194,7 @@ describe('conditional GET', () => {
 
   it('gives a changed item a new tag, so the old one no longer matches', async () => {
     const before = await api(inst.url, item(), { user: 'root' });
-    inst.store.updateItem(bugs.id, itemId, { values: { title: 'retitled' } }, 'root');
+    await inst.hub.updateItems(bugs.id, [itemId], { values: { title: 'retitled' } }, 'root');
     const after = await api(inst.url, item(), { user: 'root', headers: { 'if-none-match': String(before.headers.etag) } });
     expect(after.status).toBe(200);
     expect(after.json.values.title).toBe('retitled');

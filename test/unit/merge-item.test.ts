@@ -100,9 +100,9 @@ describe('decideItem: the table of §4', () => {
   it('l = b: takes r, or keeps l when r is the same', () => {
     const R = S('closed', { ...B.values, title: 'R' });
     expect(decide(B, live(R))).toEqual({ action: 'write', outcome: 'updated', local: R, base: R, baseVersion: 4, conflict: null, pending: false });
-    // A difference of representation only: nothing to write.
+    // A difference of representation only: nothing to write, the local state stays as it is.
     const respelled = S('open', { title: 'T', note: 'one\ntwo\nthree', tags: [' b', 'a', 'a'] });
-    expect(decide(respelled, live(B))).toMatchObject({ action: 'keep', outcome: 'unchanged', local: B, base: B, pending: false });
+    expect(decide(respelled, live(B))).toMatchObject({ action: 'keep', outcome: 'unchanged', local: respelled, base: B, pending: false });
   });
 
   it('r = b: keeps l, still to push, on the old base with the remote version', () => {

@@ -61,6 +61,8 @@ function versionOf(db: Database.Database, module: MigratedModule): number {
  * and a CLI command) migrate it once.
  */
 export function migrateModule(db: Database.Database, module: MigratedModule): void {
+  // The usual case, a file already at the newest version: one read, no write lock taken.
+  if (userVersion(db) === MODULAR_USER_VERSION && versionStatement(db).get(module.name)?.version === module.migrations.length) return;
   const step = db
     .transaction((): boolean => {
       adoptModuleVersions(db);
