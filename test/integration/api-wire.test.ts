@@ -113,6 +113,39 @@ describe('a streamed answer', () => {
   });
 });
 
+describe('the continuous feed, compressed', () => {
+  it('brings its heartbeats and a change pushed while it is open as they are written, through br and through gzip', async () => {
+    for (const encoding of ['br', 'gzip']) {
+      const { hostname, port } = new URL(inst.url);
+      const path = `/api/v1/trackers/${bugs.id}/changes?since=${await lastSeq()}&feed=continuous&heartbeat=100`;
+      const req = request({ host: hostname, port, path, headers: { authorization: basic('root'), 'accept-encoding': encoding } });
+      req.end();
+      const [res] = (await once(req, 'response')) as [import('node:http').IncomingMessage];
+      expect([res.statusCode, res.headers['content-encoding']]).toEqual([200, encoding]);
+      const inflate = encoding === 'br' ? createBrotliDecompress() : createGunzip();
+      res.pipe(inflate);
+      let text = '';
+      let pushed = false;
+      const title = `live through ${encoding}`;
+      for await (const chunk of inflate) {
+        text += String(chunk);
+        // A heartbeat came through the compressor while idle: now a change, which must follow at once.
+        if (!pushed && text.includes('\n')) {
+          pushed = true;
+          await inst.hub.updateItems(bugs.id, [itemId], { values: { title } }, 'root');
+        }
+        if (text.includes(title)) break;
+      }
+      req.destroy();
+      expect(ndjson(text).find((line) => line.id === itemId), encoding).toMatchObject({ values: { title } });
+    }
+  });
+});
+
+async function lastSeq(): Promise<number> {
+  return (await api(inst.url, `/trackers/${bugs.id}/changes?since=0&limit=10000`, { user: 'root' })).json.next as number;
+}
+
 describe('waiting for a slow client', () => {
   it('takes one drain listener per answer however often it waits, compressed or not', async () => {
     const warnings: string[] = [];
