@@ -1,8 +1,9 @@
-/** The Express app of an instance: security headers, the routes of the route table with their handlers, one error handler. No listen here. */
+/** The Express app of an instance: security headers, compressed answers, the routes of the route table with their handlers, one error handler. No listen here. */
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { API_PREFIX } from '../shared/api/schemas.js';
 import { authenticate } from './auth.js';
+import { compressAnswers } from './compression.js';
 import { errorHandler, notFoundRoute } from './errors.js';
 import { type LiveFeeds, liveFeeds } from './live/index.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -35,7 +36,10 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Express answers 304 on its own for `If-None-Match: *` even without an ETag: conditional GETs are the route table's (server/routes/reply.ts).
+  Object.defineProperty(app.request, 'fresh', { configurable: true, get: () => false });
   app.use(helmet());
+  app.use(compressAnswers());
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {

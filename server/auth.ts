@@ -9,7 +9,7 @@ import passport from 'passport';
 import { BasicStrategy } from 'passport-http';
 import { TooManyRequests, Unauthorized } from '../shared/errors.js';
 import { clipText } from '../shared/model/fields.js';
-import type { HubStore, User } from './store/index.js';
+import { type HubStore, type User, userNameKey } from './store/index.js';
 import { LoginThrottle } from './throttle.js';
 
 export const REALM = 's15n';
@@ -45,7 +45,9 @@ export function authenticate(store: HubStore, throttle: LoginThrottle): RequestH
   const authenticator = new passport.Passport();
   authenticator.use(
     'basic',
-    new RfcBasicStrategy((req, name, password, done) => {
+    new RfcBasicStrategy((req, given, password, done) => {
+      // One throttle key per user, however the name is spelt (NFC or not).
+      const name = userNameKey(given);
       const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
       const refuse = (wait: number) => {
         req.res?.setHeader('Retry-After', String(wait));

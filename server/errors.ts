@@ -12,6 +12,9 @@ interface BodyParserError {
   message?: string;
 }
 
+/** The codings express.json inflates a request body from. */
+const BODY_ENCODINGS = 'gzip, deflate, br';
+
 export function notFoundRoute(): RequestHandler {
   return (req, _res, next) => next(new NotFound(`no route ${req.method} ${clipText(req.path)}`));
 }
@@ -42,6 +45,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       status = ERROR_STATUS.bad_input;
       const what = error instanceof URIError ? 'malformed percent-encoding in the path' : `unreadable request body (${parserError.type ?? 'bad request'})`;
       body = { code: 'bad_input', message: what };
+      if (parserError.type === 'encoding.unsupported') {
+        // RFC 9110 §12.5.3: say which codings a body may come in.
+        res.setHeader('Accept-Encoding', BODY_ENCODINGS);
+        body = { code: 'bad_input', message: `unsupported Content-Encoding "${clipText(req.get('content-encoding') ?? '')}" (a body may come as ${BODY_ENCODINGS} or identity)`, details: { problems: [{ field: 'Content-Encoding', reason: `one of ${BODY_ENCODINGS}, identity` }] } };
+      }
     } else {
       status = 500;
       body = { code: 'internal', message: 'internal error' };

@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
+  not_acceptable: 406,
   conflict: 409,
   too_large: 413,
   too_many_requests: 429,
@@ -58,6 +60,20 @@ export class Forbidden extends S15nError {
 export class NotFound extends S15nError {
   constructor(message: string) {
     super('not_found', message);
+  }
+}
+
+/** A known route asked with a method it does not take; `allow` lists the ones it does (the Allow header). */
+export class MethodNotAllowed extends S15nError {
+  constructor(message: string, readonly allow: readonly string[]) {
+    super('method_not_allowed', message, { allow });
+  }
+}
+
+/** The caller's Accept header excludes every media type the route can answer with. */
+export class NotAcceptable extends S15nError {
+  constructor(message: string, readonly available: readonly string[]) {
+    super('not_acceptable', message, { available });
   }
 }
 

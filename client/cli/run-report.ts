@@ -1,6 +1,8 @@
 /** The run and report plumbing of the sync commands: the report as text, its exit code, progress, Ctrl-C, and one reported run. */
 import type { Command } from 'commander';
 import type { SqliteStore } from '../../server/store/index.js';
+import type { RemoteClientOptions } from '../remote/client.js';
+import { type RetryNotice, formatRetry } from '../remote/retry.js';
 import { ReplicaState } from '../replica/index.js';
 import type { Counts, ItemError, Report } from '../sync/report.js';
 import { output } from './context.js';
@@ -48,6 +50,21 @@ export function progressPrinter(label: string): ((done: number, total: number | 
   return (done, total) => process.stderr.write(`\r${label}: ${done}${total !== undefined ? ` / ${total}` : ''} changes applied`);
 }
 
+/**
+ * Every retry of a call to the remote on stderr, as it happens (DESIGN §15: what failed, the
+ * attempt, the wait), so a slow or failing network is never a silent pause; stdout keeps its one
+ * JSON document.
+ */
+export function printRetry(notice: RetryNotice): void {
+  // On a terminal the progress line is being redrawn: start a line of our own.
+  process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}s15n: ${formatRetry(notice)}\n`);
+}
+
+/** What the HTTP client of a run needs from the command: the run's signal (Ctrl-C ends a wait at once) and the retry printer. */
+export function remoteHooks(signal: AbortSignal): RemoteClientOptions {
+  return { signal, onRetry: printRetry };
+}
+
 /** Ctrl-C stops the run between batches (what was applied stays); a second Ctrl-C quits at once. */
 export function cancelOnInterrupt(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
@@ -66,13 +83,13 @@ export async function runReported(
   store: SqliteStore,
   tracker: { id: number; name: string },
   what: 'reload' | 'push',
-  run: (hooks: { signal: AbortSignal; onProgress?: (done: number, total: number | undefined) => void }) => Promise<Report>,
+  run: (hooks: { signal: AbortSignal; onProgress?: (done: number, total: number | undefined) => void; remote: RemoteClientOptions }) => Promise<Report>,
 ): Promise<void> {
   const progress = progressPrinter(`${what} ${tracker.name}`);
   const cancel = cancelOnInterrupt();
   let report: Report;
   try {
-    report = await run({ signal: cancel.signal, ...(progress ? { onProgress: progress } : {}) });
+    report = await run({ signal: cancel.signal, remote: remoteHooks(cancel.signal), ...(progress ? { onProgress: progress } : {}) });
   } finally {
     cancel.dispose();
     if (progress) process.stderr.write('\n');

@@ -1,18 +1,25 @@
 /**
  * The HTTP client of a remote instance (got): one method per API route, its method, path and
- * answer schema read from the route table (shared/api/routes.ts), transient failures retried with
- * capped exponential backoff, every other failure turned into an S15nError (./errors.ts).
+ * answer schema read from the route table (shared/api/routes.ts), answers asked for compressed
+ * and push bodies sent gzip'd, transient failures retried by ./retry.ts (each retry announced,
+ * each wait cut short by the run's signal), every other failure turned into an S15nError
+ * (./errors.ts).
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import got, { type Got, HTTPError, type Method, type PlainResponse } from 'got';
 import type { z } from 'zod';
 import { type PathParams, ROUTES, type RouteSpec, routeUrl } from '../../shared/api/routes.js';
 import { API_PREFIX, type Change, type ChangesPage, DEFAULT_PAGE_LIMIT, type Health, type ItemBody, NDJSON, type PushChange, type PushResult, type TrackerSchemaBody, type TrackerSummary } from '../../shared/api/schemas.js';
 import { parsePushResponse } from '../../shared/api/wire-check.js';
 import { Unavailable } from '../../shared/errors.js';
-import { refuseRedirect, remoteError } from './errors.js';
-import { ndjsonLines, parseStreamLine } from './ndjson.js';
+import { failureOf, refuseRedirect, remoteError } from './errors.js';
+import { inflated, ndjsonLines, parseStreamLine } from './ndjson.js';
+import { type Failure, type RetryNotice, type RetryPolicy, attemptsFor, describeFailure, pause, retryDelay } from './retry.js';
+
+const gzipAsync = promisify(gzip);
 
 export interface RemoteEndpoint {
   /** The remote's name on this instance, used in messages. */
@@ -24,7 +31,7 @@ export interface RemoteEndpoint {
 }
 
 export interface RemoteClientOptions {
-  /** Per-request timeout (ms). */
+  /** How long a request may stall (ms): no answer yet, or no byte moving either way; a long transfer that moves is never cut. */
   timeoutMs?: number;
   /** Retries of a transient failure (timeouts, resets, 502/503/504). */
   retries?: number;
@@ -34,11 +41,16 @@ export interface RemoteClientOptions {
   rejectUnauthorized?: boolean;
   /** PEM of a certificate authority to trust for https remotes. */
   ca?: string;
+  /** Ask for compressed answers and gzip push bodies (default true; the bench turns it off to compare). */
+  compression?: boolean;
+  /** Told of every retry before its wait (the CLI prints it on stderr). */
+  onRetry?: (notice: RetryNotice) => void;
+  /** Ends every wait between retries at once, and every read (a push already sent is still answered). */
+  signal?: AbortSignal;
 }
 
-/** Codes of network failures worth another try (the rest are answers, not accidents). */
-const TRANSIENT_ERRORS = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE'];
-const TRANSIENT_STATUSES = [502, 503, 504];
+/** Push bodies at least this long go gzip'd (the server compresses answers from the same size). */
+const GZIP_BODY_BYTES = 1024;
 
 export class RemoteClient {
   readonly endpoint: RemoteEndpoint;
@@ -46,13 +58,14 @@ export class RemoteClient {
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
   /** Continuous feeds hold their connection open: they get their own, so requests never queue behind them. */
   private readonly feedAgents: { http: HttpAgent; https: HttpsAgent };
-  private readonly retries: number;
-  private readonly backoffLimitMs: number;
+  private readonly policy: RetryPolicy;
+  private readonly options: RemoteClientOptions;
 
   constructor(endpoint: RemoteEndpoint, options: RemoteClientOptions = {}) {
     this.endpoint = { ...endpoint, url: endpoint.url.replace(/\/+$/, '') };
-    this.retries = options.retries ?? 4;
-    this.backoffLimitMs = options.backoffLimitMs ?? 4000;
+    this.options = options;
+    this.policy = { retries: options.retries ?? 4, backoffLimitMs: options.backoffLimitMs ?? 4000 };
+    const stall = options.timeoutMs ?? 30_000;
     const keepAlive = { keepAlive: true, maxSockets: 8 };
     this.agents = { http: new HttpAgent(keepAlive), https: new HttpsAgent(keepAlive) };
     this.feedAgents = { http: new HttpAgent(), https: new HttpsAgent() };
@@ -60,20 +73,13 @@ export class RemoteClient {
     const authorization = `Basic ${Buffer.from(`${endpoint.user}:${endpoint.password}`, 'utf8').toString('base64')}`;
     this.http = got.extend({
       prefixUrl: `${this.endpoint.url}${API_PREFIX}`,
-      headers: { authorization, 'user-agent': 's15n' },
-      timeout: { request: options.timeoutMs ?? 30_000 },
+      headers: { authorization, 'user-agent': 's15n', 'accept-encoding': options.compression === false ? 'identity' : 'br, gzip' },
+      timeout: { connect: stall, response: stall, socket: stall },
       agent: this.agents,
       hooks: { beforeRedirect: [refuseRedirect] },
       https: { rejectUnauthorized: options.rejectUnauthorized ?? true, ...(options.ca ? { certificateAuthority: options.ca } : {}) },
-      retry: {
-        limit: this.retries,
-        // POST is safe to repeat here: creates carry idempotency keys and updates carry their bases.
-        methods: ['GET', 'POST'],
-        statusCodes: TRANSIENT_STATUSES,
-        errorCodes: TRANSIENT_ERRORS,
-        backoffLimit: this.backoffLimitMs,
-        noise: 50,
-      },
+      // Retries are ours (see call): POST is safe to repeat, creates carry idempotency keys and updates their bases.
+      retry: { limit: 0 },
     });
   }
 
@@ -115,7 +121,7 @@ export class RemoteClient {
   /**
    * The change feed after `since` as an NDJSON stream, one change at a time. A stream cut midway
    * (reset, timeout, a proxy closing it) is resumed from the last change yielded, because every
-   * `seq` is a valid token; after `retries` cuts in a row the error is thrown. `onTotal` receives
+   * `seq` is a valid token; after `retries` cuts in a row without progress the error is thrown. `onTotal` receives
    * the server's count of changes to come, `onRight` the caller's right on the tracker, when the
    * server sends them.
    */
@@ -125,26 +131,29 @@ export class RemoteClient {
     let token = since;
     let failures = 0;
     let first = true;
+    const signal = options.signal ?? this.options.signal;
     for (;;) {
       let ended = false;
       // got leaves its abort listener on the signal after a stream ends: an abort then destroys the
       // finished stream with no one listening (an uncaught error). A per-request signal is unlinked below.
       const request = new AbortController();
       const abort = () => request.abort();
-      options.signal?.addEventListener('abort', abort);
-      if (options.signal?.aborted) request.abort();
+      signal?.addEventListener('abort', abort);
+      if (signal?.aborted) request.abort();
       try {
+        // Inflated here, in large chunks: got's own decoder hands over 16 KiB at a time, which
+        // cost a 100k clone about twice the CPU of inflating (measured, README "The wire").
         const stream = this.http.stream(urlOf(route, params), {
           searchParams: { since: String(token) },
           headers: { accept: NDJSON },
-          retry: { limit: 0 },
           signal: request.signal,
+          decompress: false,
         });
-        stream.once('response', (response: { headers: Record<string, string | string[] | undefined> }) => {
-          if (first) announce(response.headers, options);
+        const body = inflated(stream, (headers) => {
+          if (first) announce(headers, options);
           first = false;
         });
-        for await (const line of ndjsonLines(stream)) {
+        for await (const line of ndjsonLines(body)) {
           const change = parseStreamLine(line);
           if (!change) {
             ended = true;
@@ -155,15 +164,16 @@ export class RemoteClient {
           yield change;
         }
         if (ended) return;
-        throw new Unavailable(`the change stream from ${this.endpoint.url} ended before its last line`);
+        throw new StreamCut(`the change stream from ${this.endpoint.url} ended before its last line`);
       } catch (error) {
-        if (options.signal?.aborted) throw error;
-        const mapped = remoteError(error, this.endpoint, route.subject(params));
-        if (!(mapped instanceof Unavailable) || failures >= this.retries) throw mapped;
+        if (signal?.aborted) throw error;
         failures += 1;
-        await delay(Math.min(this.backoffLimitMs, 250 * 2 ** (failures - 1)));
+        // Cut short, or in the middle of a line: resumed from the last change held, like a reset.
+        const cut = error instanceof StreamCut || error instanceof SyntaxError;
+        const what = `GET ${API_PREFIX}${routeUrl(route, params)}?since=${token}`;
+        await this.retryOrThrow(cut ? { code: 'ERR_STREAM_PREMATURE_CLOSE' } : failureOf(error), what, failures, () => remoteError(error, this.endpoint, route.subject(params)), signal);
       } finally {
-        options.signal?.removeEventListener('abort', abort);
+        signal?.removeEventListener('abort', abort);
       }
     }
   }
@@ -203,9 +213,13 @@ export class RemoteClient {
     }
   }
 
-  /** Sends one batch of changes; each change is answered on its own. */
+  /** Sends one batch of changes, gzip'd when it is large enough; each change is answered on its own. */
   async push(trackerId: number, changes: readonly PushChange[]): Promise<PushResult[]> {
-    const results = await this.call(ROUTES.push, { id: trackerId }, { json: { changes } }, (body) => parsePushResponse(body).results);
+    const json = JSON.stringify({ changes });
+    const compress = this.options.compression !== false && json.length >= GZIP_BODY_BYTES;
+    const body = compress ? await gzipAsync(json, { level: 1 }) : json;
+    const headers = { 'content-type': 'application/json', ...(compress ? { 'content-encoding': 'gzip' } : {}) };
+    const results = await this.call(ROUTES.push, { id: trackerId }, { body, headers }, (answer) => parsePushResponse(answer).results);
     if (results.length !== changes.length) {
       throw new Unavailable(`${this.endpoint.url} answered ${results.length} results for ${changes.length} changes`);
     }
@@ -217,14 +231,41 @@ export class RemoteClient {
     return this.call(route, params, { ...(searchParams ? { searchParams } : {}), ...(signal ? { signal } : {}) }, (body) => route.answer.schema.parse(body) as z.output<R['answer']['schema']>);
   }
 
-  /** Calls a route with its method at its path and reads the answer; a failure says what the route was about. */
-  private async call<R extends RouteSpec, T>(route: R, params: PathParams<R>, options: { searchParams?: Record<string, string>; json?: unknown; signal?: AbortSignal }, read: (body: unknown) => T): Promise<T> {
-    try {
-      return read(await this.http(urlOf(route, params), { method: route.method.toUpperCase() as Method, ...options }).json());
-    } catch (error) {
-      throw remoteError(error, this.endpoint, route.subject?.(params as Record<string, string | number>));
+  /**
+   * Calls a route with its method at its path and reads the answer, trying again after a
+   * transient failure as ./retry.ts says; a failure says what the route was about. A read is
+   * cancelled by its own signal or the client's; a push, once sent, is waited for, so its answers are applied.
+   */
+  private async call<R extends RouteSpec, T>(route: R, params: PathParams<R>, options: CallOptions, read: (body: unknown) => T): Promise<T> {
+    const method = route.method.toUpperCase() as Method;
+    const signal = options.signal ?? (method === 'GET' ? this.options.signal : undefined);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return read(await this.http(urlOf(route, params), { method, ...options, ...(signal ? { signal } : {}) }).json());
+      } catch (error) {
+        if (this.options.signal?.aborted || options.signal?.aborted) throw new Error('cancelled', { cause: error });
+        const what = `${method} ${API_PREFIX}${routeUrl(route, params)}`;
+        await this.retryOrThrow(failureOf(error), what, attempt, () => remoteError(error, this.endpoint, route.subject?.(params as Record<string, string | number>)), signal);
+      }
     }
   }
+
+  /** Announces and waits out the retry after attempt `attempt` of `what` failed, or throws `fail()` when there is none. */
+  private async retryOrThrow(failure: Failure | null, what: string, attempt: number, fail: () => Error, signal = this.options.signal): Promise<void> {
+    const wait = failure ? retryDelay(failure, attempt, this.policy) : null;
+    if (failure === null || wait === null) throw fail();
+    this.options.onRetry?.({ what: `${this.endpoint.name}: ${what}`, reason: describeFailure(failure), attempt, attempts: attemptsFor(failure, this.policy), waitMs: wait });
+    await pause(wait, signal).catch(() => {
+      throw new Error('cancelled');
+    });
+  }
+}
+
+interface CallOptions {
+  searchParams?: Record<string, string>;
+  body?: string | Buffer;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
 }
 
 export interface FeedOptions {
@@ -253,6 +294,5 @@ function urlOf<R extends RouteSpec>(route: R, params: PathParams<R>): string {
   return routeUrl(route, params).slice(1);
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+/** A change stream that ended before its last line: a cut, resumed like a reset. */
+class StreamCut extends Unavailable {}

@@ -7,6 +7,7 @@ import { HTTPError, RequestError } from 'got';
 import { ErrorBody } from '../../shared/api/schemas.js';
 import { BadInput, Conflict, ERROR_STATUS, type ErrorCode, Forbidden, NotFound, S15nError, TooLarge, TooManyRequests, Unauthorized, Unavailable } from '../../shared/errors.js';
 import type { Problem } from '../../shared/model/fields.js';
+import type { Failure } from './retry.js';
 
 /** The remote as error messages name it. */
 export interface RemoteOrigin {
@@ -46,6 +47,9 @@ const REFUSALS: Partial<Record<ErrorCode, (r: Refusal) => S15nError>> = {
   unauthorized: (r) => new Unauthorized(`${r.origin} refused the credentials of user "${r.user}"`),
   forbidden: (r) => new Forbidden(`${r.origin}: user "${r.user}" has no right to this (${r.said})`),
   not_found: (r) => new NotFound(`${r.origin}: ${r.subject} not found (${r.said})`),
+  // An instance of another API version: this route or method is not one it knows.
+  method_not_allowed: (r) => new S15nError('method_not_allowed', `${r.origin} does not take this request (${r.said}); is it an s15n instance of this API version?`),
+  not_acceptable: (r) => new S15nError('not_acceptable', `${r.origin} cannot answer in a form s15n reads (${r.said})`),
   conflict: (r) => new Conflict(`${r.origin}: ${r.said}`, r.details),
   too_large: (r) => new TooLarge(`${r.origin}: request too large (${r.said}); push in smaller batches`),
   // Failed logins or too many open feeds: the server's own words say which.
@@ -68,6 +72,8 @@ export function remoteError(error: unknown, remote: RemoteOrigin, subject = 'res
     return new Unavailable(`${origin} failed with HTTP ${status}: ${said}`);
   }
   if (error instanceof RequestError) return requestError(error, remote, origin);
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  if (typeof code === 'string' && code.startsWith('Z_')) return new Unavailable(`${origin} sent a compressed answer that does not inflate (${code}: ${(error as Error).message})`);
   if (error instanceof SyntaxError || (error instanceof Error && error.name === 'ZodError')) {
     return new Unavailable(`${origin} sent an answer s15n does not understand: ${error.message.slice(0, 300)}`);
   }
@@ -102,4 +108,12 @@ function parseBody(body: unknown): unknown {
 function problemsOf(details: unknown): Problem[] {
   const problems = (details as { problems?: unknown } | undefined)?.problems;
   return Array.isArray(problems) ? (problems as Problem[]) : [];
+}
+
+/** What failed, for the retry rule: an answered status or a network or inflate code; null for anything else (a bad answer, a bug). */
+export function failureOf(error: unknown): Failure | null {
+  if (error instanceof HTTPError) return { status: error.response.statusCode };
+  if (error instanceof RequestError) return { code: error.code };
+  const code = error instanceof Error && !(error instanceof S15nError) ? (error as NodeJS.ErrnoException).code : undefined;
+  return typeof code === 'string' ? { code } : null;
 }

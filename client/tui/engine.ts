@@ -10,6 +10,7 @@ import { planClone } from '../../shared/model/transform.js';
 import type { Values } from '../../shared/model/values.js';
 import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
 import type { RemoteClientOptions } from '../remote/client.js';
+import type { RetryNotice } from '../remote/retry.js';
 import { type CloneResult, clone } from '../sync/clone.js';
 import { type SyncRun, ReplicaState, type LocalChangeKind, localChangeOf } from '../replica/index.js';
 import { push } from '../sync/push.js';
@@ -40,7 +41,10 @@ export type Progress = (done: number, total: number | undefined) => void;
 
 export interface RunOptions {
   onProgress?: Progress;
+  /** Ends the run between batches, and any wait between retries at once. */
   signal?: AbortSignal;
+  /** Told of every retry of a call to the remote, to show it. */
+  onRetry?: (notice: RetryNotice) => void;
 }
 
 /** The sync state of one item of a cloned tracker, for the item view. */
@@ -282,7 +286,7 @@ export class TuiEngine {
     return {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(this.options.remote ? { remote: this.options.remote } : {}),
+      remote: { ...this.options.remote, ...(options.signal ? { signal: options.signal } : {}), ...(options.onRetry ? { onRetry: options.onRetry } : {}) },
     };
   }
 }

@@ -18,6 +18,10 @@ export interface Samples {
   pouchPush: Pushed<{ items: number }>[];
   pouchPushLater: Pushed<{ items: number }>[];
   s15nClone: Measured<Timed & { items: number }>[];
+  /** The same clone asking for no compression. */
+  s15nClonePlain: Measured<Timed & { items: number }>[];
+  /** `s15n clone` through the built CLI, spawn to exit. */
+  cliClone: Measured[];
   s15nReload: Measured<Timed>[];
   s15nReloadNone: Measured<Timed>[];
   s15nPush: Pushed<Timed>[];
@@ -68,7 +72,9 @@ export function figures(s: Samples): SuiteResult {
     pouchPushRequests: metric('PouchDB: HTTP requests of that push', 'requests', s.pouchPush.map((r) => r.requests)),
     pouchPushLater: time(`PouchDB: a later push of ${edits} edits`, s.pouchPushLater),
     pouchPushLaterRequests: metric('PouchDB: HTTP requests of the later push', 'requests', s.pouchPushLater.map((r) => r.requests)),
-    s15nClone: time('s15n: clone', s.s15nClone),
+    s15nClone: time('s15n: clone (compressed)', s.s15nClone),
+    s15nClonePlain: time('s15n: clone without compression', s.s15nClonePlain),
+    cliClone: metric('s15n: `s15n clone` through the CLI, process start included', 'ms', s.cliClone.map((r) => r.ms)),
     s15nReload: time(`s15n: reload of 1% changed (${s.changed} items)`, s.s15nReload),
     s15nReloadNone: time('s15n: reload, nothing changed', s.s15nReloadNone),
     s15nPush: time(`s15n: push of ${edits} edited items (first after the clone)`, s.s15nPush),
@@ -83,6 +89,8 @@ export function figures(s: Samples): SuiteResult {
     tuiKey: tuiMetric(s),
   };
   metrics.s15nClone!.vsFloor = ratio(metrics.s15nClone, metrics.floorClone);
+  metrics.s15nClonePlain!.vsFloor = ratio(metrics.s15nClonePlain, metrics.floorClone);
+  metrics.cliClone!.vsFloor = ratio(metrics.cliClone, metrics.floorClone);
   metrics.pouchClone!.vsFloor = ratio(metrics.pouchClone, metrics.floorClone);
   for (const [key, pouch] of [
     ['s15nClone', 'pouchClone'],
@@ -122,6 +130,8 @@ function targets(metrics: Record<string, Metric>): Target[] {
   const faster = (v: number) => `${v.toFixed(1)}× faster`;
   return [
     target('clone vs floor', '≤ 1.5× floor', metrics.s15nClone?.vsFloor, (v) => `${v.toFixed(2)}×`, (v) => v <= 1.5),
+    target('`s15n clone` through the CLI vs floor', '≤ 1.5× floor', metrics.cliClone?.vsFloor, (v) => `${v.toFixed(2)}×`, (v) => v <= 1.5),
+    target('compression on the loopback clone', '≤ +10%', ratio(metrics.s15nClone, metrics.s15nClonePlain), (v) => `${v >= 1 ? '+' : ''}${((v - 1) * 100).toFixed(1)}%`, (v) => v <= 1.1),
     target('clone vs PouchDB', '≥ 5× faster', metrics.s15nClone?.fasterThanPouch, faster, (v) => v >= 5),
     target(
       'reload of 1%',

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { type LinkShape, parseLink } from '../../test/faults/link.js';
 import { STARTUP_ITEMS } from './startup.js';
 
 /** The live bench's master (its figures do not grow with the tracker; its rounds use the first 600 items). */
@@ -32,9 +33,11 @@ export interface BenchOptions {
   seconds: number;
   /** With --hub: an empty PostgreSQL database instead of the bench's own cluster. */
   pg: string | null;
+  /** Only the shaped-link measures: clone, reload, push through a link of this bandwidth and latency. */
+  link: LinkShape | null;
 }
 
-export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --startup [--cli FILE] | --live [--idle-seconds S] | --hub [--seconds S] [--pg URL]] [--profile] [--keep]
+export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --startup [--cli FILE] | --live [--idle-seconds S] | --hub [--seconds S] [--pg URL] | --link BW,LAT] [--profile] [--keep]
   --items N      items of the master (default 10000; the targets are set for 100000; with --startup 1000)
   --runs R       runs of every measure; the table shows the median and min–max (default 3; with --startup 10)
   --json         print only the JSON document on stdout (progress still goes to stderr)
@@ -47,6 +50,8 @@ export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [-
   --hub          only the hub: the same hub (--items, default 1000000) on SQLite and PostgreSQL, concurrent clones, writers
   --seconds S    with --hub: how long each number of writers pushes (default 10)
   --pg URL       with --hub: an empty PostgreSQL database to use (default: a throwaway durable cluster)
+  --link BW,LAT  only clone, reload and push through a shaped link, e.g. 20mbit,40ms (40 ms each way):
+                 s15n with and without compression, and PouchDB
   --profile      CPU profiles of every child process into bench-results/profiles/
   --keep         keep the temporary data dirs`;
 
@@ -75,6 +80,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       hub: { type: 'boolean', default: false },
       seconds: { type: 'string' },
       pg: { type: 'string' },
+      link: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -83,7 +89,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  if (values.startup && values['clone-rss'] !== undefined) throw new Error(`--startup and --clone-rss are two separate runs; give one\n${USAGE}`);
+  const modes = [values.startup, values['clone-rss'] !== undefined, values.live, values.hub, values.link !== undefined].filter(Boolean).length;
+  if (modes > 1) throw new Error(`--startup, --clone-rss, --live, --hub and --link are separate runs; give one\n${USAGE}`);
   if (values.cli !== undefined && !values.startup) throw new Error(`--cli goes with --startup\n${USAGE}`);
   if (values.live && (values.startup || values['clone-rss'] !== undefined)) throw new Error(`--live is a run of its own; give it alone\n${USAGE}`);
   if (values['idle-seconds'] !== undefined && !values.live) throw new Error(`--idle-seconds goes with --live\n${USAGE}`);
@@ -104,6 +111,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     hub: values.hub,
     seconds: count(values.seconds, 'seconds', 10),
     pg: values.pg ?? null,
+    link: values.link === undefined ? null : parseLink(values.link),
   };
 }
 

@@ -36,12 +36,14 @@ export async function seedPouch(dir: string, items: number): Promise<void> {
 }
 
 /**
- * Serves the database the way a PouchDB peer does. Response compression is left out: on
- * loopback it only costs CPU, and s15n does not compress either.
+ * Serves the database the way a PouchDB peer does. On loopback, response compression is left
+ * out (it only costs CPU there, and the loopback figures compare the stacks' own work); through
+ * a shaped link (`--link`) it is on, as express-pouchdb ships, so PouchDB's bytes are compressed
+ * like s15n's.
  */
-export async function servePouch(dir: string): Promise<Listening & { db: InstanceType<typeof PouchDB> }> {
+export async function servePouch(dir: string, compress = false): Promise<Listening & { db: InstanceType<typeof PouchDB> }> {
   const Pouch = serverPouch(dir);
-  const app = expressPouchDB(Pouch, { mode: 'minimumForPouchDB', overrideMode: { exclude: ['compression'] } });
+  const app = expressPouchDB(Pouch, { mode: 'minimumForPouchDB', ...(compress ? {} : { overrideMode: { exclude: ['compression'] } }) });
   const running = await listen((port, host, ready) => app.listen(port, host, ready));
   return { ...running, url: `${running.url}/${POUCH_DB}`, db: new Pouch(POUCH_DB) };
 }

@@ -12,6 +12,8 @@ export interface Processes {
   /** Runs one task in a fresh process and returns its answer. */
   task<T>(name: string, args: unknown): Promise<T>;
   server(args: StartServer): Promise<Server>;
+  /** The node flags that make a process the bench starts itself write its CPU profile too (none without --profile). */
+  profileArgs(what: string): string[];
 }
 
 export interface Server {
@@ -42,6 +44,7 @@ export function processes(profileDir: string | null): Processes {
         await child.stop();
       }
     },
+    profileArgs: (what) => execArgv(what),
     async server(args: StartServer): Promise<Server> {
       const child = Child.start(`${args.kind} server`, SERVER_SCRIPT, execArgv(`server-${args.kind}`));
       const { url } = await child.call<{ url: string }>('start', args);

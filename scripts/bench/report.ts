@@ -64,7 +64,7 @@ export function show(value: number | null, unit: Unit): string {
     case 'items/s':
       return `${Math.round(value).toLocaleString('en-US')}/s`;
     case 'MB':
-      return `${value.toFixed(0)} MB`;
+      return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} MB`;
     case 'requests':
       return String(value);
     case 'CPU s':

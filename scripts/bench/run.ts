@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runCloneRss } from './clone-rss.js';
+import { runLink } from './link.js';
 import { type BenchOptions, machine, parseOptions } from './options.js';
 import { type Processes, processes } from './processes.js';
 import { renderTables } from './report.js';
@@ -18,11 +19,12 @@ import { runLive } from './live.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-type Mode = 'full' | 'clone-rss' | 'startup' | 'live' | 'hub';
+type Mode = 'full' | 'clone-rss' | 'startup' | 'live' | 'hub' | 'link';
 
 /** The measure the options ask for, with the items and runs it used. */
 async function runMode(options: BenchOptions, p: Processes, root: string, log: (line: string) => void): Promise<{ mode: Mode; items: number; runs: number; result: SuiteResult }> {
   if (options.cloneRss !== null) return { mode: 'clone-rss', items: options.cloneRss, runs: 1, result: await runCloneRss(p, root, options.cloneRss, log) };
+  if (options.link) return { mode: 'link', items: options.items, runs: options.runs, result: await runLink(p, root, options.items, options.runs, options.link, log) };
   if (options.hub) {
     const { runHub } = await import('./hub.js');
     return { mode: 'hub', items: options.items, runs: options.runs, result: await runHub(p, root, { items: options.items, runs: options.runs, seconds: options.seconds, pg: options.pg }, log) };

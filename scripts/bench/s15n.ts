@@ -1,6 +1,7 @@
 /** s15n's clone, reload and push of a replica, each timed around the engine call alone (opening the store is not timed). */
 import { performance } from 'node:perf_hooks';
 import { openLocalStore } from '../../client/replica/index.js';
+import type { RemoteClientOptions } from '../../client/remote/client.js';
 import { clone } from '../../client/sync/clone.js';
 import { push } from '../../client/sync/push.js';
 import { reload } from '../../client/sync/reload.js';
@@ -38,12 +39,13 @@ function timedReport(started: Start, report: Report): Timed {
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, counts, outcome, extra };
 }
 
-export async function s15nClone(dataDir: string, url: string, trackerId: number): Promise<Timed & { items: number }> {
+/** `remote`: the HTTP client's settings (the bench compares compression on and off). */
+export async function s15nClone(dataDir: string, url: string, trackerId: number, remote: RemoteClientOptions = {}): Promise<Timed & { items: number }> {
   const store = openLocalStore(dataDir, { create: true });
   try {
     addRemote(store, { name: REMOTE, url, user: USER, password: PASSWORD });
     const started = start();
-    const result = await clone(store, REMOTE, trackerId);
+    const result = await clone(store, REMOTE, trackerId, { remote });
     const timed = timedReport(started, result.report);
     return { ...timed, items: store.countItems(result.tracker.id) };
   } finally {
@@ -51,23 +53,23 @@ export async function s15nClone(dataDir: string, url: string, trackerId: number)
   }
 }
 
-export async function s15nReload(dataDir: string): Promise<Timed> {
+export async function s15nReload(dataDir: string, remote: RemoteClientOptions = {}): Promise<Timed> {
   const store = openLocalStore(dataDir);
   try {
     const started = start();
-    return timedReport(started, await reload(store, TRACKER_NAME));
+    return timedReport(started, await reload(store, TRACKER_NAME, { remote }));
   } finally {
     store.close();
   }
 }
 
 /** Edits `count` local items (not timed; `offset` picks which), then pushes them (timed). */
-export async function s15nPush(dataDir: string, count: number, mark: string, offset: number): Promise<Timed> {
+export async function s15nPush(dataDir: string, count: number, mark: string, offset: number, remote: RemoteClientOptions = {}): Promise<Timed> {
   const store = openLocalStore(dataDir);
   try {
     editItems(store, TRACKER_NAME, count, mark, null, offset);
     const started = start();
-    return timedReport(started, await push(store, TRACKER_NAME));
+    return timedReport(started, await push(store, TRACKER_NAME, { remote }));
   } finally {
     store.close();
   }

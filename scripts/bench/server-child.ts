@@ -10,6 +10,8 @@ export interface StartServer {
   dir: string;
   trackerId: number;
   items: number;
+  /** PouchDB: serve compressed answers (express-pouchdb's compression middleware). */
+  compress?: boolean;
 }
 
 let requests: RequestCounter | null = null;
@@ -31,7 +33,7 @@ const handlers = {
     }
     if (args.kind === 'pouch') {
       const { editDocs, servePouch } = await import('./pouch.js');
-      const pouch = await servePouch(args.dir);
+      const pouch = await servePouch(args.dir, args.compress === true);
       requests = pouch.requests;
       edit = (count, mark) => editDocs(pouch.db, args.items, count, mark);
       close = () => pouch.server.close();

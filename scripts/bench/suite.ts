@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DB_FILE } from '../../server/store/index.js';
 import { type Measured, type Samples, type SuiteResult, figures } from './figures.js';
 import { TRACKER_NAME } from './items.js';
+import { cliClone } from './cli-clone.js';
 import { type Processes, type Server, runDir } from './processes.js';
 import type { Timed } from './s15n.js';
 import { type KeyTimes, TUI_ITEMS } from './tui.js';
@@ -68,6 +69,19 @@ async function pouchRun({ p, root, run, at, items, changed, samples, log }: Run,
   );
 }
 
+/**
+ * The clone two more ways, in the same run: without compression (what compression costs on
+ * loopback), and through the built CLI, process start included (what a user waits for).
+ */
+async function cloneVariants({ p, root, run, at, samples, log }: Run, server: Server, trackerId: number): Promise<void> {
+  const plain = await p.task<Measured<Timed & { items: number }>>('s15nClone', { url: server.url, dir: runDir(root, run, 's15n-plain'), trackerId, compression: false });
+  const cli = await cliClone(runDir(root, run, 's15n-cli'), server.url, p.profileArgs('cli-clone'));
+  if (cli.items !== plain.items) throw new Error(`the CLI clone loaded ${cli.items} items, the engine ${plain.items}`);
+  samples.s15nClonePlain.push(plain);
+  samples.cliClone.push({ ms: cli.ms, cpuMs: Number.NaN, rssMb: Number.NaN });
+  log(`${at}: s15n clone without compression ${seconds(plain.ms)}; through the CLI (process included) ${seconds(cli.ms)}`);
+}
+
 /** s15n: clone, reload of 1%, reload with nothing changed, then two pushes of 1,000 edited items. */
 async function s15nRun({ p, root, run, at, changed, samples, log }: Run, server: Server, trackerId: number): Promise<string> {
   const dir = runDir(root, run, 's15n');
@@ -99,6 +113,31 @@ async function tuiRun(p: Processes, source: { dir: string; tracker: string | nul
   }
 }
 
+/** No figure yet: the lists each run adds to. */
+function emptySamples(items: number, build: Record<string, number>): Samples {
+  return {
+    items,
+    changed: Math.max(1, Math.round(items / 100)),
+    pushEdits: PUSH_EDITS,
+    floorClone: [],
+    pouchClone: [],
+    pouchReload: [],
+    pouchPush: [],
+    pouchPushLater: [],
+    s15nClone: [],
+    s15nClonePlain: [],
+    cliClone: [],
+    s15nReload: [],
+    s15nReloadNone: [],
+    s15nPush: [],
+    s15nPushLater: [],
+    merge: [],
+    mergeTextarea: [],
+    serverRssMb: {},
+    build,
+  };
+}
+
 export async function runSuite(p: Processes, root: string, items: number, runs: number, log: Log): Promise<SuiteResult> {
   const masterDir = join(root, 'master');
   const pouchDir = join(root, 'pouch-master');
@@ -114,25 +153,7 @@ export async function runSuite(p: Processes, root: string, items: number, runs: 
     p.server({ kind: 'pouch', dir: pouchDir, trackerId: 0, items }),
     p.server({ kind: 's15n', dir: masterDir, trackerId, items }),
   ]);
-  const samples: Samples = {
-    items,
-    changed: Math.max(1, Math.round(items / 100)),
-    pushEdits: PUSH_EDITS,
-    floorClone: [],
-    pouchClone: [],
-    pouchReload: [],
-    pouchPush: [],
-    pouchPushLater: [],
-    s15nClone: [],
-    s15nReload: [],
-    s15nReloadNone: [],
-    s15nPush: [],
-    s15nPushLater: [],
-    merge: [],
-    mergeTextarea: [],
-    serverRssMb: {},
-    build: { s15nMasterMs: master.ms, pouchMasterMs: seeded.ms },
-  };
+  const samples = emptySamples(items, { s15nMasterMs: master.ms, pouchMasterMs: seeded.ms });
   // At 100k items and more the TUI is timed on the last clone; below, on a local tracker of 100k.
   let tuiSource: { dir: string; tracker: string | null } = { dir: join(root, 'tui'), tracker: null };
   try {
@@ -141,9 +162,10 @@ export async function runSuite(p: Processes, root: string, items: number, runs: 
       await floorRun(context, floorServer);
       await pouchRun(context, pouchServer);
       const clone = await s15nRun(context, s15nServer, trackerId);
+      await cloneVariants(context, s15nServer, trackerId);
       const keep = run === runs && items >= TUI_ITEMS;
       if (keep) tuiSource = { dir: clone, tracker: TRACKER_NAME };
-      for (const what of ['floor', 'pouch', ...(keep ? [] : ['s15n'])]) rmSync(runDir(root, run, what), { recursive: true, force: true });
+      for (const what of ['floor', 'pouch', 's15n-plain', 's15n-cli', ...(keep ? [] : ['s15n'])]) rmSync(runDir(root, run, what), { recursive: true, force: true });
     }
   } finally {
     samples.serverRssMb = { floor: await floorServer.rssMb(), pouch: await pouchServer.rssMb(), s15n: await s15nServer.rssMb() };

@@ -50,17 +50,18 @@ const handlers = {
     await db.close();
     return result;
   },
-  async s15nClone(args: { url: string; dir: string; trackerId: number }) {
+  /** `compression: false` asks the client for plain answers and plain push bodies (the figures "without compression"). */
+  async s15nClone(args: { url: string; dir: string; trackerId: number; compression?: boolean }) {
     const { s15nClone } = await import('./s15n.js');
-    return measured(() => s15nClone(args.dir, args.url, args.trackerId));
+    return measured(() => s15nClone(args.dir, args.url, args.trackerId, { compression: args.compression !== false }));
   },
-  async s15nReload(args: { dir: string }) {
+  async s15nReload(args: { dir: string; compression?: boolean }) {
     const { s15nReload } = await import('./s15n.js');
-    return measured(() => s15nReload(args.dir));
+    return measured(() => s15nReload(args.dir, { compression: args.compression !== false }));
   },
-  async s15nPush(args: { dir: string; count: number; mark: string; offset: number }) {
+  async s15nPush(args: { dir: string; count: number; mark: string; offset: number; compression?: boolean }) {
     const { s15nPush } = await import('./s15n.js');
-    return measured(() => s15nPush(args.dir, args.count, args.mark, args.offset));
+    return measured(() => s15nPush(args.dir, args.count, args.mark, args.offset, { compression: args.compression !== false }));
   },
   async merge(args: { field: 'title' | 'description' }) {
     const { mergeRate } = await import('./merge.js');

@@ -9,28 +9,15 @@ import { feedTiming } from '../../shared/api/live.js';
 import { DEFAULT_PAGE_LIMIT, NDJSON } from '../../shared/api/schemas.js';
 import type { LiveFeeds } from '../live/index.js';
 import { type HubStore, itemToChange } from '../store/index.js';
+import { drained } from '../compression.js';
 import { continuousFeed, untilChange } from './live-feed.js';
 import type { RouteHandlers } from './mount.js';
 
 const STREAM_PAGE = 1000;
 
-/** Resolves when the client has taken what was written, or is gone (then the loop sees `destroyed`). */
-function drained(res: Response): Promise<void> {
-  if (res.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
 export function changesHandlers(store: HubStore, live: LiveFeeds): Pick<RouteHandlers, 'changes'> {
   return {
-    changes: async ({ req, res, user, tracker, query }) => {
+    changes: async ({ req, res, user, tracker, query, media }) => {
       const since = Number(query.since ?? 0);
       const timing = feedTiming({ feed: query.feed, timeout: optionalNumber(query.timeout), heartbeat: optionalNumber(query.heartbeat) });
       const call = { res, user: user.name, trackerId: tracker.id, since, timing };
@@ -39,12 +26,14 @@ export function changesHandlers(store: HubStore, live: LiveFeeds): Pick<RouteHan
       if (timing.feed === 'longpoll') await untilChange(live, store, call);
       if (res.destroyed) return;
       res.set(await feedHeaders(store, user.name, tracker.id, since));
-      if (!(req.get('accept') ?? '').includes(NDJSON)) {
+      if (media !== NDJSON) {
         const page = await store.changesSince(tracker.id, since, Number(query.limit ?? DEFAULT_PAGE_LIMIT));
         res.json({ changes: page.changes.map(itemToChange), next: page.next, more: page.more });
         return;
       }
-      await stream(store, res, tracker.id, since);
+      // HEAD: the stream's headers without reading the feed.
+      if (req.method === 'HEAD') res.status(200).type(NDJSON).end();
+      else await stream(store, res, tracker.id, since);
     },
   };
 }

@@ -5,10 +5,10 @@ import type { RouteHandlers } from './mount.js';
 
 export function itemsHandlers(store: HubStore): Pick<RouteHandlers, 'getItem'> {
   return {
-    getItem: async ({ res, tracker, params }) => {
+    getItem: async ({ reply, tracker, params }) => {
       const item = await store.getItem(tracker.id, params.itemId);
       if (!item) throw new NotFound(`unknown item ${params.itemId} in tracker "${tracker.name}"`);
-      res.json(itemToWire(item));
+      reply(itemToWire(item));
     },
   };
 }

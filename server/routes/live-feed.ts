@@ -10,6 +10,7 @@ import type { FeedTiming } from '../../shared/api/live.js';
 import { NDJSON } from '../../shared/api/schemas.js';
 import type { LiveFeeds } from '../live/index.js';
 import { type FeedPage, type HubStore, itemToChange } from '../store/index.js';
+import { drained } from '../compression.js';
 
 export interface LiveCall {
   res: Response;
@@ -36,25 +37,14 @@ async function linesOf(store: HubStore, trackerId: number, page: FeedPage): Prom
   return text;
 }
 
-/** Resolves when the client has taken what was written, or is gone. */
-function drained(res: Response): Promise<void> {
-  if (res.destroyed || !res.writableNeedDrain) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
-/** Writes and pushes the bytes out at once (a compressing middleware would otherwise hold them). */
-function send(res: Response, text: string): void {
-  if (res.destroyed || text === '') return;
-  res.write(text);
-  (res as Response & { flush?: () => void }).flush?.();
+/**
+ * Writes and pushes the bytes out at once (server/compression.ts flushes every write); false
+ * when the client has not taken them yet: wait with drained(res), which under compression is
+ * the compressor's drain, where res.writableNeedDrain and res.off would look at the socket.
+ */
+function send(res: Response, text: string): boolean {
+  if (res.destroyed || text === '') return true;
+  return res.write(text);
 }
 
 /** An abort signal for the feed: the client going away, the server stopping; with the detach of the watcher and the slot's release. */
@@ -152,11 +142,11 @@ export async function continuousFeed(live: LiveFeeds, store: HubStore, call: Liv
     let page: FeedPage | null = await store.changesSince(call.trackerId, token, 1000);
     clock.changed();
     while (page && !controller.signal.aborted) {
-      send(res, page.changes.length > 0 ? await linesOf(store, call.trackerId, page) : '');
+      const taken = send(res, page.changes.length > 0 ? await linesOf(store, call.trackerId, page) : '');
       clock.wrote();
       if (page.changes.length > 0) clock.changed();
       token = Math.max(token, page.next);
-      await drained(res);
+      if (!taken) await drained(res);
       if (page.more) {
         asOf = live.watcher.now;
         page = await store.changesSince(call.trackerId, token, 1000);

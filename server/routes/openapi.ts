@@ -9,8 +9,8 @@ export function openApiHandlers(version: string): Pick<RouteHandlers, 'openApi'>
   // Built once per app: the document depends only on the route table and the version.
   const document = openApiDocument(version);
   return {
-    openApi: ({ res }) => {
-      res.json(document);
+    openApi: ({ reply }) => {
+      reply(document);
     },
   };
 }

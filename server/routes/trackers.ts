@@ -9,8 +9,8 @@ export function trackersHandlers(store: HubStore): Pick<RouteHandlers, 'listTrac
       for (const tracker of await store.listTrackers()) if (hasRight(await store.rightOf(user.name, tracker.id), 'view')) trackers.push(tracker);
       res.json({ trackers: trackers.map(trackerSummary) });
     },
-    getTracker: ({ res, tracker }) => {
-      res.json(trackerToWire(tracker));
+    getTracker: ({ reply, tracker }) => {
+      reply(trackerToWire(tracker));
     },
   };
 }

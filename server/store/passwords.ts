@@ -4,10 +4,19 @@
  */
 import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { BadInput } from '../../shared/errors.js';
+import { clipText } from '../../shared/model/fields.js';
 import { RIGHTS, type Right } from './types.js';
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
-const USER_NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
+/**
+ * Letters and digits of any script, a letter or digit followed by its combining marks (accents,
+ * the vowel signs of Indic scripts), and `_ . @ -`. No spaces, no controls and no ':' (which
+ * ends the name in HTTP Basic credentials).
+ */
+const USER_NAME = /^(?:[\p{L}\p{Nd}]\p{M}*|[_.@-])+$/u;
+const MAX_USER_NAME = 64;
+/** What a user name may be, in the words every refusal uses. */
+export const USER_NAME_RULE = `1 to ${MAX_USER_NAME} characters: letters and digits of any script (with their accents and vowel signs) and _ . @ -; no spaces, no ':'`;
 const MAX_PASSWORD = 1024;
 
 function derive(password: string, salt: Buffer, n: number, r: number, p: number, keylen: number): Promise<Buffer> {
@@ -33,9 +42,19 @@ export async function checkPassword(password: string, stored: string): Promise<b
 /** Checked against when the user does not exist, so timing does not reveal which names exist. */
 export const DUMMY_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${randomBytes(16).toString('base64')}$${randomBytes(32).toString('base64')}`;
 
+/**
+ * A user name as every engine stores and looks it up: NFC (DESIGN §15), so "Zoë" typed as one
+ * code point or as e + U+0308 is one user, in `user add`, a login, a grant or a right.
+ */
+export function userNameKey(name: string): string {
+  return typeof name === 'string' ? name.normalize('NFC') : name;
+}
+
+/** Refuses a user name that breaks USER_NAME_RULE; `name` is checked as stored (NFC). */
 export function checkUserName(name: string): void {
-  if (typeof name !== 'string' || !USER_NAME.test(name)) {
-    throw new BadInput(`user name: "${name}" is not valid (1-64 letters, digits, _ . @ -)`, [{ field: 'name', reason: 'letters, digits, _ . @ - only, 1 to 64' }]);
+  const key = userNameKey(name);
+  if (typeof key !== 'string' || [...key].length > MAX_USER_NAME || !USER_NAME.test(key)) {
+    throw new BadInput(`user name: "${clipText(String(name))}" is not valid: ${USER_NAME_RULE}`, [{ field: 'name', reason: USER_NAME_RULE }]);
   }
 }
 

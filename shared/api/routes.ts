@@ -12,6 +12,8 @@ import {
   Health,
   ItemBody,
   ItemParams,
+  JSON_MEDIA,
+  NDJSON,
   PushRequest,
   PushResponse,
   TrackerList,
@@ -27,7 +29,7 @@ const TRACKER_RIGHTS = ['view', 'edit'] as const;
 export type TrackerRight = (typeof TRACKER_RIGHTS)[number];
 
 /** The error statuses of the API (DESIGN §5); shared/errors.ts gives each its code. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 406 | 409 | 413 | 429;
 
 export interface RouteRequest {
   /** The path parameters (`:name` in the path), strings on the wire. */
@@ -46,6 +48,11 @@ export interface RouteAnswer {
   stream?: string;
   /** Headers the answer carries, by name, with what they say. */
   headers?: Record<string, { type: 'integer' | 'string'; description: string }>;
+  /**
+   * The answer carries a weak ETag (a hash of its JSON) and honours If-None-Match (RFC 9110
+   * §13.1.2): a matching tag, or `*`, is answered 304 without a body.
+   */
+  etag?: true;
 }
 
 export interface RouteSpec {
@@ -70,6 +77,14 @@ export const AUTH_ERRORS = {
   429: 'too many failed logins for this user from this address (Retry-After says when to try again)',
 } as const satisfies Partial<Record<ErrorStatus, string>>;
 
+/** What content negotiation answers on every route, before the route sees the request. */
+export const NEGOTIATION_ERRORS = {
+  406: 'the Accept header excludes every media type this route answers with (details list them)',
+} as const satisfies Partial<Record<ErrorStatus, string>>;
+
+/** What a conditional GET answers when the representation is the one the caller holds. */
+export const NOT_MODIFIED = 'not modified: If-None-Match names the current ETag (weak comparison) or is *; no body';
+
 const PERCENT = 'malformed percent-encoding in the path';
 
 function defineRoutes<const T extends Record<string, Omit<RouteSpec, 'id'>>>(routes: T): { [K in keyof T]: T[K] & { id: K } } {
@@ -92,7 +107,7 @@ export const ROUTES = defineRoutes({
     summary: 'This document',
     right: 'auth',
     request: {},
-    answer: { description: 'the OpenAPI 3.0.3 document of this API', schema: ApiDocument },
+    answer: { description: 'the OpenAPI 3.0.3 document of this API', schema: ApiDocument, etag: true },
     errors: {},
   },
   listTrackers: {
@@ -110,7 +125,7 @@ export const ROUTES = defineRoutes({
     summary: 'A tracker schema: fields, statuses, schema hash',
     right: 'view',
     request: { params: TrackerParams },
-    answer: { description: 'the tracker schema', schema: TrackerSchemaBody },
+    answer: { description: 'the tracker schema', schema: TrackerSchemaBody, etag: true },
     errors: { 400: PERCENT, 403: 'no view right on the tracker', 404: 'unknown tracker' },
     subject: (params) => `tracker "${params.id}"`,
   },
@@ -144,7 +159,7 @@ export const ROUTES = defineRoutes({
     summary: 'One item',
     right: 'view',
     request: { params: ItemParams },
-    answer: { description: 'the item', schema: ItemBody },
+    answer: { description: 'the item', schema: ItemBody, etag: true },
     errors: { 400: 'itemId is not a positive integer (details name it), or ' + PERCENT, 403: 'no view right on the tracker', 404: 'unknown tracker or item (a deleted item is gone)' },
     subject: (params) => `item ${params.itemId}`,
   },
@@ -182,16 +197,30 @@ export function routeList(): RouteSpec[] {
   return Object.values(ROUTES);
 }
 
-/** Every status a route answers with why, in order: its 200, its own errors, authentication's. */
+/** Every status a route answers with why, in order: its 200, its 304 if it sends ETags, then its own errors, negotiation's and authentication's. */
 export function statusesOf(route: RouteSpec): { status: number; reason: string }[] {
-  const errors: Partial<Record<ErrorStatus, string>> = { ...route.errors };
+  const errors: Partial<Record<ErrorStatus, string>> = { ...route.errors, ...NEGOTIATION_ERRORS };
   // A status both the route and authentication answer is documented with both reasons.
   for (const [status, reason] of Object.entries(route.right === 'none' ? {} : AUTH_ERRORS)) {
     const own = errors[Number(status) as ErrorStatus];
     errors[Number(status) as ErrorStatus] = own ? `${reason}; or ${own}` : reason;
   }
   const listed = Object.entries(errors).map(([status, reason]) => ({ status: Number(status), reason }));
-  return [{ status: 200, reason: route.answer.description }, ...listed.sort((a, b) => a.status - b.status)];
+  const ok = [{ status: 200, reason: route.answer.description }, ...(route.answer.etag ? [{ status: 304, reason: NOT_MODIFIED }] : [])];
+  return [...ok, ...listed.sort((a, b) => a.status - b.status)];
+}
+
+/** The media types a route answers with, the default first (what `Accept: *\/*` gets). */
+export function mediaTypesOf(route: RouteSpec): string[] {
+  return route.answer.stream ? [JSON_MEDIA, NDJSON] : [JSON_MEDIA];
+}
+
+/** The methods a path of the table takes, as the Allow header of a 405 or an OPTIONS answer lists them: HEAD with every GET. */
+export function allowedMethods(path: string): string[] {
+  const methods = routeList()
+    .filter((route) => route.path === path)
+    .flatMap((route) => (route.method === 'get' ? ['GET', 'HEAD'] : [route.method.toUpperCase()]));
+  return [...methods, 'OPTIONS'];
 }
 
 /** Whether a route's right is checked against the tracker of its path. */

@@ -15,6 +15,9 @@ export const DEFAULT_PAGE_LIMIT = 1000;
 export const MAX_PAGE_LIMIT = 10_000;
 export const MAX_PUSH_CHANGES = 10_000;
 export const NDJSON = 'application/x-ndjson';
+export const JSON_MEDIA = 'application/json';
+/** The largest change token: tokens are integers that JSON numbers hold exactly (2^53 - 1). */
+export const MAX_TOKEN = Number.MAX_SAFE_INTEGER;
 
 export const ErrorBody = z
   .object({
@@ -109,9 +112,11 @@ export const ChangesQuery = z
   .object({
     since: z
       .string()
-      .regex(/^\d{1,16}$/, 'a change token: a non-negative integer')
+      .regex(/^\d+$/, { message: 'a change token: a non-negative integer', abort: true })
+      // Beyond 2^53 - 1 a number is rounded by every JSON reader: refused, never rounded.
+      .refine((v) => v.length <= 16 && Number(v) <= MAX_TOKEN, `a change token: at most ${MAX_TOKEN} (2^53 - 1)`)
       .optional()
-      .meta({ type: 'integer', minimum: 0, description: 'a change token: the changes after it (0, the default, is the start of the feed)' }),
+      .meta({ type: 'integer', minimum: 0, maximum: MAX_TOKEN, description: 'a change token: the changes after it (0, the default, is the start of the feed)' }),
     limit: z
       .string()
       .regex(/^\d{1,6}$/, 'a positive integer')

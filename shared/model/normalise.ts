@@ -51,6 +51,24 @@ export function canonicalLocation(text: string): string | null {
   return `${lat === 0 ? 0 : lat},${lon === 0 ? 0 : lon}${zoom}`;
 }
 
+/**
+ * Whether a location is already what canonicalLocation makes of it: `lat,lon[,zoom]`, each number
+ * as JavaScript writes it and in range. Checked without a pattern, as most values a clone reads are.
+ */
+function isCanonicalLocation(text: string): boolean {
+  const first = text.indexOf(',');
+  if (first <= 0) return false;
+  const second = text.indexOf(',', first + 1);
+  const latText = text.slice(0, first);
+  const lonText = second < 0 ? text.slice(first + 1) : text.slice(first + 1, second);
+  const lat = Number(latText);
+  const lon = Number(lonText);
+  if (String(lat) !== latText || String(lon) !== lonText || !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) return false;
+  if (second < 0) return true;
+  const zoom = text.slice(second + 1);
+  return zoom.length > 0 && zoom.length <= 2 && String(Number(zoom)) === zoom;
+}
+
 export function canonicalSet(values: readonly string[], trim: boolean): string[] {
   const items = trim ? values.map((v) => v.trim()).filter((v) => v.length > 0) : values;
   return [...new Set(items)].sort();
@@ -89,6 +107,7 @@ function dayOfMonth(iso: string): number {
 export function normalizeValue(type: FieldType, value: unknown): FieldValue {
   if (typeof value === 'string') {
     if (type === 'datetime' && ISO_DATETIME.test(value) && dayOfMonth(value) <= 28) return value;
+    if (type === 'location' && isCanonicalLocation(value)) return value;
   } else if (Array.isArray(value) && SET_TYPES.has(type) && isCanonicalSet(type, value)) {
     return value;
   }

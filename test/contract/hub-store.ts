@@ -241,6 +241,27 @@ export function describeHubStore(engine: ContractEngine): void {
         expect((await store.listUsers()).map((u) => u.name)).toEqual(['ed', 'root']);
         expect(await store.getUser('ed')).toMatchObject({ name: 'ed', admin: false });
       }));
+
+      it('takes user names of any script, NFC-normalised when stored and when checked: two spellings are one user', withStore(async (store) => {
+        const t = await store.createTracker({ name: 'T', fields: FIELDS });
+        const composed = 'Zo\u00eb';
+        const decomposed = 'Zoe\u0308';
+        expect((await store.addUser(decomposed, 'pässwörd ✓')).name).toBe(composed);
+        await expect(store.addUser(composed, 'x')).rejects.toBeInstanceOf(Conflict);
+        expect(await store.verifyUser(composed, 'pässwörd ✓')).toMatchObject({ name: composed });
+        expect(await store.verifyUser(decomposed, 'pa\u0308sswo\u0308rd ✓')).toMatchObject({ name: composed });
+        await store.grant(decomposed, t.id, 'edit');
+        expect(await store.rightOf(composed, t.id)).toBe('edit');
+        expect(await store.getUser(decomposed)).toMatchObject({ name: composed });
+        expect(await store.canListUsers(decomposed)).toBe(false);
+        await store.grant(composed, t.id, 'admin');
+        expect(await store.canListUsers(decomposed)).toBe(true);
+        await store.setPassword(decomposed, 'neu ✓');
+        expect(await store.verifyUser(composed, 'neu ✓')).toMatchObject({ name: composed });
+        for (const name of ['Дмитрий', '李小龍', 'محمد', 'देवनागरी', 'o.k_1@x-y', '١٢٣']) expect((await store.addUser(name, 'pw')).name, name).toBe(name);
+        for (const name of ['a b', 'a:b', '', '\u0301a', 'x'.repeat(65), 'tab\t', 'Ⅻ', '½', 'emoji😀']) await expect(store.addUser(name, 'pw'), name).rejects.toBeInstanceOf(BadInput);
+        expect((await store.listUsers()).map((u) => u.name)).toContain(composed);
+      }));
     });
   });
 }

@@ -8,8 +8,13 @@
  *
  * It also counts the bytes that went through, which is how the kill tests pick their moments: a
  * seeded share of the bytes an operation moves is a point of progress, not of time.
+ *
+ * Given a link shape (./link.ts), every connection crosses one shared link of that bandwidth and
+ * latency each way, with a sender paused while a window's worth of its bytes is in flight: the
+ * benchmarks' slow network (`npm run bench -- --link 20mbit,40ms`).
  */
 import { type Server, type Socket, createServer, connect } from 'node:net';
+import { type LinkShape, inFlightLimit, linkOf } from './link.js';
 
 export type Fault =
   | { kind: 'pass' }
@@ -48,9 +53,13 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** `faultFor(index)` picks the fault of each new connection (index counts from 0). */
-export async function startFaultProxy(targetPort: number, faultFor: (index: number) => Fault = () => ({ kind: 'pass' })): Promise<FaultProxy> {
+/**
+ * `faultFor(index)` picks the fault of each new connection (index counts from 0); `link` shapes
+ * every connection's traffic, both ways, on top of its fault.
+ */
+export async function startFaultProxy(targetPort: number, faultFor: (index: number) => Fault = () => ({ kind: 'pass' }), link?: LinkShape): Promise<FaultProxy> {
   let port = targetPort;
+  const shaped = link ? { ...linkOf(link), window: inFlightLimit(link) } : null;
   let accepted = 0;
   let frozen = false;
   const totals = { up: 0, down: 0 };
@@ -93,6 +102,20 @@ export async function startFaultProxy(targetPort: number, faultFor: (index: numb
     active();
     upstream.once('close', () => idle && clearTimeout(idle));
     const pass = (from: Socket, to: Socket, direction: 'up' | 'down') => {
+      let inFlight = 0;
+      // Hands `run` to the link (in order, after `bytes` have crossed it) or to the delay.
+      const schedule = (bytes: number, run: () => void) => {
+        if (shaped) {
+          inFlight += bytes;
+          if (inFlight > shaped.window) from.pause();
+          shaped[direction].send(bytes, () => {
+            inFlight -= bytes;
+            if (inFlight <= shaped.window / 2 && from.isPaused()) from.resume();
+            run();
+          });
+        } else if (delay > 0) setTimeout(run, delay);
+        else run();
+      };
       from.on('data', (chunk: Buffer) => {
         if (frozen) return;
         active();
@@ -125,20 +148,14 @@ export async function startFaultProxy(targetPort: number, faultFor: (index: numb
             });
           }
         };
-        if (delay > 0) setTimeout(forward, delay);
-        else forward();
+        schedule(data.length, forward);
       });
       from.once('end', () => {
-        const end = () => {
+        schedule(0, () => {
           if (!frozen && !to.destroyed) to.end();
-        };
-        if (delay > 0) setTimeout(end, delay);
-        else end();
+        });
       });
-      from.once('close', () => {
-        if (delay > 0) setTimeout(() => to.destroy(), delay);
-        else to.destroy();
-      });
+      from.once('close', () => schedule(0, () => to.destroy()));
     };
     pass(client, upstream, 'up');
     pass(upstream, client, 'down');

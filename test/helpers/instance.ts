@@ -171,6 +171,8 @@ export interface ApiAnswer {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
+  /** The body's bytes as they came (still compressed if the answer was). */
+  body: Buffer;
   /** The parsed body, or undefined when it is not JSON. */
   json: any;
 }
@@ -224,14 +226,15 @@ export function api(base: string, path: string, opts: ApiRequest = {}): Promise<
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const body = Buffer.concat(chunks);
+          const text = body.toString('utf8');
           let json: unknown;
           try {
             json = JSON.parse(text);
           } catch {
             json = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body, json });
         });
       },
     );

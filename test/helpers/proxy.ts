@@ -4,12 +4,19 @@
  * remote applied it, the client never hears).
  */
 import { type IncomingMessage, type Server, createServer, request as httpRequest } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { SqliteStore } from '../../server/store/index.js';
 
 export interface ProxiedRequest {
   method: string;
   path: string;
+  /** The body as text, inflated if it was sent gzip'd. */
   body: string;
+  /** The request's headers and body bytes as sent (a gzip'd body stays gzip'd). */
+  headers: IncomingMessage['headers'];
+  raw: Buffer;
+  /** The answer's status and headers, once it came back. */
+  answer?: { status: number; headers: IncomingMessage['headers'] };
 }
 
 export interface ProxyOptions {
@@ -45,12 +52,15 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
   const server: Server = createServer((req, res) => {
     void (async () => {
       const body = await bodyOf(req);
-      const seen: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', body: body.toString('utf8') };
+      // `body` is the text the client meant, inflated when it came gzip'd; `raw` keeps the bytes.
+      const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8');
+      const seen: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', body: text, headers: req.headers, raw: body };
       const index = requests.push(seen) - 1;
       options.onRequest?.(seen);
       const upstream = httpRequest(
         { host: to.hostname, port: to.port, method: seen.method, path: seen.path, headers: { ...req.headers, host: to.host } },
         (answer) => {
+          seen.answer = { status: answer.statusCode ?? 0, headers: answer.headers };
           void bodyOf(answer).then((answerBody) => {
             if (options.dropAnswer?.(seen, index)) {
               dropped += 1;

@@ -205,10 +205,20 @@ describe('pages', () => {
     expect(res.json).toMatchObject({ next: res.json.changes[999].seq, more: true });
   });
 
-  it('are JSON unless NDJSON is asked for', async () => {
-    for (const accept of ['application/json', '*/*', 'text/html']) {
+  it('are JSON unless NDJSON is preferred (q-values, any case); an Accept that excludes both is 406', async () => {
+    for (const accept of ['application/json', '*/*', 'text/html, */*;q=0.8', 'application/x-ndjson;q=0.5, APPLICATION/JSON', 'application/x-ndjson;q=0, */*']) {
       const res = await api(inst.url, `/trackers/${feed.id}/changes?limit=2`, { user: 'root', headers: { accept } });
+      expect(res.headers['content-type'], accept).toMatch(/^application\/json/);
       expect(res.json.changes, accept).toHaveLength(2);
+    }
+    for (const accept of ['APPLICATION/X-NDJSON', 'application/json;q=0.4, application/x-ndjson;q=0.5', 'Application/X-NDJSON;Q=1, application/json;q=0.9']) {
+      const res = await api(inst.url, `/trackers/${feed.id}/changes`, { user: 'root', headers: { accept } });
+      expect(res.headers['content-type'], accept).toMatch(/^application\/x-ndjson/);
+    }
+    for (const accept of ['text/html', 'application/x-ndjson;q=0']) {
+      const refused = await api(inst.url, `/trackers/${feed.id}/changes`, { user: 'root', headers: { accept } });
+      expect(refused.status, accept).toBe(406);
+      expect(refused.json.error, accept).toMatchObject({ code: 'not_acceptable', details: { available: ['application/json', 'application/x-ndjson'] } });
     }
   });
 

@@ -14,7 +14,7 @@ import { ROUTES, type RouteId, isTrackerRight, openApiPath, routeList, statusesO
 import { API_PREFIX, NDJSON } from '../../shared/api/schemas.js';
 import { type ApiAnswer, type ApiRequest, api, everyTypeTracker, seedUsers, startInstance, type TestInstance } from '../helpers/instance.js';
 
-/** The methods probed on every path; HEAD is GET without a body, OPTIONS is answered by Express's router with Allow. */
+/** The methods probed on every path; HEAD and OPTIONS have tests of their own. */
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 interface Operation {
@@ -27,6 +27,8 @@ type Paths = Record<string, Record<string, Operation>>;
 let inst: TestInstance;
 let bugs: Tracker;
 let itemId: number;
+/** The item's ETag, as a strong tag: If-None-Match compares weakly. */
+let itemTag: string;
 const doc = openApiDocument('test') as unknown as { paths: Paths };
 
 beforeAll(async () => {
@@ -35,6 +37,7 @@ beforeAll(async () => {
   bugs = await everyTypeTracker(inst.hub);
   await seedUsers(inst.hub, bugs);
   itemId = (await inst.hub.createItems(bugs.id, [{ values: { title: 'first' } }], 'root'))[0]!.id;
+  itemTag = String((await api(inst.url, `/trackers/${bugs.id}/items/${itemId}`, { user: 'root' })).headers.etag).replace(/^W\//, '');
 });
 
 afterAll(async () => {
@@ -58,6 +61,8 @@ function mounted(app: Express): string[] {
   const walk = (stack: Layer[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
+        // The catch-all after each path's routes (OPTIONS, 405) is not a route of the table.
+        if (layer.route.methods._all) continue;
         for (const method of Object.keys(layer.route.methods)) found.push(`${method.toUpperCase()} ${prefix}${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
       } else if (layer.handle?.stack) {
         expect(typeof layer.rawPath, 'a nested router mounted at a path').toBe('string');
@@ -84,10 +89,36 @@ describe('the mounted routes, the table and the document', () => {
     for (const route of routeList()) expect(doc.paths[`${API_PREFIX}${openApiPath(route)}`]?.[route.method]?.operationId).toBe(route.id);
   });
 
-  it('answer every other method on a documented path, and undocumented paths, with 404 "no route" in the JSON error shape', async () => {
-    const pairs = Object.entries(doc.paths).flatMap(([path, operations]) => METHODS.filter((m) => !operations[m.toLowerCase()]).map((m) => [m, concrete(path)] as const));
+  it('answer every other method on a documented path with 405, Allow (the documented methods, HEAD with GET, OPTIONS) and the JSON error shape', async () => {
+    const pairs = Object.entries(doc.paths).flatMap(([path, operations]) => METHODS.filter((m) => !operations[m.toLowerCase()]).map((m) => [m, path, Object.keys(operations)] as const));
+    expect(pairs.length).toBeGreaterThan(25);
+    for (const [method, path, documentedMethods] of pairs) {
+      const allow = [...documentedMethods.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()])), 'OPTIONS'];
+      const res = await api(inst.url, concrete(path), { method, user: 'root', ...(method === 'GET' ? {} : { body: {} }) });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.allow, `${method} ${path}`).toBe(allow.join(', '));
+      expect(res.json, `${method} ${path}`).toEqual({
+        error: { code: 'method_not_allowed', message: `${method} is not allowed on ${API_PREFIX}${concrete(path)} (allowed: ${allow.join(', ')})`, details: { allow } },
+      });
+    }
+  });
+
+  it('answer OPTIONS on a documented path with 204 and Allow, HEAD of a GET route with its status and headers but no body', async () => {
+    for (const path of Object.keys(doc.paths)) {
+      const options = await api(inst.url, concrete(path), { method: 'OPTIONS', user: 'root' });
+      expect(options.status, path).toBe(204);
+      expect(options.headers.allow, path).toMatch(/OPTIONS$/);
+      if (!doc.paths[path]!.get) continue;
+      const [head, get] = [await api(inst.url, concrete(path), { method: 'HEAD', user: 'root' }), await api(inst.url, concrete(path), { user: 'root' })];
+      expect([head.status, head.text], path).toEqual([get.status, '']);
+      expect(head.headers['content-type'], path).toBe(get.headers['content-type']);
+      expect(head.headers.etag, path).toBe(get.headers.etag);
+    }
+  });
+
+  it('answer undocumented paths with 404 "no route" in the JSON error shape, whatever the method', async () => {
+    const pairs: [string, string][] = [];
     for (const path of [`/trackers/${bugs.id}/items`, `/trackers/${bugs.id}/nothing`, '/users/root', '/openapi', '/api']) for (const m of METHODS) pairs.push([m, path]);
-    expect(pairs.length).toBeGreaterThan(40);
     for (const [method, path] of pairs) {
       const res = await api(inst.url, path, { method, user: 'root', ...(method === 'GET' ? {} : { body: {} }) });
       expect(res.status, `${method} ${path}`).toBe(404);
@@ -113,27 +144,48 @@ function probes(): Record<RouteId, (ApiRequest & { path: string })[]> {
   const push = `/trackers/${bugs.id}/push`;
   const change = { changes: [{ op: 'create', idempotencyKey: `k-${Date.now()}`, values: { title: 'x' } }] };
   return {
-    health: [{ path: '/health' }, { path: '/health', user: 'root', password: 'wrong' }],
-    openApi: [{ path: '/openapi.json', user: 'root' }, { path: '/openapi.json' }],
-    listTrackers: [{ path: '/trackers', user: 'olga' }, { path: '/trackers', user: 'nobody', password: 'x' }, { path: '/trackers', user: 'nobody', password: 'x' }],
-    getTracker: [{ path: `/trackers/${bugs.id}`, user: 'vera' }, { path: '/trackers/%', user: 'root' }, { path: `/trackers/${bugs.id}`, user: 'olga' }, { path: '/trackers/nope', user: 'root' }],
+    health: [{ path: '/health' }, { path: '/health', user: 'root', password: 'wrong' }, { path: '/health', headers: { accept: 'text/html' } }],
+    openApi: [{ path: '/openapi.json', user: 'root' }, { path: '/openapi.json' }, { path: '/openapi.json', user: 'root', headers: { 'if-none-match': '*' } }, { path: '/openapi.json', user: 'root', headers: { accept: 'text/*' } }],
+    listTrackers: [
+      { path: '/trackers', user: 'olga' },
+      { path: '/trackers', user: 'olga', headers: { accept: NDJSON } },
+      { path: '/trackers', user: 'nobody', password: 'x' },
+      { path: '/trackers', user: 'nobody', password: 'x' },
+    ],
+    getTracker: [
+      { path: `/trackers/${bugs.id}`, user: 'vera' },
+      { path: `/trackers/${bugs.id}`, user: 'vera', headers: { 'if-none-match': '*' } },
+      { path: `/trackers/${bugs.id}`, user: 'vera', headers: { accept: 'application/json;q=0' } },
+      { path: '/trackers/%', user: 'root' },
+      { path: `/trackers/${bugs.id}`, user: 'olga' },
+      { path: '/trackers/nope', user: 'root' },
+    ],
     changes: [
       { path: `/trackers/${bugs.id}/changes`, user: 'vera' },
       { path: `/trackers/${bugs.id}/changes`, user: 'vera', headers: { accept: NDJSON } },
       { path: `/trackers/${bugs.id}/changes?limit=0`, user: 'vera' },
       { path: `/trackers/${bugs.id}/changes?since=x`, user: 'olga' },
+      { path: `/trackers/${bugs.id}/changes`, user: 'vera', headers: { accept: 'text/plain' } },
       { path: '/trackers/nope/changes', user: 'root' },
     ],
-    getItem: [{ path: `/trackers/${bugs.id}/items/${itemId}`, user: 'vera' }, { path: `/trackers/${bugs.id}/items/0`, user: 'vera' }, { path: `/trackers/${bugs.id}/items/${itemId}`, user: 'olga' }, { path: `/trackers/${bugs.id}/items/99999`, user: 'root' }],
+    getItem: [
+      { path: `/trackers/${bugs.id}/items/${itemId}`, user: 'vera' },
+      { path: `/trackers/${bugs.id}/items/${itemId}`, user: 'vera', headers: { 'if-none-match': `"a", ${itemTag}` } },
+      { path: `/trackers/${bugs.id}/items/${itemId}`, user: 'vera', headers: { accept: 'image/png' } },
+      { path: `/trackers/${bugs.id}/items/0`, user: 'vera' },
+      { path: `/trackers/${bugs.id}/items/${itemId}`, user: 'olga' },
+      { path: `/trackers/${bugs.id}/items/99999`, user: 'root' },
+    ],
     push: [
       { path: push, user: 'eddie', body: change },
+      { path: push, user: 'eddie', body: change, headers: { accept: NDJSON } },
       { path: push, user: 'eddie', raw: '{not json' },
       { path: push, user: 'eddie', body: { changes: [{ op: 'upsert' }] } },
       { path: push, user: 'vera', body: change },
       { path: '/trackers/nope/push', user: 'root', body: change },
       { path: push, user: 'eddie', raw: JSON.stringify({ changes: [{ op: 'create', idempotencyKey: 'big', values: { title: 'x'.repeat(8192) } }] }) },
     ],
-    listUsers: [{ path: '/users', user: 'root' }, { path: '/users', user: 'vera' }],
+    listUsers: [{ path: '/users', user: 'root' }, { path: '/users', user: 'vera' }, { path: '/users', user: 'root', headers: { accept: 'text/csv' } }],
   };
 }
 
@@ -180,6 +232,6 @@ describe('the table', () => {
   });
 
   it('has a client wording for every error status any route declares', () => {
-    for (const route of routeList()) for (const { status } of statusesOf(route).slice(1)) expect(WORDED_STATUSES, `${route.id} ${status}`).toContain(status);
+    for (const route of routeList()) for (const { status } of statusesOf(route).filter((s) => s.status >= 400)) expect(WORDED_STATUSES, `${route.id} ${status}`).toContain(status);
   });
 });

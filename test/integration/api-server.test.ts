@@ -115,7 +115,7 @@ describe('unknown routes', () => {
     expect(res.json).toEqual({ error: { code: 'not_found', message: 'no route GET /api/v1/nothing-here' } });
   });
 
-  it('answers 404 JSON for a known path with a method it does not take', async () => {
+  it('answers 405 JSON with Allow for a known path with a method it does not take (DESIGN §15; it was 404)', async () => {
     for (const [method, path] of [
       ['DELETE', `/trackers/${bugs.id}`],
       ['PUT', '/trackers'],
@@ -124,8 +124,9 @@ describe('unknown routes', () => {
       ['POST', '/health'],
     ] as const) {
       const res = await api(inst.url, path, { method, user: 'root', raw: method === 'GET' ? undefined : '{}' });
-      expect(res.status, `${method} ${path}`).toBe(404);
-      expect(res.json.error.code).toBe('not_found');
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.json.error.code).toBe('method_not_allowed');
+      expect(res.headers.allow, `${method} ${path}`).toMatch(method === 'GET' ? /^POST, OPTIONS$/ : /^GET, HEAD, OPTIONS$/);
     }
   });
 

@@ -170,6 +170,16 @@ describe('sync screen state', () => {
     expect(s.last?.kind).toBe('push');
   });
 
+  it('shows the last retry of a running reload until progress resumes, and none when nothing runs', () => {
+    let s = syncReducer(syncReducer(initialSync(20), { type: 'rows', rows }), { type: 'start', kind: 'reload' });
+    s = syncReducer(s, { type: 'retry', message: 'origin: GET /x failed: HTTP 503; attempt 1 of 5, retrying in 250 ms' });
+    expect(s.running).toEqual({ kind: 'reload', done: 0, total: undefined, retry: 'origin: GET /x failed: HTTP 503; attempt 1 of 5, retrying in 250 ms' });
+    s = syncReducer(s, { type: 'progress', done: 5, total: 9 });
+    expect(s.running).toEqual({ kind: 'reload', done: 5, total: 9 });
+    s = syncReducer(s, { type: 'finished', kind: 'reload', report });
+    expect(syncReducer(s, { type: 'retry', message: 'late' }).running).toBeNull();
+  });
+
   it('keeps the cursor on its item when the lists change', () => {
     let s = syncReducer(initialSync(20), { type: 'rows', rows });
     s = syncReducer(s, { type: 'move', delta: 2 });

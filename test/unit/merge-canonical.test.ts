@@ -13,8 +13,12 @@ const datetimes = fc.oneof(
     .map(([m, d, h]) => `2023-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00.000Z`),
   fc.constantFrom('2024-02-30T10:00:00.000Z', '2023-02-29T00:00:00.000Z', '2024-04-31T10:00:00.000Z', '2024-01-01T10:00:00Z', '2024-01-01T10:00:00.000+01:00'),
 );
+const coordinate = fc.oneof(fc.double({ min: -200, max: 200, noNaN: true }).map(String), fc.constantFrom('-0', '0', '05', '1e-7', '12.50', ' 3', 'NaN', 'Infinity', '', '90', '-180', '1e2'));
+const locations = fc
+  .tuple(coordinate, coordinate, fc.option(fc.constantFrom('5', '05', '12', '123', '', '0', '-1'), { nil: undefined }))
+  .map(([lat, lon, zoom]) => (zoom === undefined ? `${lat},${lon}` : `${lat},${lon},${zoom}`));
 const sets = fc.array(fc.constantFrom('a', 'b', ' a', 'b ', '', '  ', 'Z'), { maxLength: 5 });
-const anyValue = fc.oneof(datetimes, sets, fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant([1, 'a']));
+const anyValue = fc.oneof(datetimes, locations, sets, fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant([1, 'a']));
 
 describe('normalizeValue', () => {
   it('gives what normalizeValueFully gives, for every type and value', () => {
@@ -23,6 +27,15 @@ describe('normalizeValue', () => {
         expect(normalizeValue(type, value)).toEqual(normalizeValueFully(type, value));
       }),
       { numRuns: 5000 },
+    );
+  });
+
+  it('gives what normalizeValueFully gives for locations, canonical or not', () => {
+    fc.assert(
+      fc.property(locations, (value) => {
+        expect(normalizeValue('location', value)).toEqual(normalizeValueFully('location', value));
+      }),
+      { numRuns: 2000, seed: 18 },
     );
   });
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { type CloneResult, clone } from '../../sync/clone.js';
 import { output, parseId, withStore } from '../context.js';
-import { cancelOnInterrupt, exitCodeOf, formatReport, progressPrinter } from '../run-report.js';
+import { cancelOnInterrupt, exitCodeOf, formatReport, progressPrinter, remoteHooks } from '../run-report.js';
 
 /** One line per remote field: kept, transformed (from -> to, why) or skipped (why). */
 export function formatFields(fields: CloneResult['fields']): string {
@@ -32,6 +32,7 @@ export function registerClone(program: Command): void {
         try {
           result = await clone(store, remote, ref, {
             signal: cancel.signal,
+            remote: remoteHooks(cancel.signal),
             ...(opts.as ? { as: opts.as } : {}),
             ...(batchSize ? { batchSize } : {}),
             ...(progress ? { onProgress: progress } : {}),

@@ -1,6 +1,7 @@
 /** The sync screen's state, its reload and push under Ctrl-C, live mode (`w`), and its keys. */
 import { type Dispatch, useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { Tracker } from '../../../server/store/index.js';
+import { type RetryNotice, formatRetry } from '../../remote/retry.js';
 import type { Report } from '../../sync/report.js';
 import type { TuiEngine } from '../engine.js';
 import { type Binding, moveBindings } from '../keys.js';
@@ -73,9 +74,10 @@ function useRuns(engine: TuiEngine, trackerId: number, dispatch: Dispatch<SyncAc
     );
   };
   const onProgress = (done: number, total: number | undefined) => dispatch({ type: 'progress', done, total });
+  const onRetry = (notice: RetryNotice) => dispatch({ type: 'retry', message: formatRetry(notice) });
   return {
-    reload: () => run('reload', (signal) => engine.reload(trackerId, { signal, onProgress })),
-    push: (ids) => run('push', (signal) => engine.push(trackerId, ids, { signal, onProgress })),
+    reload: () => run('reload', (signal) => engine.reload(trackerId, { signal, onProgress, onRetry })),
+    push: (ids) => run('push', (signal) => engine.push(trackerId, ids, { signal, onProgress, onRetry })),
   };
 }
 

@@ -64,7 +64,12 @@ const RUN_TITLES = { reload: 'Reload', push: 'Push', sync: 'Sync' } as const;
 function RunStatus({ state }: { state: SyncState }) {
   if (state.running) {
     const reload = state.running.kind === 'reload';
-    return <ProgressBar label={reload ? 'Reloading' : 'Pushing'} done={state.running.done} total={state.running.total} unit={reload ? 'changes' : 'items'} />;
+    return (
+      <Box flexDirection="column">
+        <ProgressBar label={reload ? 'Reloading' : 'Pushing'} done={state.running.done} total={state.running.total} unit={reload ? 'changes' : 'items'} />
+        {state.running.retry ? <Text color="yellow">{state.running.retry}</Text> : null}
+      </Box>
+    );
   }
   if (state.last) return <ReportView title={RUN_TITLES[state.last.kind]} report={state.last.report} maxErrors={3} />;
   if (state.live) return <Text dimColor>Live: the remote's changes come in as they land; every clean local change goes out within a second.</Text>;

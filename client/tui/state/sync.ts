@@ -50,7 +50,8 @@ export interface SyncState {
   /** First visible line. */
   top: number;
   height: number;
-  running: { kind: RunKind; done: number; total: number | undefined } | null;
+  /** `retry`: the last retry of a call to the remote, in words, until the run moves on. */
+  running: { kind: RunKind; done: number; total: number | undefined; retry?: string } | null;
   last: { kind: RunKind | 'sync'; report: Report } | null;
   live: LiveState | null;
   error: unknown;
@@ -66,6 +67,7 @@ export type SyncAction =
   | { type: 'select-all-clean' }
   | { type: 'start'; kind: RunKind }
   | { type: 'progress'; done: number; total: number | undefined }
+  | { type: 'retry'; message: string }
   | { type: 'finished'; kind: RunKind; report: Report }
   | { type: 'failed'; error: unknown }
   | { type: 'notice'; notice: string | null }
@@ -192,7 +194,10 @@ export function syncReducer(state: SyncState, action: SyncAction): SyncState {
     case 'start':
       return { ...state, running: { kind: action.kind, done: 0, total: undefined }, error: null, notice: null };
     case 'progress':
-      return state.running ? { ...state, running: { ...state.running, done: action.done, total: action.total } } : state;
+      // Progress means the remote answers again: the retry notice goes.
+      return state.running ? { ...state, running: { kind: state.running.kind, done: action.done, total: action.total } } : state;
+    case 'retry':
+      return state.running ? { ...state, running: { ...state.running, retry: action.message } } : state;
     case 'finished': {
       const selected = action.kind === 'push' ? new Set<number>() : state.selected;
       return { ...state, running: null, last: { kind: action.kind, report: action.report }, selected };

@@ -1,6 +1,9 @@
-/** Users and rights on PostgreSQL; the rules (hashing, names, rights order) are the engine-agnostic ones of ../passwords.ts. */
+/**
+ * Users and rights on PostgreSQL; the rules (hashing, names, rights order) are the engine-agnostic
+ * ones of ../passwords.ts. Every name that comes in is taken as its NFC key (userNameKey).
+ */
 import { Conflict, NotFound } from '../../../shared/errors.js';
-import { VerifiedLogins, checkPasswordInput, checkRight, checkUserName, hashPassword } from '../passwords.js';
+import { VerifiedLogins, checkPasswordInput, checkRight, checkUserName, hashPassword, userNameKey } from '../passwords.js';
 import type { Right, User } from '../types.js';
 import type { PgDatabase } from './database.js';
 import { type UserRow, toUser } from './rows.js';
@@ -12,14 +15,15 @@ export class PgUsers {
 
   constructor(private readonly db: PgDatabase) {}
 
-  private async row(name: string): Promise<UserRow | undefined> {
+  private async row(given: string): Promise<UserRow | undefined> {
     // Basic auth may carry any name; none with U+0000 exists (text cannot hold it, and user names refuse it).
-    if (name.includes('\u0000')) return undefined;
-    return (await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE name = $1`, [name], 'user'))[0];
+    if (given.includes('\u0000')) return undefined;
+    return (await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE name = $1`, [userNameKey(given)], 'user'))[0];
   }
 
-  async add(name: string, password: string, opts: { admin?: boolean } = {}): Promise<User> {
-    checkUserName(name);
+  async add(given: string, password: string, opts: { admin?: boolean } = {}): Promise<User> {
+    checkUserName(given);
+    const name = userNameKey(given);
     checkPasswordInput(password);
     if (await this.row(name)) throw new Conflict(`user "${name}" already exists`);
     const hash = await hashPassword(password);
@@ -35,7 +39,8 @@ export class PgUsers {
     return { name, admin: opts.admin === true, createdAt };
   }
 
-  async setPassword(name: string, password: string): Promise<void> {
+  async setPassword(given: string, password: string): Promise<void> {
+    const name = userNameKey(given);
     checkPasswordInput(password);
     if (!(await this.row(name))) throw new NotFound(`unknown user "${name}"`);
     await this.db.query('UPDATE users SET password_hash = $1 WHERE name = $2', [await hashPassword(password), name]);
@@ -43,7 +48,8 @@ export class PgUsers {
   }
 
   /** The user when the password is right, else null; an unknown user costs as much as a known one. */
-  async verify(name: string, password: string): Promise<User | null> {
+  async verify(given: string, password: string): Promise<User | null> {
+    const name = userNameKey(given);
     const row = await this.row(name);
     // A hash changed by another process is a different `stored`: the cached check no longer counts.
     const ok = await this.logins.check(name, password, row?.password_hash);
@@ -60,7 +66,8 @@ export class PgUsers {
     return (await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users ORDER BY name COLLATE "C"`)).map(toUser);
   }
 
-  async grant(userName: string, trackerId: number, right: string): Promise<void> {
+  async grant(given: string, trackerId: number, right: string): Promise<void> {
+    const userName = userNameKey(given);
     checkRight(right);
     if (!(await this.row(userName))) throw new NotFound(`unknown user "${userName}"`);
     await this.db.query(
@@ -72,7 +79,7 @@ export class PgUsers {
   async rightOf(userName: string, trackerId: number): Promise<Right | null> {
     const [row] = await this.db.query<{ admin: boolean; level: Right | null }>(
       'SELECT u.admin, r.level FROM users u LEFT JOIN rights r ON r.user_name = u.name AND r.tracker_id = $2 WHERE u.name = $1',
-      [userName, trackerId],
+      [userNameKey(userName), trackerId],
       'right-of',
     );
     if (!row) return null;
@@ -82,7 +89,7 @@ export class PgUsers {
   async canListUsers(userName: string): Promise<boolean> {
     const [row] = await this.db.query<{ admin: boolean; admins: number }>(
       "SELECT u.admin, (SELECT count(*) FROM rights r WHERE r.user_name = u.name AND r.level = 'admin') AS admins FROM users u WHERE u.name = $1",
-      [userName],
+      [userNameKey(userName)],
     );
     return row !== undefined && (row.admin || row.admins > 0);
   }

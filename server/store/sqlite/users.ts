@@ -1,7 +1,10 @@
-/** Users and rights in SQLite; the rules (hashing, names, rights order) are the engine-agnostic ones of ../passwords.ts. */
+/**
+ * Users and rights in SQLite; the rules (hashing, names, rights order) are the engine-agnostic
+ * ones of ../passwords.ts. Every name that comes in is taken as its NFC key (userNameKey).
+ */
 import type Database from 'better-sqlite3';
 import { Conflict, NotFound } from '../../../shared/errors.js';
-import { VerifiedLogins, checkPasswordInput, checkRight, checkUserName, hashPassword } from '../passwords.js';
+import { VerifiedLogins, checkPasswordInput, checkRight, checkUserName, hashPassword, userNameKey } from '../passwords.js';
 import type { Right, User } from '../types.js';
 
 interface UserRow {
@@ -33,8 +36,9 @@ export class UserTable {
     this.stmts = prepare(db);
   }
 
-  async add(name: string, password: string, opts: { admin?: boolean } = {}): Promise<User> {
-    checkUserName(name);
+  async add(given: string, password: string, opts: { admin?: boolean } = {}): Promise<User> {
+    checkUserName(given);
+    const name = userNameKey(given);
     checkPasswordInput(password);
     if (this.stmts.get.get(name)) throw new Conflict(`user "${name}" already exists`);
     const hash = await hashPassword(password);
@@ -48,7 +52,8 @@ export class UserTable {
     return { name, admin: opts.admin === true, createdAt };
   }
 
-  async setPassword(name: string, password: string): Promise<void> {
+  async setPassword(given: string, password: string): Promise<void> {
+    const name = userNameKey(given);
     checkPasswordInput(password);
     if (!this.stmts.get.get(name)) throw new NotFound(`unknown user "${name}"`);
     this.stmts.setHash.run(await hashPassword(password), name);
@@ -56,14 +61,15 @@ export class UserTable {
   }
 
   /** The user when the password is right, else null; an unknown user costs as much as a known one. */
-  async verify(name: string, password: string): Promise<User | null> {
+  async verify(given: string, password: string): Promise<User | null> {
+    const name = userNameKey(given);
     const row = this.stmts.get.get(name);
     const ok = await this.logins.check(name, password, row?.password_hash);
     return ok && row ? toUser(row) : null;
   }
 
   get(name: string): User | undefined {
-    const row = this.stmts.get.get(name);
+    const row = this.stmts.get.get(userNameKey(name));
     return row ? toUser(row) : undefined;
   }
 
@@ -71,20 +77,23 @@ export class UserTable {
     return this.stmts.all.all().map(toUser);
   }
 
-  grant(userName: string, trackerId: number, right: string): void {
+  grant(given: string, trackerId: number, right: string): void {
+    const userName = userNameKey(given);
     checkRight(right);
     if (!this.stmts.get.get(userName)) throw new NotFound(`unknown user "${userName}"`);
     this.stmts.grant.run(userName, trackerId, right);
   }
 
-  rightOf(userName: string, trackerId: number): Right | null {
+  rightOf(given: string, trackerId: number): Right | null {
+    const userName = userNameKey(given);
     const user = this.stmts.get.get(userName);
     if (!user) return null;
     if (user.admin === 1) return 'admin';
     return this.stmts.right.get(userName, trackerId)?.level ?? null;
   }
 
-  canListUsers(userName: string): boolean {
+  canListUsers(given: string): boolean {
+    const userName = userNameKey(given);
     const user = this.stmts.get.get(userName);
     if (!user) return false;
     return user.admin === 1 || (this.stmts.anyAdmin.get(userName)?.n ?? 0) > 0;
