@@ -5,7 +5,7 @@
  * edit, the item is deleted, restored, kept deleted, or turned back into a new local item.
  */
 import { BadInput, NotFound } from '../../shared/errors.js';
-import { type ItemState, STATUS_FIELD_DEF, sameState } from '../../shared/merge/index.js';
+import { type BaseState, type ItemState, STATUS_FIELD_DEF, sameState } from '../../shared/merge/index.js';
 import { CONFLICT_KIND_LABEL } from '../../shared/merge/labels.js';
 import { type FieldDef, type ItemStatus, STATUS_FIELD, clipText } from '../../shared/model/fields.js';
 import { parseFieldText } from '../../shared/model/parse.js';
@@ -60,9 +60,9 @@ function toResultItem(item: Item | undefined): ResolveResult['item'] {
   return item && !item.deleted ? { id: item.id, status: item.status, version: item.version, values: item.values } : null;
 }
 
-function withField(state: ItemState, fields: readonly FieldDef[], name: string, value: FieldValue): ItemState {
-  if (name === STATUS_FIELD) return { status: (value ?? state.status) as ItemStatus, values: state.values };
-  return { status: state.status, values: canonicalValues(fields, { ...state.values, [name]: value }) };
+function withField<S extends BaseState>(state: S, fields: readonly FieldDef[], name: string, value: FieldValue): S {
+  if (name === STATUS_FIELD) return { ...state, status: (value ?? state.status) as ItemStatus, values: state.values };
+  return { ...state, values: canonicalValues(fields, { ...state.values, [name]: value }) };
 }
 
 function fieldValue(state: ItemState, name: string): FieldValue {

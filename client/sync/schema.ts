@@ -18,6 +18,7 @@ export function toFieldDefs(fields: TrackerSchemaBody['fields']): FieldDef[] {
     ...(f.options ? { options: [...f.options] } : {}),
     required: f.required,
     ...(f.linkedTracker !== undefined ? { linkedTracker: f.linkedTracker } : {}),
+    ...(f.key ? { key: true } : {}),
   }));
 }
 
@@ -57,6 +58,8 @@ export interface SchemaAdoption {
 function adoptAttributes(local: FieldDef, planned: FieldDef): void {
   local.label = planned.label;
   local.required = planned.required;
+  if (planned.key) local.key = true;
+  else delete local.key;
   if (planned.type === local.type && planned.options) local.options = [...planned.options];
 }
 

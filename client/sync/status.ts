@@ -44,7 +44,7 @@ function toStatusItem(item: Item): StatusItem {
   return { id: item.id, status: item.status, version: item.version, values: item.values };
 }
 
-function valueOf(state: { status: string; values: Values } | null | undefined, name: string): FieldValue {
+function valueOf(state: { status: string | null; values: Values } | null | undefined, name: string): FieldValue {
   if (!state) return null;
   return name === STATUS_FIELD ? state.status : (state.values[name] ?? null);
 }

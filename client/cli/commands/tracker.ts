@@ -9,13 +9,16 @@ import { table } from '../table.js';
 import { type ImportFile, checkFieldShapes, describeTracker, exportTracker, importTracker, linkSpec, noteIgnored, parseFieldSpec, readText, refuseProblems } from '../tracker-file.js';
 
 const FIELD_SPEC_HELP = `
-Field spec: name[!]:type[:opt1,opt2,...]
-  a trailing ! on the name makes the field required; options are for dropdown and multiselect;
+Field spec: name[!][*]:type[:opt1,opt2,...]
+  a trailing ! on the name makes the field required, a * makes it a key (unique among live
+  items; a pushed create with the key values of an item is matched to it); options are for
+  dropdown and multiselect;
   an itemlink names the tracker it links to (id or name): owner:itemlink:People.
   types: ${FIELD_TYPES.join(', ')}
 
 Example:
-  s15n tracker create Bugs --field 'title!:text' --field 'prio:dropdown:low,medium,high' --field 'tags:tags'`;
+  s15n tracker create Bugs --field 'title!:text' --field 'prio:dropdown:low,medium,high' --field 'tags:tags'
+  s15n tracker create People --field 'email!*:email' --field 'name:text'`;
 
 async function createTracker(name: string, opts: { description?: string; field?: string[]; fields?: string }, command: Command): Promise<void> {
   const fromJson = opts.fields === undefined ? [] : parseJson(opts.fields, '--fields');
@@ -87,8 +90,8 @@ export function registerTracker(program: Command): void {
     .command('create <name>')
     .description('create a tracker with its fields')
     .option('--description <text>', 'what the tracker is for')
-    .option('--field <spec>', 'a field, repeatable: name[!]:type[:opt1,opt2,...]; a trailing ! on the name makes it required', collect)
-    .option('--fields <json>', 'the fields as a JSON array [{"name","label"?,"type","options"?,"required"?}]')
+    .option('--field <spec>', 'a field, repeatable: name[!][*]:type[:opt1,opt2,...]; ! makes it required, * a key', collect)
+    .option('--fields <json>', 'the fields as a JSON array [{"name","label"?,"type","options"?,"required"?,"key"?}]')
     .addHelpText('after', FIELD_SPEC_HELP)
     .action(createTracker);
   tracker.command('import <file>').description('create a tracker and its items from a JSON file (- for stdin), all in one transaction').action(importFile);

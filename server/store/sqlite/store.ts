@@ -8,11 +8,13 @@ import type Database from 'better-sqlite3';
 import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
 import type { ItemState } from '../../../shared/merge/index.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
+import type { KeyHolders } from '../../../shared/model/keys.js';
 import type { ChangeListener } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
 import { databaseExists, openDatabase } from './database.js';
 import { Feed } from './feed.js';
 import { ItemTable } from './items.js';
+import { KeyIndex } from './keys.js';
 import { type MigratedModule, migrateModule } from './migrate.js';
 import { HUB_MODULE } from './migrations.js';
 import { ItemPages, type PageRequest } from './pages.js';
@@ -41,7 +43,7 @@ export class SqliteStore {
     const transaction = <T>(fn: () => T): T => this.transaction(fn);
     this.seq = new Sequence(db, transaction);
     this.trackers = new TrackerTable(db);
-    this.items = new ItemTable(db, this.trackers, this.seq, transaction);
+    this.items = new ItemTable(db, this.trackers, this.seq, transaction, new KeyIndex(db));
     this.feed = new Feed(db);
     this.pushes = new PushApplier(db, this.items, transaction);
     this.users = new UserTable(db);
@@ -138,8 +140,17 @@ export class SqliteStore {
     return this.trackers.get(ref);
   }
 
+  /** Replaces a tracker's fields as a clone follows its remote (trusted: no usage checks); a field that became or stopped being a key is indexed afresh. */
   setTrackerFields(trackerId: number, fields: FieldDef[]): Tracker {
-    return this.trackers.setFields(trackerId, fields);
+    return this.transaction(() => {
+      const before = new Map(this.trackers.get(trackerId).fields.map((f) => [f.name, f.key === true]));
+      const after = this.trackers.setFields(trackerId, fields);
+      const now = new Map(fields.map((f) => [f.name, f.key === true]));
+      for (const name of new Set([...before.keys(), ...now.keys()])) {
+        if ((before.get(name) ?? false) !== (now.get(name) ?? false)) this.items.keys.reindex(trackerId, name, now.get(name) ?? false);
+      }
+      return after;
+    });
   }
 
   // --- items
@@ -187,6 +198,11 @@ export class SqliteStore {
 
   tombstoneItem(trackerId: number, itemId: number, by: string | null): Item {
     return this.items.tombstone(trackerId, itemId, by);
+  }
+
+  /** Who holds a key value among the tracker's live items (the key index). */
+  keyHolders(trackerId: number): KeyHolders {
+    return this.items.keys.holders(trackerId);
   }
 
   /** Live items matching a text filter, counted and paged by id for a virtualised list. */

@@ -1,0 +1,81 @@
+/**
+ * The store contract for DESIGN §13, part of describeHubStore: key fields unique among live items
+ * (create, edit, push), a pushed create matched by its keys, schema editing and the CSV upsert.
+ */
+import { describe, expect, it } from 'vitest';
+import type { HubStore } from '../../server/store/index.js';
+import { BadInput } from '../../shared/errors.js';
+
+const PEOPLE = [
+  { name: 'email', type: 'email', key: true },
+  { name: 'name', type: 'text' },
+  { name: 'code', type: 'number', key: true },
+];
+
+type WithStore = (fn: (store: HubStore) => Promise<void>) => () => Promise<void>;
+
+async function problemsOf(promise: Promise<unknown>): Promise<{ field: string; reason: string }[]> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(BadInput);
+  return (error as BadInput).problems;
+}
+
+export function describeKeyContract(withStore: WithStore): void {
+  describe('key fields', () => {
+    const pusher = { user: 'eddie', isAdmin: false };
+
+    it('keeps key values unique among live items on create and edit, naming the field and the other item', withStore(async (store) => {
+      const t = await store.createTracker({ name: 'People', fields: PEOPLE });
+      expect(t.fields[0]).toMatchObject({ name: 'email', key: true });
+      const [bob] = await store.createItems(t.id, [{ values: { email: 'bob@example.org', name: 'Bob' } }], null);
+      const dup = await problemsOf(store.createItems(t.id, [{ values: { email: 'bob@example.org' } }], null));
+      expect(dup).toEqual([{ field: 'values.email', reason: expect.stringContaining(`key of item ${bob!.id}`) }]);
+      // Two of one batch, too; and nothing of the batch is written.
+      const batch = await problemsOf(store.createItems(t.id, [{ values: { code: 5 } }, { values: { code: 5 } }], null));
+      expect(batch.map((p) => p.field)).toEqual(['items[1].values.code']);
+      expect(await store.countItems(t.id)).toBe(1);
+      const [ann] = await store.createItems(t.id, [{ values: { email: 'ann@example.org' } }], null);
+      expect((await problemsOf(store.updateItems(t.id, [ann!.id], { values: { email: 'bob@example.org' } }, null)))[0]!.reason).toMatch(`item ${bob!.id}`);
+      // An item keeps its own value; items without a value are not compared; a deleted item frees its value.
+      await store.updateItems(t.id, [bob!.id], { values: { name: 'Robert' } }, null);
+      await store.createItems(t.id, [{ values: { name: 'no key 1' } }, { values: { name: 'no key 2' } }], null);
+      await store.deleteItems(t.id, [bob!.id], null);
+      const [again] = await store.createItems(t.id, [{ values: { email: 'bob@example.org' } }], null);
+      expect(again!.id).not.toBe(bob!.id);
+    }));
+
+    it('answers a pushed create holding a live item\'s key values as matched, with that item, and writes nothing', withStore(async (store) => {
+      const t = await store.createTracker({ name: 'People', fields: PEOPLE });
+      const [bob] = await store.createItems(t.id, [{ values: { email: 'bob@example.org', name: 'Bob' } }], null);
+      const before = await store.changesSince(t.id, 0, 100);
+      const change = { op: 'create' as const, idempotencyKey: 'k-bob', values: { email: 'bob@example.org', name: 'Bobby' } };
+      const [matched] = await store.applyPush(t.id, [change], pusher);
+      expect(matched).toMatchObject({ status: 'matched', id: bob!.id, version: 1, item: { id: bob!.id, values: { email: 'bob@example.org', name: 'Bob' } } });
+      // A retry is matched again; no item, version or feed entry was added.
+      expect((await store.applyPush(t.id, [change], pusher))[0]).toEqual(matched);
+      expect(await store.countItems(t.id)).toBe(1);
+      expect(await store.changesSince(t.id, 0, 100)).toEqual(before);
+      // Within one batch: the second create of one key matches the first.
+      const [first, second] = await store.applyPush(
+        t.id,
+        [
+          { op: 'create', idempotencyKey: 'k-1', values: { email: 'c@example.org' } },
+          { op: 'create', idempotencyKey: 'k-2', values: { email: 'c@example.org', name: 'C' } },
+        ],
+        pusher,
+      );
+      expect([first!.status, second!.status, second!.id]).toEqual(['created', 'matched', first!.id]);
+    }));
+
+    it('refuses a pushed update that takes another item\'s key value', withStore(async (store) => {
+      const t = await store.createTracker({ name: 'People', fields: PEOPLE });
+      const [a, b] = await store.createItems(t.id, [{ values: { email: 'a@example.org' } }, { values: { email: 'b@example.org' } }], null);
+      const [refused] = await store.applyPush(t.id, [{ op: 'update', id: b!.id, baseVersion: 1, fields: { email: { base: 'b@example.org', value: 'a@example.org' } } }], pusher);
+      expect(refused).toMatchObject({ status: 'rejected', id: b!.id, error: expect.stringMatching(`fields.email: "a@example.org" is already the key of item ${a!.id}`) });
+      expect((await store.getItem(t.id, b!.id))!.version).toBe(1);
+    }));
+  });
+}
