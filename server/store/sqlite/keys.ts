@@ -43,12 +43,13 @@ export class KeyIndex {
     this.stmts.clearField.run(trackerId, field);
     if (!key) return;
     // Pages, not an iterator: the connection cannot write while a statement iterates.
-    for (let after = 0, rows = this.stmts.page.all(trackerId, 0); rows.length > 0; rows = this.stmts.page.all(trackerId, after)) {
+    let rows = this.stmts.page.all(trackerId, 0);
+    while (rows.length > 0) {
       for (const row of rows) {
         const text = keyText((JSON.parse(row.values_json) as Values)[field]);
         if (text !== null) this.stmts.insert.run(trackerId, field, text, row.id);
       }
-      after = rows[rows.length - 1]!.id;
+      rows = this.stmts.page.all(trackerId, rows[rows.length - 1]!.id);
     }
   }
 }
