@@ -5,6 +5,7 @@
  */
 import type { PushChange, PushResult } from '../../shared/api/schemas.js';
 import type { FieldDef } from '../../shared/model/fields.js';
+import type { FieldEdit } from '../../shared/model/schema-edit.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from './types.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -31,6 +32,12 @@ export interface HubStore {
   findTracker(ref: string | number): Promise<Tracker | undefined>;
   getTracker(ref: string | number): Promise<Tracker>;
   setTrackerFields(trackerId: number, fields: FieldDef[]): Promise<Tracker>;
+  /**
+   * Adds, edits or removes a field (DESIGN §13), judged by shared/model/schema-edit.ts against
+   * the live items; in one transaction with the new schema hash, the removed field's values
+   * dropped from the items and the key index. `changed` is false when nothing had to change.
+   */
+  editFields(trackerId: number, edit: FieldEdit): Promise<{ tracker: Tracker; changed: boolean }>;
 
   // --- items
   listItems(trackerId: number, opts?: ItemListOptions): Promise<Item[]>;

@@ -78,4 +78,50 @@ export function describeKeyContract(withStore: WithStore): void {
       expect((await store.getItem(t.id, b!.id))!.version).toBe(1);
     }));
   });
+
+  describe('schema editing', () => {
+    it('adds, edits and removes fields; each edit changes the schema hash, items keep their values', withStore(async (store) => {
+      const t = await store.createTracker({ name: 'Bugs', fields: [{ name: 'title', type: 'text' }, { name: 'prio', type: 'dropdown', options: ['low', 'high'] }] });
+      const [a] = await store.createItems(t.id, [{ values: { title: 'a', prio: 'low' } }], null);
+      const added = await store.editFields(t.id, { op: 'add', field: { name: 'due', type: 'date', label: 'Due' } });
+      expect(added.changed).toBe(true);
+      expect(added.tracker.fields.map((f) => f.name)).toEqual(['title', 'prio', 'due']);
+      expect(added.tracker.schemaHash).not.toBe(t.schemaHash);
+      const opts = await store.editFields(t.id, { op: 'edit', name: 'prio', patch: { options: ['low', 'high', 'urgent'], label: 'Priority' } });
+      expect(opts.tracker.fields[1]).toMatchObject({ label: 'Priority', options: ['low', 'high', 'urgent'] });
+      expect(opts.tracker.schemaHash).not.toBe(added.tracker.schemaHash);
+      expect(await store.editFields(t.id, { op: 'edit', name: 'prio', patch: { label: 'Priority' } })).toMatchObject({ changed: false, tracker: { schemaHash: opts.tracker.schemaHash } });
+      expect((await store.getItem(t.id, a!.id))!.values).toEqual({ title: 'a', prio: 'low' });
+      const removed = await store.editFields(t.id, { op: 'remove', name: 'prio' });
+      expect(removed.tracker.fields.map((f) => f.name)).toEqual(['title', 'due']);
+      expect((await store.getItem(t.id, a!.id))!.values).toEqual({ title: 'a' });
+      // Added again, the field starts empty: the old values went with it.
+      await store.editFields(t.id, { op: 'add', field: { name: 'prio', type: 'dropdown', options: ['low'] } });
+      expect((await store.getItem(t.id, a!.id))!.values).toEqual({ title: 'a' });
+    }));
+
+    it('refuses what the items do not allow, naming a few of them, and changes nothing', withStore(async (store) => {
+      const t = await store.createTracker({ name: 'Bugs', fields: [{ name: 'title', type: 'text' }, { name: 'prio', type: 'dropdown', options: ['low', 'high'] }] });
+      const [a, b] = await store.createItems(t.id, [{ values: { title: 'same', prio: 'low' } }, { values: { title: 'same' } }], null);
+      const gone = await problemsOf(store.editFields(t.id, { op: 'edit', name: 'prio', patch: { options: ['high'] } }));
+      expect(gone).toEqual([{ field: 'options', reason: expect.stringContaining(`"low" is still used by item ${a!.id}`) }]);
+      expect((await problemsOf(store.editFields(t.id, { op: 'edit', name: 'prio', patch: { required: true } })))[0]!.reason).toContain(`item ${b!.id} has no value`);
+      expect((await problemsOf(store.editFields(t.id, { op: 'add', field: { name: 'owner', type: 'text', required: true } })))[0]!.field).toBe('required');
+      expect((await problemsOf(store.editFields(t.id, { op: 'edit', name: 'title', patch: { key: true } })))[0]!.reason).toContain(`items ${a!.id}, ${b!.id}`);
+      expect((await problemsOf(store.editFields(t.id, { op: 'add', field: { name: 'title', type: 'number' } })))[0]!.field).toBe('field.name');
+      expect((await problemsOf(store.editFields(t.id, { op: 'edit', name: 'title', patch: { options: ['x'] } })))[0]!.field).toBe('options');
+      expect((await problemsOf(store.editFields(t.id, { op: 'remove', name: 'nope' })))[0]!.field).toBe('name');
+      expect((await store.getTracker(t.id)).schemaHash).toBe(t.schemaHash);
+    }));
+
+    it('makes a field a key only while its values are unique, and keeps the key index with it', withStore(async (store) => {
+      const t = await store.createTracker({ name: 'People', fields: [{ name: 'email', type: 'email' }] });
+      const [a] = await store.createItems(t.id, [{ values: { email: 'a@example.org' } }, { values: {} }], null);
+      await store.editFields(t.id, { op: 'edit', name: 'email', patch: { key: true } });
+      expect((await problemsOf(store.createItems(t.id, [{ values: { email: 'a@example.org' } }], null)))[0]!.reason).toContain(`item ${a!.id}`);
+      await store.editFields(t.id, { op: 'edit', name: 'email', patch: { key: false } });
+      await store.createItems(t.id, [{ values: { email: 'a@example.org' } }], null);
+      expect(await store.countItems(t.id)).toBe(3);
+    }));
+  });
 }

@@ -1,4 +1,4 @@
-/** `s15n tracker create|import|export|list`: trackers of this instance and their schema. */
+/** `s15n tracker create|import|export|list|field`: trackers of this instance and their schema. */
 import type { Command } from 'commander';
 import { SqliteHub, trackerToWire } from '../../../server/store/index.js';
 import { BadInput } from '../../../shared/errors.js';
@@ -6,6 +6,7 @@ import { FIELD_TYPES } from '../../../shared/model/fields.js';
 import { ReplicaState } from '../../replica/index.js';
 import { collect, output, parseJson, printJson, readStdin, withHub } from '../context.js';
 import { table } from '../table.js';
+import { registerTrackerField } from './tracker-field.js';
 import { type ImportFile, checkFieldShapes, describeTracker, exportTracker, importTracker, linkSpec, noteIgnored, parseFieldSpec, readText, refuseProblems } from '../tracker-file.js';
 
 const FIELD_SPEC_HELP = `
@@ -85,7 +86,7 @@ async function listTrackers(_opts: unknown, command: Command): Promise<void> {
 }
 
 export function registerTracker(program: Command): void {
-  const tracker = program.command('tracker').description('create, import, export and list trackers');
+  const tracker = program.command('tracker').description('create, import, export and list trackers, and change their fields');
   tracker
     .command('create <name>')
     .description('create a tracker with its fields')
@@ -97,4 +98,5 @@ export function registerTracker(program: Command): void {
   tracker.command('import <file>').description('create a tracker and its items from a JSON file (- for stdin), all in one transaction').action(importFile);
   tracker.command('export <tracker>').description('print a tracker with its items as JSON, in the shape `tracker import` reads').action(exportFile);
   tracker.command('list').description('list the trackers (cloned ones with their remote)').action(listTrackers);
+  registerTrackerField(tracker);
 }

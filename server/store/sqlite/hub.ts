@@ -1,6 +1,7 @@
 /** The HubStore interface over an SQLite store: what routes and hub-side commands call, whatever the engine. */
 import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
+import type { FieldEdit } from '../../../shared/model/schema-edit.js';
 import type { ChangeListener, HubStore } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
 import { SqliteStore } from './store.js';
@@ -52,6 +53,10 @@ export class SqliteHub implements HubStore {
 
   async setTrackerFields(trackerId: number, fields: FieldDef[]): Promise<Tracker> {
     return this.store.setTrackerFields(trackerId, fields);
+  }
+
+  async editFields(trackerId: number, edit: FieldEdit): Promise<{ tracker: Tracker; changed: boolean }> {
+    return this.store.editFields(trackerId, edit);
   }
 
   async listItems(trackerId: number, opts?: ItemListOptions): Promise<Item[]> {

@@ -9,6 +9,7 @@ import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
 import type { ItemState } from '../../../shared/merge/index.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import type { KeyHolders } from '../../../shared/model/keys.js';
+import type { FieldEdit } from '../../../shared/model/schema-edit.js';
 import type { ChangeListener } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
 import { databaseExists, openDatabase } from './database.js';
@@ -19,6 +20,7 @@ import { type MigratedModule, migrateModule } from './migrate.js';
 import { HUB_MODULE } from './migrations.js';
 import { ItemPages, type PageRequest } from './pages.js';
 import { PushApplier } from './push.js';
+import { SchemaEditor } from './schema-edit.js';
 import { Sequence } from './sequence.js';
 import { TrackerTable } from './trackers.js';
 import { UserTable } from './users.js';
@@ -32,6 +34,7 @@ export class SqliteStore {
   private readonly seq: Sequence;
   private readonly pushes: PushApplier;
   private readonly pages: ItemPages;
+  private readonly schemas: SchemaEditor;
   private readonly notifier: ChangeNotifier;
   /** The seq when the outermost transaction began: a commit that moved it is announced. */
   private seqAtBegin = 0;
@@ -43,7 +46,9 @@ export class SqliteStore {
     const transaction = <T>(fn: () => T): T => this.transaction(fn);
     this.seq = new Sequence(db, transaction);
     this.trackers = new TrackerTable(db);
-    this.items = new ItemTable(db, this.trackers, this.seq, transaction, new KeyIndex(db));
+    const keys = new KeyIndex(db);
+    this.items = new ItemTable(db, this.trackers, this.seq, transaction, keys);
+    this.schemas = new SchemaEditor(db, this.trackers, keys, transaction);
     this.feed = new Feed(db);
     this.pushes = new PushApplier(db, this.items, transaction);
     this.users = new UserTable(db);
@@ -138,6 +143,11 @@ export class SqliteStore {
 
   getTracker(ref: string | number): Tracker {
     return this.trackers.get(ref);
+  }
+
+  /** Adds, edits or removes a field of a tracker this instance owns, checked against its items (DESIGN §13). */
+  editFields(trackerId: number, edit: FieldEdit): { tracker: Tracker; changed: boolean } {
+    return this.schemas.edit(trackerId, edit);
   }
 
   /** Replaces a tracker's fields as a clone follows its remote (trusted: no usage checks); a field that became or stopped being a key is indexed afresh. */
