@@ -11,7 +11,7 @@ import type { RouteHandlers } from './mount.js';
 const STREAM_PAGE = 1000;
 
 /** Resolves when the client has taken what was written, or is gone (then the loop sees `destroyed`). */
-function drained(res: Response): Promise<void> {
+export function drained(res: Response): Promise<void> {
   if (res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

@@ -6,6 +6,7 @@
 import type { PushChange, PushResult } from '../../shared/api/schemas.js';
 import type { FieldDef } from '../../shared/model/fields.js';
 import type { FieldEdit } from '../../shared/model/schema-edit.js';
+import type { UpsertOptions, UpsertResult, UpsertRow } from '../../shared/model/upsert.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from './types.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -48,6 +49,12 @@ export interface HubStore {
   /** Applies one change to several items in one transaction; items it would not change are left untouched. */
   updateItems(trackerId: number, ids: readonly number[], change: ItemChange, by: string | null): Promise<Item[]>;
   deleteItems(trackerId: number, ids: readonly number[], by: string | null): Promise<void>;
+  /**
+   * Rows into a tracker (a CSV import, DESIGN §13): each row matched by `match` to one live item
+   * updates it, the others create items, judged by shared/model/upsert.ts before anything is
+   * written, then written in one transaction; a dry run writes nothing and gives the counts.
+   */
+  upsertItems(trackerId: number, rows: readonly UpsertRow[], options: UpsertOptions, by: string | null): Promise<UpsertResult>;
 
   // --- the change feed
   /** Items and tombstones with seq > since, in seq order: every prefix is a valid resume point. */

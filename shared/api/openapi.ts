@@ -22,7 +22,8 @@ function headersOf(headers: Headers | undefined): ResponseConfig['headers'] {
 
 function answerOf(route: RouteSpec): ResponseConfig {
   const { answer } = route;
-  const content = { ...json(answer.schema), ...(answer.stream ? { [NDJSON]: { schema: z.string().meta({ description: answer.stream }) } } : {}) };
+  const body = answer.contentType ? { [answer.contentType]: { schema: answer.schema } } : json(answer.schema);
+  const content = { ...body, ...(answer.stream ? { [NDJSON]: { schema: z.string().meta({ description: answer.stream }) } } : {}) };
   const headers = headersOf(answer.headers);
   return { description: answer.description, content, ...(headers ? { headers } : {}) };
 }

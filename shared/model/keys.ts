@@ -46,11 +46,19 @@ export function keyEntries(fields: readonly FieldDef[], values: Readonly<Values>
  * field (under `at`) and the other item's id. `self` is the item being written (null for a new
  * one); `only` limits the check to the fields a change sets.
  */
-export function duplicateKeys(fields: readonly FieldDef[], values: Readonly<Values>, self: number | null, holders: KeyHolders, at = 'values', only?: ReadonlySet<string>): Problem[] {
+export function duplicateKeys(
+  fields: readonly FieldDef[],
+  values: Readonly<Values>,
+  self: number | null,
+  holders: KeyHolders,
+  at = 'values',
+  only?: ReadonlySet<string>,
+  itemName: (id: number) => string = (id) => `item ${id}`,
+): Problem[] {
   const problems: Problem[] = [];
   for (const { field, text } of keyEntries(fields, values, only)) {
     const other = holders(field, text).find((id) => id !== self);
-    if (other !== undefined) problems.push({ field: `${at}.${field}`, reason: `"${clipText(text)}" is already the key of item ${other} (a key field is unique among live items)` });
+    if (other !== undefined) problems.push({ field: `${at}.${field}`, reason: `"${clipText(text)}" is already the key of ${itemName(other)} (a key field is unique among live items)` });
   }
   return problems;
 }

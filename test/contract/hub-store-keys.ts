@@ -124,4 +124,21 @@ export function describeKeyContract(withStore: WithStore): void {
       expect(await store.countItems(t.id)).toBe(3);
     }));
   });
+
+  describe('rows matched or created (the CSV import)', () => {
+    it('updates the item a row matches, creates the rest, counts what did not change; a dry run and a refusal write nothing', withStore(async (store) => {
+      const t = await store.createTracker({ name: 'People', fields: PEOPLE });
+      const [bob] = await store.createItems(t.id, [{ values: { email: 'bob@example.org', name: 'Bob' } }], null);
+      const feed = await store.changesSince(t.id, 0, 100);
+      const rows = [{ values: { email: 'bob@example.org', name: 'Robert' } }, { status: 'closed' as const, values: { email: 'ann@example.org', name: 'Ann' } }, { values: { email: 'bob@example.org', name: 'Robert' } }];
+      expect(await store.upsertItems(t.id, rows, { match: ['email'], dryRun: true }, 'csv')).toEqual({ created: 1, updated: 1, unchanged: 1, dryRun: true });
+      expect(await store.changesSince(t.id, 0, 100)).toEqual(feed);
+      const bad = await problemsOf(store.upsertItems(t.id, [...rows, { values: { email: 'x' } }], { match: ['email'] }, 'csv'));
+      expect(bad.map((p) => p.field)).toEqual(['rows[3].values.email']);
+      expect(await store.changesSince(t.id, 0, 100)).toEqual(feed);
+      expect(await store.upsertItems(t.id, rows, { match: ['email'] }, 'csv')).toEqual({ created: 1, updated: 1, unchanged: 1, dryRun: false });
+      expect((await store.getItem(t.id, bob!.id))).toMatchObject({ version: 2, updatedBy: 'csv', values: { email: 'bob@example.org', name: 'Robert' } });
+      expect((await store.listItems(t.id)).map((i) => [i.status, i.values.email])).toEqual([['open', 'bob@example.org'], ['closed', 'ann@example.org']]);
+    }));
+  });
 }

@@ -10,10 +10,10 @@ import { registerTrackerField } from './tracker-field.js';
 import { type ImportFile, checkFieldShapes, describeTracker, exportTracker, importTracker, linkSpec, noteIgnored, parseFieldSpec, readText, refuseProblems } from '../tracker-file.js';
 
 const FIELD_SPEC_HELP = `
-Field spec: name[!][*]:type[:opt1,opt2,...]
-  a trailing ! on the name makes the field required, a * makes it a key (unique among live
-  items; a pushed create with the key values of an item is matched to it); options are for
-  dropdown and multiselect;
+Field spec: name[!]:type[:opt1,opt2,...]
+  a trailing ! on the name makes the field required; a trailing * (name*, name!*) makes it a
+  key: unique among live items, and a pushed create with an item's key values is matched to
+  it; options are for dropdown and multiselect;
   an itemlink names the tracker it links to (id or name): owner:itemlink:People.
   types: ${FIELD_TYPES.join(', ')}
 
@@ -35,8 +35,26 @@ async function createTracker(name: string, opts: { description?: string; field?:
   });
 }
 
-async function importFile(file: string, _opts: unknown, command: Command): Promise<void> {
+interface ImportOptions {
+  into?: string;
+  match?: string;
+  dryRun?: boolean;
+}
+
+async function importFile(file: string, opts: ImportOptions, command: Command): Promise<void> {
+  if (file.toLowerCase().endsWith('.csv') && opts.into === undefined) {
+    throw new BadInput(`${file}: a CSV file brings items into a tracker that exists: give --into TRACKER`, [{ field: '--into', reason: 'required for a CSV file' }]);
+  }
+  if (opts.into === undefined && (opts.match !== undefined || opts.dryRun)) {
+    throw new BadInput('--match and --dry-run go with --into (a CSV import)', [{ field: '--into', reason: 'missing' }]);
+  }
   const text = file === '-' ? await readStdin() : readText(file);
+  if (opts.into !== undefined) {
+    const into = opts.into;
+    const { printImport } = await import('../csv.js');
+    await withHub(command, async (hub) => printImport(command, hub, await hub.getTracker(into), text, opts));
+    return;
+  }
   const parsed = parseJson(text, file) as ImportFile;
   await withHub(command, async (hub) => {
     const { tracker: created, items, ignored } = await importTracker(hub, parsed);
@@ -45,8 +63,13 @@ async function importFile(file: string, _opts: unknown, command: Command): Promi
   });
 }
 
-async function exportFile(ref: string, _opts: unknown, command: Command): Promise<void> {
-  await withHub(command, async (hub) => printJson(await exportTracker(hub, await hub.getTracker(ref))));
+async function exportFile(ref: string, opts: { csv?: boolean }, command: Command): Promise<void> {
+  const { exportCsv } = opts.csv ? await import('../csv.js') : { exportCsv: null };
+  await withHub(command, async (hub) => {
+    const tracker = await hub.getTracker(ref);
+    if (exportCsv) await exportCsv(hub, tracker);
+    else printJson(await exportTracker(hub, tracker));
+  });
 }
 
 interface TrackerRow {
@@ -95,8 +118,18 @@ export function registerTracker(program: Command): void {
     .option('--fields <json>', 'the fields as a JSON array [{"name","label"?,"type","options"?,"required"?,"key"?}]')
     .addHelpText('after', FIELD_SPEC_HELP)
     .action(createTracker);
-  tracker.command('import <file>').description('create a tracker and its items from a JSON file (- for stdin), all in one transaction').action(importFile);
-  tracker.command('export <tracker>').description('print a tracker with its items as JSON, in the shape `tracker import` reads').action(exportFile);
+  tracker
+    .command('import <file>')
+    .description('create a tracker and its items from a JSON file, or with --into bring a CSV file\'s rows into a tracker (- for stdin); one transaction')
+    .option('--into <tracker>', 'CSV: the tracker the rows go into (a header row of field names and status)')
+    .option('--match <fields>', 'CSV: F,G: a row whose values of these fields equal an item\'s updates it (default: the key fields)')
+    .option('--dry-run', 'CSV: judge every row and say what would happen; write nothing')
+    .action(importFile);
+  tracker
+    .command('export <tracker>')
+    .description('print a tracker with its items as JSON, in the shape `tracker import` reads; with --csv its items as CSV')
+    .option('--csv', 'the items as RFC 4180 CSV (a header row of field names and status), streamed')
+    .action(exportFile);
   tracker.command('list').description('list the trackers (cloned ones with their remote)').action(listTrackers);
   registerTrackerField(tracker);
 }

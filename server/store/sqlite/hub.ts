@@ -2,6 +2,7 @@
 import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import type { FieldEdit } from '../../../shared/model/schema-edit.js';
+import type { UpsertOptions, UpsertResult, UpsertRow } from '../../../shared/model/upsert.js';
 import type { ChangeListener, HubStore } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
 import { SqliteStore } from './store.js';
@@ -77,6 +78,10 @@ export class SqliteHub implements HubStore {
 
   async updateItems(trackerId: number, ids: readonly number[], change: ItemChange, by: string | null): Promise<Item[]> {
     return this.store.updateItems(trackerId, ids, change, by);
+  }
+
+  async upsertItems(trackerId: number, rows: readonly UpsertRow[], options: UpsertOptions, by: string | null): Promise<UpsertResult> {
+    return this.store.upsertItems(trackerId, rows, options, by);
   }
 
   async deleteItems(trackerId: number, ids: readonly number[], by: string | null): Promise<void> {

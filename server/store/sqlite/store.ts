@@ -10,6 +10,7 @@ import type { ItemState } from '../../../shared/merge/index.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import type { KeyHolders } from '../../../shared/model/keys.js';
 import type { FieldEdit } from '../../../shared/model/schema-edit.js';
+import type { UpsertOptions, UpsertResult, UpsertRow } from '../../../shared/model/upsert.js';
 import type { ChangeListener } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
 import { databaseExists, openDatabase } from './database.js';
@@ -21,6 +22,7 @@ import { HUB_MODULE } from './migrations.js';
 import { ItemPages, type PageRequest } from './pages.js';
 import { PushApplier } from './push.js';
 import { SchemaEditor } from './schema-edit.js';
+import { Upserter } from './upsert.js';
 import { Sequence } from './sequence.js';
 import { TrackerTable } from './trackers.js';
 import { UserTable } from './users.js';
@@ -35,6 +37,7 @@ export class SqliteStore {
   private readonly pushes: PushApplier;
   private readonly pages: ItemPages;
   private readonly schemas: SchemaEditor;
+  private readonly upserter: Upserter;
   private readonly notifier: ChangeNotifier;
   /** The seq when the outermost transaction began: a commit that moved it is announced. */
   private seqAtBegin = 0;
@@ -49,6 +52,7 @@ export class SqliteStore {
     const keys = new KeyIndex(db);
     this.items = new ItemTable(db, this.trackers, this.seq, transaction, keys);
     this.schemas = new SchemaEditor(db, this.trackers, keys, transaction);
+    this.upserter = new Upserter(db, this.items, this.seq);
     this.feed = new Feed(db);
     this.pushes = new PushApplier(db, this.items, transaction);
     this.users = new UserTable(db);
@@ -199,6 +203,11 @@ export class SqliteStore {
 
   deleteItems(trackerId: number, ids: readonly number[], by: string | null): void {
     this.items.deleteMany(trackerId, ids, by);
+  }
+
+  /** Rows matched to live items (updated) or created, judged first and written in one transaction (a CSV import). */
+  upsertItems(trackerId: number, rows: readonly UpsertRow[], options: UpsertOptions, by: string | null): UpsertResult {
+    return this.upserter.upsert(this.getTracker(trackerId), rows, options, by);
   }
 
   /** Trusted write for the sync engine (values already canonical): a new item when `itemId` is null. */
