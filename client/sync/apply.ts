@@ -5,7 +5,7 @@
  * for every change of the feed, push for every answer. Conflicts are stored, never thrown.
  * Every function here must run inside a store transaction.
  */
-import { type ApplyOutcome, EMPTY_BASE, type ItemDecision, type ItemState, decideItem, sameState } from '../../shared/merge/index.js';
+import { type ApplyOutcome, EMPTY_BASE, type ItemConflict, type ItemDecision, type ItemState, decideItem, sameState } from '../../shared/merge/index.js';
 import { keyEntries, keyFields } from '../../shared/model/keys.js';
 import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
 import { type ItemSyncState, type ReplicaState, localChangeOf, stateOf } from '../replica/index.js';
@@ -79,14 +79,31 @@ export function applyRemoteItem(ctx: ApplyContext, remote: RemoteItem, known?: {
     if (twin !== null) return linkMatched(ctx, twin, remote);
   }
   const local = sync ? store.getItem(tracker.id, sync.itemId, { includeDeleted: true }) : undefined;
-  const decision = decideItem({
+  const decision = keepRetired(sync, decideItem({
     fields: tracker.fields,
     base: sync?.base ? { state: sync.base, version: sync.baseVersion } : null,
     local: !local ? 'absent' : local.deleted ? 'deleted' : stateOf(local),
     remote: remote.deleted ? { deleted: true, version: remote.version } : { state: remote.state, version: remote.version },
-  });
+  }));
   carryOut(ctx, remote, sync, local, decision);
   return decision.outcome;
+}
+
+/**
+ * A value of a field the remote removed stays in conflict through any decision that keeps the
+ * item here (the remote cannot speak for a field it no longer has): only the user decides it.
+ * A deletion conflict decides the whole item instead.
+ */
+function keepRetired(sync: ItemSyncState | undefined, decision: ItemDecision): ItemDecision {
+  const open = sync?.conflict;
+  const retired = open && (open.kind === 'fields' || open.kind === 'field-removed') ? open.fields.filter((f) => f.removed) : [];
+  if (retired.length === 0 || decision.local === undefined) return decision;
+  const now = decision.conflict;
+  if (now && now.kind !== 'fields') return decision;
+  const conflict: ItemConflict = now
+    ? { ...now, fields: [...now.fields.filter((f) => !retired.some((r) => r.name === f.name)), ...retired] }
+    : { kind: 'field-removed', fields: retired, remoteVersion: decision.baseVersion ?? 0 };
+  return { ...decision, conflict, pending: true };
 }
 
 /**

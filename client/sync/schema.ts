@@ -130,7 +130,7 @@ export function adoptRemoteSchema(
 export function describeDiff(diff: SchemaDiff): string {
   const parts: string[] = [];
   if (diff.added.length > 0) parts.push(`added ${diff.added.join(', ')}`);
-  if (diff.removed.length > 0) parts.push(`removed ${diff.removed.join(', ')} (no longer applied)`);
+  if (diff.removed.length > 0) parts.push(`removed ${diff.removed.join(', ')}`);
   if (diff.retyped.length > 0) parts.push(`retyped ${diff.retyped.map((r) => `${r.name} (${r.from} -> ${r.to})`).join(', ')}`);
   if (diff.changed.length > 0) parts.push(`changed ${diff.changed.join(', ')}`);
   return `the remote schema changed: ${parts.join('; ')}`;

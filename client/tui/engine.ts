@@ -223,7 +223,7 @@ export class TuiEngine {
       ...state.conflicts.map((conflict) => ({
         ...titled(conflict.id, this.valuesOf(trackerId, conflict.id)),
         list: 'conflicts' as const,
-        detail: conflict.kind === 'fields' ? conflict.fields.map((f) => f.name).join(', ') : conflict.kind,
+        detail: conflict.kind === 'fields' || conflict.kind === 'field-removed' ? conflict.fields.map((f) => f.name).join(', ') : conflict.kind,
       })),
     ];
   }
@@ -241,7 +241,7 @@ export class TuiEngine {
     const title = this.titleOf(tracker, this.valuesOf(tracker.id, conflict.id));
     const labelOf = (name: string) => (name === STATUS_FIELD ? STATUS_FIELD_DEF.label : (tracker.fields.find((f) => f.name === name)?.label ?? name));
     const typeOf = (name: string) => (name === STATUS_FIELD ? 'dropdown' : (tracker.fields.find((f) => f.name === name)?.type ?? 'text'));
-    if (conflict.kind !== 'fields') {
+    if (conflict.kind !== 'fields' && conflict.kind !== 'field-removed') {
       return [
         {
           itemId: conflict.id,
@@ -260,7 +260,7 @@ export class TuiEngine {
     return conflict.fields.map((f) => ({
       itemId: conflict.id,
       title,
-      kind: 'fields' as const,
+      kind: conflict.kind,
       field: f.name,
       label: labelOf(f.name),
       type: typeOf(f.name),
@@ -268,6 +268,7 @@ export class TuiEngine {
       local: f.local,
       remote: f.remote,
       ...(f.hunks ? { hunks: f.hunks } : {}),
+      ...(f.removed ? { removed: true } : {}),
     }));
   }
 

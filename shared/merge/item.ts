@@ -7,6 +7,8 @@ import { type BaseState, type FieldConflict, type ItemState, mergeItem } from '.
 /** An item-level conflict, stored with the item's sync state until the user decides. */
 export type ItemConflict =
   | { kind: 'fields'; fields: FieldConflict[]; remoteVersion: number }
+  /** The remote removed fields this clone holds unpushed values of (each entry `removed`): keep them here, or drop them too. */
+  | { kind: 'field-removed'; fields: FieldConflict[]; remoteVersion: number }
   | { kind: 'remote-deleted'; remoteVersion: number }
   | { kind: 'local-deleted'; remote: ItemState; remoteVersion: number };
 

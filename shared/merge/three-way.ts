@@ -38,6 +38,8 @@ export interface FieldConflict {
   remote: FieldValue;
   /** textarea only: the overlapping line edits. */
   hunks?: TextHunk[];
+  /** The remote removed the field while this clone held an unpushed value of it (`remote` is null). */
+  removed?: true;
 }
 
 export interface FieldMerge {

@@ -6,7 +6,7 @@ import { FIELD_TYPES } from '../../../shared/model/fields.js';
 import { ReplicaState } from '../../replica/index.js';
 import { collect, output, parseJson, printJson, readStdin, withHub } from '../context.js';
 import { table } from '../table.js';
-import { registerTrackerField } from './tracker-field.js';
+import { registerTrackerField } from '../tracker-field.js';
 import { type ImportFile, checkFieldShapes, describeTracker, exportTracker, importTracker, linkSpec, noteIgnored, parseFieldSpec, readText, refuseProblems } from '../tracker-file.js';
 
 const FIELD_SPEC_HELP = `

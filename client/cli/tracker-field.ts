@@ -1,11 +1,11 @@
 /** `s15n tracker field add|edit|remove TRACKER ...`: a tracker's schema evolves on the instance that owns it (DESIGN §13). */
 import type { Command } from 'commander';
-import { type HubStore, SqliteHub, type Tracker, trackerToWire } from '../../../server/store/index.js';
-import { BadInput } from '../../../shared/errors.js';
-import type { FieldEdit, FieldPatch } from '../../../shared/model/schema-edit.js';
-import { ReplicaState } from '../../replica/index.js';
-import { output, parseJson, withHub } from '../context.js';
-import { describeTracker, linkSpec, parseFieldSpec } from '../tracker-file.js';
+import { type HubStore, SqliteHub, type Tracker, trackerToWire } from '../../server/store/index.js';
+import { BadInput } from '../../shared/errors.js';
+import type { FieldEdit, FieldPatch } from '../../shared/model/schema-edit.js';
+import { ReplicaState } from '../replica/index.js';
+import { output, parseJson, withHub } from './context.js';
+import { describeTracker, linkSpec, parseFieldSpec } from './tracker-file.js';
 
 /** The tracker to edit: a clone follows its remote's schema and is never edited here. */
 async function ownedTracker(hub: HubStore, ref: string): Promise<Tracker> {
