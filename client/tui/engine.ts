@@ -5,8 +5,6 @@
  */
 import type { TrackerSummary } from '../../shared/api/schemas.js';
 import { BadInput } from '../../shared/errors.js';
-import { CONFLICT_KIND_LABEL } from '../../shared/merge/labels.js';
-import { STATUS_FIELD, STATUS_FIELD_DEF } from '../../shared/model/fields.js';
 import { itemTitle } from '../../shared/model/title.js';
 import { planClone } from '../../shared/model/transform.js';
 import type { Values } from '../../shared/model/values.js';
@@ -23,9 +21,10 @@ import { type ResolveChoice, type ResolveResult, resolve } from '../sync/resolve
 import { remoteUsers, toFieldDefs } from '../sync/schema.js';
 import { type StatusConflict, status } from '../sync/status.js';
 import type { ClonePreview } from './state/clone-wizard.js';
-import type { ConflictEntry } from './state/conflict-review.js';
+import { type ConflictEntry, conflictEntries } from './state/conflict-review.js';
 import type { ItemRow, WindowNeed } from './state/item-list.js';
 import type { SyncRow } from './state/sync.js';
+import { TrackerTools } from './tracker-tools.js';
 
 export interface TrackerRow {
   id: number;
@@ -59,12 +58,15 @@ export interface EngineOptions {
 
 export class TuiEngine {
   private readonly replicas: ReplicaState;
+  /** A tracker's schema edited, its items in and out as CSV. */
+  readonly trackerTools: TrackerTools;
 
   constructor(
     readonly store: SqliteStore,
     private readonly options: EngineOptions = {},
   ) {
     this.replicas = new ReplicaState(store);
+    this.trackerTools = new TrackerTools(store);
   }
 
   get dataDir(): string {
@@ -238,38 +240,7 @@ export class TuiEngine {
   }
 
   private entries(tracker: Tracker, conflict: StatusConflict): ConflictEntry[] {
-    const title = this.titleOf(tracker, this.valuesOf(tracker.id, conflict.id));
-    const labelOf = (name: string) => (name === STATUS_FIELD ? STATUS_FIELD_DEF.label : (tracker.fields.find((f) => f.name === name)?.label ?? name));
-    const typeOf = (name: string) => (name === STATUS_FIELD ? 'dropdown' : (tracker.fields.find((f) => f.name === name)?.type ?? 'text'));
-    if (conflict.kind !== 'fields' && conflict.kind !== 'field-removed') {
-      return [
-        {
-          itemId: conflict.id,
-          title,
-          kind: conflict.kind,
-          field: null,
-          label: CONFLICT_KIND_LABEL[conflict.kind],
-          type: 'item',
-          base: null,
-          local: null,
-          remote: null,
-          edited: conflict.fields.map((f) => ({ name: f.name, label: labelOf(f.name), base: f.base, local: f.local, remote: f.remote })),
-        },
-      ];
-    }
-    return conflict.fields.map((f) => ({
-      itemId: conflict.id,
-      title,
-      kind: conflict.kind,
-      field: f.name,
-      label: labelOf(f.name),
-      type: typeOf(f.name),
-      base: f.base,
-      local: f.local,
-      remote: f.remote,
-      ...(f.hunks ? { hunks: f.hunks } : {}),
-      ...(f.removed ? { removed: true } : {}),
-    }));
+    return conflictEntries(tracker.fields, conflict, this.titleOf(tracker, this.valuesOf(tracker.id, conflict.id)));
   }
 
   /** The user's decision on a conflict: take local, take theirs (remote), or a value of their own. */

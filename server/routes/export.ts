@@ -1,5 +1,5 @@
 /** GET /trackers/:id/export.csv: the tracker's live items as CSV, streamed a page at a time (DESIGN §13). */
-import { csvChunks } from '../csv-export.js';
+import { csvChunks } from '../csv.js';
 import type { HubStore } from '../store/index.js';
 import { drained } from './changes.js';
 import type { RouteHandlers } from './mount.js';

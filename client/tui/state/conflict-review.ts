@@ -3,9 +3,11 @@
  * list, the user's decisions so far, and the push of what was resolved.
  */
 import type { TextHunk } from '../../../shared/merge/index.js';
-import { STATUSES, STATUS_FIELD } from '../../../shared/model/fields.js';
+import { CONFLICT_KIND_LABEL } from '../../../shared/merge/labels.js';
+import { type FieldDef, STATUSES, STATUS_FIELD, STATUS_FIELD_DEF } from '../../../shared/model/fields.js';
 import type { FieldValue } from '../../../shared/model/values.js';
 import type { Report } from '../../sync/report.js';
+import type { StatusConflict } from '../../sync/status.js';
 import type { ResolveResult, Take } from '../../sync/resolve.js';
 
 export type ConflictKind = 'fields' | 'field-removed' | 'remote-deleted' | 'local-deleted';
@@ -127,4 +129,39 @@ export function decisionMessage(entry: ConflictEntry, take: Take, result: Pick<R
 export function fieldOptions(fields: readonly { name: string; options?: string[] }[], entry: ConflictEntry): string[] | undefined {
   if (entry.field === STATUS_FIELD) return [...STATUSES];
   return fields.find((f) => f.name === entry.field)?.options;
+}
+
+/** The review's entries of one item's conflict: one per conflicting field, or one for the whole item (a deletion against an edit). */
+export function conflictEntries(fields: readonly FieldDef[], conflict: StatusConflict, title: string): ConflictEntry[] {
+  const labelOf = (name: string) => (name === STATUS_FIELD ? STATUS_FIELD_DEF.label : (fields.find((f) => f.name === name)?.label ?? name));
+  const typeOf = (name: string) => (name === STATUS_FIELD ? 'dropdown' : (fields.find((f) => f.name === name)?.type ?? 'text'));
+  if (conflict.kind !== 'fields' && conflict.kind !== 'field-removed') {
+    return [
+      {
+        itemId: conflict.id,
+        title,
+        kind: conflict.kind,
+        field: null,
+        label: CONFLICT_KIND_LABEL[conflict.kind],
+        type: 'item',
+        base: null,
+        local: null,
+        remote: null,
+        edited: conflict.fields.map((f) => ({ name: f.name, label: labelOf(f.name), base: f.base, local: f.local, remote: f.remote })),
+      },
+    ];
+  }
+  return conflict.fields.map((f) => ({
+    itemId: conflict.id,
+    title,
+    kind: conflict.kind,
+    field: f.name,
+    label: labelOf(f.name),
+    type: typeOf(f.name),
+    base: f.base,
+    local: f.local,
+    remote: f.remote,
+    ...(f.hunks ? { hunks: f.hunks } : {}),
+    ...(f.removed ? { removed: true } : {}),
+  }));
 }
