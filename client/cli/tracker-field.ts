@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { type HubStore, SqliteHub, type Tracker, trackerToWire } from '../../server/store/index.js';
 import { BadInput } from '../../shared/errors.js';
+import { parseFieldText } from '../../shared/model/parse.js';
 import type { FieldEdit, FieldPatch } from '../../shared/model/schema-edit.js';
 import { ReplicaState } from '../replica/index.js';
 import { output, parseJson, withHub } from './context.js';
@@ -19,11 +20,11 @@ async function ownedTracker(hub: HubStore, ref: string): Promise<Tracker> {
   return tracker;
 }
 
-/** `--options a,b,c`, or a JSON array when an option holds a comma. */
+/** `--options a,b,c`, or a JSON array when an option holds a comma: read as a multiselect value is, by the one list parser. */
 function parseOptions(text: string): string[] {
-  const list = text.trim().startsWith('[') ? parseJson(text, '--options') : text.split(',').map((o) => o.trim()).filter((o) => o.length > 0);
-  if (!Array.isArray(list) || !list.every((o) => typeof o === 'string')) throw new BadInput('--options: expected a,b,c or a JSON array of strings', [{ field: '--options', reason: 'expected a list of options' }]);
-  return list;
+  const list = parseFieldText({ type: 'multiselect' }, text);
+  if (!list.ok) throw new BadInput(`--options: ${list.reason}`, [{ field: '--options', reason: list.reason }]);
+  return (list.value as string[] | null) ?? [];
 }
 
 async function run(ref: string, command: Command, edit: (tracker: Tracker, hub: HubStore) => Promise<FieldEdit>, done: (edit: FieldEdit) => string): Promise<void> {
