@@ -46,7 +46,7 @@ function matchFields(tracker: Tracker, columns: readonly CsvColumn[], named: str
 }
 
 /** Reads CSV text into a tracker in one transaction; every problem is named by the file's row and column. */
-export async function importCsv(hub: HubStore, tracker: Tracker, text: string, opts: CsvImportOptions, by: string | null = null): Promise<CsvImportReport> {
+export async function importCsv(hub: HubStore, tracker: Tracker, text: string | Buffer, opts: CsvImportOptions, by: string | null = null): Promise<CsvImportReport> {
   const { columns, rows } = readCsvRows(tracker.fields, text);
   const match = matchFields(tracker, columns, opts.match);
   try {

@@ -4,7 +4,7 @@ import { type CsvImportOptions, csvChunks, describeImport, importCsv } from '../
 import type { HubStore, Tracker } from '../../server/store/index.js';
 import { output } from './context.js';
 
-export async function printImport(command: Command, hub: HubStore, tracker: Tracker, text: string, opts: CsvImportOptions): Promise<void> {
+export async function printImport(command: Command, hub: HubStore, tracker: Tracker, text: string | Buffer, opts: CsvImportOptions): Promise<void> {
   const report = await importCsv(hub, tracker, text, opts);
   output(command, report, describeImport(report));
 }

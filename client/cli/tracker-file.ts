@@ -132,8 +132,13 @@ export async function exportTracker(hub: HubStore, tracker: Tracker): Promise<Im
 }
 
 export function readText(file: string): string {
+  return readBytes(file).toString('utf8');
+}
+
+/** A file's bytes, or a usage error naming it. */
+export function readBytes(file: string): Buffer {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
     throw new BadInput(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, [{ field: 'file', reason: 'unreadable' }]);
   }

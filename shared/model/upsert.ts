@@ -78,9 +78,12 @@ class Ledger {
   private nextNew = -1;
   /** The row that creates each provisional item, to name it in a refusal. */
   readonly createdBy = new Map<number, number>();
+  /** Without match or key fields no row can meet another: nothing needs remembering (a plain load of many rows). */
+  readonly tracks: boolean;
 
   constructor(private readonly ctx: UpsertContext) {
     const keys = new Set(keyFields(ctx.fields).map((f) => f.name));
+    this.tracks = keys.size > 0 || ctx.match.length > 0;
     if (ctx.match.some((name) => !keys.has(name))) {
       this.byMatch = new Map();
       for (const item of ctx.live()) this.index(item.id, item.values);
@@ -128,15 +131,17 @@ class Ledger {
   }
 }
 
-function writable(fields: readonly FieldDef[], values: Readonly<Values>): Values {
-  const assigned = new Set(fields.filter((f) => SERVER_ASSIGNED_TYPES.has(f.type)).map((f) => f.name));
-  if (assigned.size === 0) return values;
-  return Object.fromEntries(Object.entries(values).filter(([name]) => !assigned.has(name)));
+/** A row's values without server-assigned fields (matched by, never written); `set` also drops the nulls (nothing to clear in a new item). */
+function writable(assigned: ReadonlySet<string>, values: Readonly<Values>, set: boolean): Values {
+  const out: Values = {};
+  for (const name in values) if (!assigned.has(name) && !(set && values[name] === null)) out[name] = values[name]!;
+  return out;
 }
 
 /** Judges every row in order; a later row may update an item an earlier one created. */
 export function planUpsert(rows: readonly UpsertRow[], ctx: UpsertContext): UpsertPlan {
   const ledger = new Ledger(ctx);
+  const assigned = new Set(ctx.fields.filter((f) => SERVER_ASSIGNED_TYPES.has(f.type)).map((f) => f.name));
   const plan: UpsertPlan = { writes: [], created: 0, updated: 0, unchanged: 0, problems: [] };
   const writeOf = new Map<number, UpsertWrite>();
   const itemName = (id: number) => (id < 0 ? `the new item of rows[${ledger.createdBy.get(id)}]` : `item ${id}`);
@@ -148,20 +153,18 @@ export function planUpsert(rows: readonly UpsertRow[], ctx: UpsertContext): Upse
       plan.problems.push({ field: at, reason: `its ${ctx.match.join(', ')} match${ctx.match.length === 1 ? 'es' : ''} several items (${found.slice(0, 5).join(', ')}); match by fields that tell them apart` });
       return;
     }
-    const values = writable(ctx.fields, row.values);
     const current = found.length === 1 ? ledger.state(found[0]!) : undefined;
     if (!current) {
-      const checked = checkNewItem(ctx.fields, { status: row.status, values: Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null)) }, `${at}.`);
+      const checked = checkNewItem(ctx.fields, { status: row.status, values: writable(assigned, row.values, true) }, `${at}.`);
       checked.problems.push(...duplicateKeys(ctx.fields, checked.state.values, null, ledger.holders, `${at}.values`, undefined, itemName));
       if (checked.problems.length > 0) return void plan.problems.push(...checked.problems);
-      const id = ledger.record(null, checked.state, i);
       const write: UpsertWrite = { op: 'create', row: i, state: checked.state };
-      writeOf.set(id, write);
+      if (ledger.tracks) writeOf.set(ledger.record(null, checked.state, i), write);
       plan.writes.push(write);
       plan.created += 1;
       return;
     }
-    const checked = checkChange(ctx.fields, { status: row.status, values });
+    const checked = checkChange(ctx.fields, { status: row.status, values: writable(assigned, row.values, false) });
     const state = { status: checked.status ?? current.status, values: applyChange(ctx.fields, current.values, checked.values) };
     const setting = new Set(Object.keys(checked.values));
     checked.problems.push(...duplicateKeys(ctx.fields, state.values, current.id, ledger.holders, `${at}.values`, setting, itemName));

@@ -7,7 +7,7 @@ import { ReplicaState } from '../../replica/index.js';
 import { collect, output, parseJson, printJson, readStdin, withHub } from '../context.js';
 import { table } from '../table.js';
 import { registerTrackerField } from '../tracker-field.js';
-import { type ImportFile, checkFieldShapes, describeTracker, exportTracker, importTracker, linkSpec, noteIgnored, parseFieldSpec, readText, refuseProblems } from '../tracker-file.js';
+import { type ImportFile, checkFieldShapes, describeTracker, exportTracker, importTracker, linkSpec, noteIgnored, parseFieldSpec, readBytes, readText, refuseProblems } from '../tracker-file.js';
 
 const FIELD_SPEC_HELP = `
 Field spec: name[!]:type[:opt1,opt2,...]
@@ -48,13 +48,14 @@ async function importFile(file: string, opts: ImportOptions, command: Command): 
   if (opts.into === undefined && (opts.match !== undefined || opts.dryRun)) {
     throw new BadInput('--match and --dry-run go with --into (a CSV import)', [{ field: '--into', reason: 'missing' }]);
   }
-  const text = file === '-' ? await readStdin() : readText(file);
   if (opts.into !== undefined) {
+    const bytes = file === '-' ? await readStdin() : readBytes(file);
     const into = opts.into;
     const { printImport } = await import('../csv.js');
-    await withHub(command, async (hub) => printImport(command, hub, await hub.getTracker(into), text, opts));
+    await withHub(command, async (hub) => printImport(command, hub, await hub.getTracker(into), bytes, opts));
     return;
   }
+  const text = file === '-' ? await readStdin() : readText(file);
   const parsed = parseJson(text, file) as ImportFile;
   await withHub(command, async (hub) => {
     const { tracker: created, items, ignored } = await importTracker(hub, parsed);
