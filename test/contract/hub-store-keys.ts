@@ -70,6 +70,24 @@ export function describeKeyContract(withStore: WithStore): void {
       expect([first!.status, second!.status, second!.id]).toEqual(['created', 'matched', first!.id]);
     }));
 
+    it('holds across concurrent writers: two pushes of one key create one item, two creates of one key write one', withStore(async (store) => {
+      const t = await store.createTracker({ name: 'People', fields: PEOPLE });
+      const push = (key: string, name: string) => store.applyPush(t.id, [{ op: 'create', idempotencyKey: key, values: { email: 'bob@example.org', name } }], pusher);
+      const answers = (await Promise.all([push('k-a', 'Bob'), push('k-b', 'Robert')])).map(([r]) => r!);
+      expect(answers.map((r) => r.status).sort()).toEqual(['created', 'matched']);
+      expect(new Set(answers.map((r) => r.id)).size).toBe(1);
+      const creates = await Promise.allSettled([1, 2].map(() => store.createItems(t.id, [{ values: { code: 7 } }], null)));
+      expect(creates.map((c) => c.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect((creates.find((c) => c.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(BadInput);
+      expect(await store.countItems(t.id)).toBe(2);
+    }));
+
+    it('refuses a tracker import whose items share a key value, leaving no tracker', withStore(async (store) => {
+      const items = [{ values: { email: 'a@example.org' } }, { values: { email: 'a@example.org' } }];
+      expect((await problemsOf(store.importTracker({ name: 'People', fields: PEOPLE }, items, null))).map((p) => p.field)).toEqual(['items[1].values.email']);
+      expect(await store.listTrackers()).toEqual([]);
+    }));
+
     it('refuses a pushed update that takes another item\'s key value', withStore(async (store) => {
       const t = await store.createTracker({ name: 'People', fields: PEOPLE });
       const [a, b] = await store.createItems(t.id, [{ values: { email: 'a@example.org' } }, { values: { email: 'b@example.org' } }], null);
@@ -139,6 +157,17 @@ export function describeKeyContract(withStore: WithStore): void {
       expect(await store.upsertItems(t.id, rows, { match: ['email'] }, 'csv')).toEqual({ created: 1, updated: 1, unchanged: 1, dryRun: false });
       expect((await store.getItem(t.id, bob!.id))).toMatchObject({ version: 2, updatedBy: 'csv', values: { email: 'bob@example.org', name: 'Robert' } });
       expect((await store.listItems(t.id)).map((i) => [i.status, i.values.email])).toEqual([['open', 'bob@example.org'], ['closed', 'ann@example.org']]);
+    }));
+
+    it('matches by a field that is not a key, refusing a row that matches several items', withStore(async (store) => {
+      const t = await store.createTracker({ name: 'People', fields: PEOPLE });
+      const [ann] = await store.createItems(t.id, [{ values: { name: 'Ann', code: 1 } }, { values: { name: 'Twin' } }, { values: { name: 'Twin' } }], null);
+      expect(await store.upsertItems(t.id, [{ values: { name: 'Ann', code: 2 } }, { values: { name: 'Cid' } }], { match: ['name'] }, null)).toMatchObject({ created: 1, updated: 1, unchanged: 0 });
+      expect((await store.getItem(t.id, ann!.id))!.values).toEqual({ name: 'Ann', code: 2 });
+      expect((await problemsOf(store.upsertItems(t.id, [{ values: { name: 'Twin', code: 3 } }], { match: ['name'] }, null)))[0]!.reason).toContain('several items');
+      // A key value a row takes from another item is refused, as on any write.
+      expect((await problemsOf(store.upsertItems(t.id, [{ values: { name: 'Cid', code: 2 } }], { match: ['name'] }, null)))[0]!.reason).toContain(`item ${ann!.id}`);
+      expect(await store.countItems(t.id)).toBe(4);
     }));
   });
 }
