@@ -16,7 +16,7 @@ import { type FeedClock, serializedClock } from './clock.js';
 import { PgDatabase } from './database.js';
 import { PgFeed } from './feed.js';
 import { PgItems } from './items.js';
-import { KeyBook, claimKeys, indexWrites } from './keys.js';
+import { KeyBook, claimKeys, indexWrites, onFreshSchema } from './keys.js';
 import { migrate } from './migrate.js';
 import { PgPush } from './push.js';
 import { PgSchemaEditor } from './schema-edit.js';
@@ -141,20 +141,20 @@ export class PostgresHub implements HubStore {
   }
 
   createItems(trackerId: number, inputs: readonly NewItem[], by: string | null, opts?: { indexed?: boolean }): Promise<Item[]> {
-    return this.items.createMany(trackerId, inputs, by, opts);
+    return onFreshSchema(() => this.items.createMany(trackerId, inputs, by, opts));
   }
 
   updateItems(trackerId: number, ids: readonly number[], change: ItemChange, by: string | null): Promise<Item[]> {
-    return this.items.updateMany(trackerId, ids, change, by);
+    return onFreshSchema(() => this.items.updateMany(trackerId, ids, change, by));
   }
 
   /** Rows matched or created in one transaction (a CSV import, ./upsert.ts). */
   async upsertItems(trackerId: number, rows: readonly UpsertRow[], options: UpsertOptions, by: string | null): Promise<UpsertResult> {
-    return this.upserter.upsert(await this.trackers.get(trackerId), rows, options, by);
+    return onFreshSchema(async () => this.upserter.upsert(await this.trackers.get(trackerId), rows, options, by));
   }
 
   deleteItems(trackerId: number, ids: readonly number[], by: string | null): Promise<void> {
-    return this.items.deleteMany(trackerId, ids, by);
+    return onFreshSchema(() => this.items.deleteMany(trackerId, ids, by));
   }
 
   changesSince(trackerId: number, since: number, limit: number): Promise<FeedPage> {
@@ -166,7 +166,7 @@ export class PostgresHub implements HubStore {
   }
 
   async applyPush(trackerId: number, changes: readonly PushChange[], actor: Actor): Promise<PushResult[]> {
-    return this.pushes.apply(await this.trackers.get(trackerId), changes, actor);
+    return onFreshSchema(async () => this.pushes.apply(await this.trackers.get(trackerId), changes, actor));
   }
 
   addUser(name: string, password: string, opts?: { admin?: boolean }): Promise<User> {

@@ -23,10 +23,28 @@ const LOCKS: Record<TrackerLock, string> = { share: 'FOR KEY SHARE', keyed: 'FOR
 /** The lock a plain item write takes for this tracker. */
 export const writeLock = (tracker: Tracker): TrackerLock => (keyFields(tracker.fields).length > 0 ? 'keyed' : 'share');
 
-/** Locks the tracker row for the rest of the transaction; refused when its schema changed since `tracker` was read. */
+/** A write judged on a schema that an edit replaced before the write got its tracker's lock: nothing was written; run it again. */
+export class SchemaChanged extends Conflict {
+  constructor(tracker: Tracker) {
+    super(`the schema of tracker "${tracker.name}" changed during this write; nothing was written, try again`);
+  }
+}
+
+/** Locks the tracker row for the rest of the transaction; SchemaChanged when its schema changed since `tracker` was read. */
 export async function lockTracker(client: Queryable, tracker: Tracker, lock: TrackerLock): Promise<void> {
   const { rows } = await client.query<{ schema_hash: string }>(`SELECT schema_hash FROM trackers WHERE id = $1 ${LOCKS[lock]}`, [tracker.id]);
-  if (rows[0]?.schema_hash !== tracker.schemaHash) throw new Conflict(`the schema of tracker "${tracker.name}" changed during this write; nothing was written, try again`);
+  if (rows[0]?.schema_hash !== tracker.schemaHash) throw new SchemaChanged(tracker);
+}
+
+/** Runs a write (which reads its tracker afresh) again when a schema edit overtook it; a few times, then SchemaChanged stands (409). */
+export async function onFreshSchema<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof SchemaChanged) || attempt >= 3) throw error;
+    }
+  }
 }
 
 const slot = (field: string, text: string) => `${field}\u0000${text}`;
