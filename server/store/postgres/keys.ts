@@ -2,8 +2,9 @@
  * The key index on PostgreSQL (table item_keys, DESIGN §13), and the tracker lock that makes its
  * checks exact across processes: a write of a tracker with key fields holds the tracker row
  * (FOR NO KEY UPDATE) from its first statement, so no other keyed write of that tracker judges
- * between its reads of the index and its commit; a schema edit holds it FOR UPDATE, so no write
- * of the tracker runs on the schema it replaces. The rules are shared/model/keys.ts.
+ * between its reads of the index and its commit; any other write holds it FOR KEY SHARE; a schema
+ * edit (or a CSV import) holds it FOR UPDATE, so no write of the tracker runs on the schema it
+ * replaces. The rules are shared/model/keys.ts.
  */
 import { Conflict } from '../../../shared/errors.js';
 import type { Problem } from '../../../shared/model/fields.js';
