@@ -27,6 +27,8 @@ export interface CsvImportOptions {
   /** `F,G`; the tracker's key fields (those the file has) when absent. */
   match?: string;
   dryRun?: boolean;
+  /** Told the number of rows once the file is read and every cell parsed, before the store judges and writes them. */
+  onRead?: (rows: number) => void;
 }
 
 export interface CsvImportReport extends UpsertResult {
@@ -49,6 +51,7 @@ function matchFields(tracker: Tracker, columns: readonly CsvColumn[], named: str
 export async function importCsv(hub: HubStore, tracker: Tracker, text: string | Buffer, opts: CsvImportOptions, by: string | null = null): Promise<CsvImportReport> {
   const { columns, rows } = readCsvRows(tracker.fields, text);
   const match = matchFields(tracker, columns, opts.match);
+  opts.onRead?.(rows.length);
   try {
     const result = await hub.upsertItems(tracker.id, rows, { match, dryRun: opts.dryRun === true }, by);
     return { tracker: { id: tracker.id, name: tracker.name }, rows: rows.length, match, ...result };
