@@ -6,7 +6,7 @@ import { output } from './context.js';
 
 export async function printImport(command: Command, hub: HubStore, tracker: Tracker, text: string | Buffer, opts: CsvImportOptions): Promise<void> {
   // Progress for a person at a terminal: a large file takes seconds to judge and write.
-  const onRead = process.stderr.isTTY ? (rows: number) => void process.stderr.write(`read ${rows} row${rows === 1 ? "" : "s"}; judging them against ${tracker.name} and ${opts.dryRun ? 'counting' : 'writing them in one transaction'}…\n`) : undefined;
+  const onRead = process.stderr.isTTY ? (rows: number) => void process.stderr.write(`read ${rows} row${rows === 1 ? '' : 's'}; judging them against ${tracker.name} and ${opts.dryRun ? 'counting' : 'writing them in one transaction'}…\n`) : undefined;
   const report = await importCsv(hub, tracker, text, { ...opts, ...(onRead ? { onRead } : {}) });
   output(command, report, describeImport(report));
 }
