@@ -8,6 +8,7 @@ import { errorHandler, notFoundRoute } from './errors.js';
 import { type LiveFeeds, liveFeeds } from './live/index.js';
 import { type Logger, silentLogger } from './logger.js';
 import { changesHandlers } from './routes/changes.js';
+import { exportHandlers } from './routes/export.js';
 import { healthHandlers } from './routes/health.js';
 import { itemsHandlers } from './routes/items.js';
 import { mountRoutes } from './routes/mount.js';
@@ -57,7 +58,7 @@ export function createApp(options: AppOptions): Express {
   // The routes of shared/api/routes.ts, each with its handler; authentication comes before any body is read.
   mountRoutes(
     api,
-    { ...healthHandlers(VERSION), ...openApiHandlers(VERSION), ...trackersHandlers(store), ...changesHandlers(store, live), ...itemsHandlers(store), ...pushHandlers(store), ...usersHandlers(store) },
+    { ...healthHandlers(VERSION), ...openApiHandlers(VERSION), ...trackersHandlers(store), ...changesHandlers(store, live), ...itemsHandlers(store), ...pushHandlers(store), ...usersHandlers(store), ...exportHandlers(store) },
     { store, authenticate: authenticate(store, new LoginThrottle(options.loginThrottle ?? DEFAULT_THROTTLE)), bodyLimit: options.bodyLimit ?? '16mb' },
   );
 

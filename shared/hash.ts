@@ -20,7 +20,11 @@ export function hashItem(status: string, values: Values): string {
   return sha256(canonicalJson({ status, values }));
 }
 
-/** Hash of a tracker's schema: any change of a field (name, type, label, options, required) or of the statuses changes it. */
+/**
+ * Hash of a tracker's schema: any change of a field (name, type, label, options, required, key)
+ * or of the statuses changes it. `key` counts only when set, so schemas without keys keep the
+ * hashes they had before keys existed (clones of them see no change).
+ */
 export function hashSchema(fields: readonly FieldDef[], statuses: readonly string[]): string {
   const shape = fields.map((f) => ({
     name: f.name,
@@ -29,6 +33,7 @@ export function hashSchema(fields: readonly FieldDef[], statuses: readonly strin
     options: f.options ?? null,
     required: f.required,
     linkedTracker: f.linkedTracker ?? null,
+    ...(f.key ? { key: true } : {}),
   }));
   return sha256(canonicalJson({ fields: shape, statuses }));
 }

@@ -27,6 +27,9 @@ export function formatReport(what: string, report: Report): string {
     `  started ${report.startedAt}, ended ${report.endedAt} (${seconds.toFixed(1)} s)`,
   ];
   for (const warning of (report.warnings as string[] | undefined) ?? []) lines.push(`  warning: ${warning}`);
+  for (const { id, remoteId } of (report.matched as { id: number; remoteId: number }[] | undefined) ?? []) {
+    lines.push(`  matched: new item ${id} holds the key values of remote item ${remoteId}; it is that item now, merged with it (no second item was created)`);
+  }
   for (const error of report.errors) lines.push(`  ${formatRunError(error)}`);
   return lines.join('\n');
 }

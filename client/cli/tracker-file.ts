@@ -8,20 +8,23 @@ import { note } from './context.js';
 export interface ImportFile {
   name: string;
   description?: string;
-  fields: { name: string; label?: string; type: string; options?: string[]; required?: boolean; linkedTracker?: number }[];
+  fields: { name: string; label?: string; type: string; options?: string[]; required?: boolean; linkedTracker?: number; key?: boolean }[];
   items?: { status?: unknown; values: unknown }[];
 }
 
-/** `name[!]:type[:opt1,opt2,...]`; a `!` after the name makes the field required; options may hold ':'. */
+/**
+ * `name[!][*]:type[:opt1,opt2,...]`; a `!` after the name makes the field required, a `*` makes
+ * it a key (`email*:email`), in either order; options may hold ':'.
+ */
 export function parseFieldSpec(spec: string): ImportFile['fields'][number] {
   const [rawName = '', type = '', ...rest] = spec.split(':');
-  if (rawName === '' || rawName === '!' || type === '') {
-    throw new BadInput(`--field ${spec}: expected name[!]:type[:opt1,opt2]`, [{ field: '--field', reason: 'expected name[!]:type[:options]' }]);
+  const marks = /[!*]{0,2}$/.exec(rawName)![0];
+  const name = rawName.slice(0, rawName.length - marks.length);
+  if (name === '' || type === '' || new Set(marks).size !== marks.length) {
+    throw new BadInput(`--field ${spec}: expected name[!][*]:type[:opt1,opt2]`, [{ field: '--field', reason: 'expected name[!][*]:type[:options] (! required, * key)' }]);
   }
-  const required = rawName.endsWith('!');
-  const name = required ? rawName.slice(0, -1) : rawName;
   const options = rest.length > 0 ? rest.join(':').split(',').map((o) => o.trim()).filter((o) => o.length > 0) : undefined;
-  return { name, type, required, ...(options !== undefined ? { options } : {}) };
+  return { name, type, required: marks.includes('!'), ...(marks.includes('*') ? { key: true } : {}), ...(options !== undefined ? { options } : {}) };
 }
 
 /** In a spec, an itemlink's one "option" names the tracker it links to: `owner:itemlink:People`. */
@@ -36,7 +39,7 @@ export async function linkSpec(hub: HubStore, field: ImportFile['fields'][number
 export function describeTracker(tracker: Tracker, items?: number): string {
   const lines = [`tracker ${tracker.id} "${tracker.name}"${items !== undefined ? `, ${items} item${items === 1 ? '' : 's'} imported` : ''}`];
   if (tracker.description) lines.push(`  ${tracker.description}`);
-  for (const f of tracker.fields) lines.push(`  ${f.name}${f.required ? '!' : ''}: ${f.type}${f.options ? ` (${f.options.join(', ')})` : ''}${f.linkedTracker !== undefined ? ` (links to tracker ${f.linkedTracker})` : ''}`);
+  for (const f of tracker.fields) lines.push(`  ${f.name}${f.required ? '!' : ''}${f.key ? '*' : ''}: ${f.type}${f.options ? ` (${f.options.join(', ')})` : ''}${f.linkedTracker !== undefined ? ` (links to tracker ${f.linkedTracker})` : ''}`);
   lines.push(`  statuses: ${tracker.statuses.join(', ')}`, `  schema hash: ${tracker.schemaHash}`);
   return lines.join('\n');
 }
@@ -46,7 +49,7 @@ function isObject(value: unknown): boolean {
 }
 
 const FILE_KEYS = ['name', 'description', 'fields', 'items'];
-const FIELD_KEYS = ['name', 'label', 'type', 'options', 'required', 'linkedTracker'];
+const FIELD_KEYS = ['name', 'label', 'type', 'options', 'required', 'linkedTracker', 'key'];
 const ITEM_KEYS = ['status', 'values'];
 
 /**
@@ -120,7 +123,7 @@ export async function exportTracker(hub: HubStore, tracker: Tracker): Promise<Im
   return {
     name: tracker.name,
     description: tracker.description,
-    fields: tracker.fields.map((f) => ({ name: f.name, label: f.label, type: f.type, ...(f.options ? { options: f.options } : {}), required: f.required, ...(f.linkedTracker !== undefined ? { linkedTracker: f.linkedTracker } : {}) })),
+    fields: tracker.fields.map((f) => ({ name: f.name, label: f.label, type: f.type, ...(f.options ? { options: f.options } : {}), required: f.required, ...(f.linkedTracker !== undefined ? { linkedTracker: f.linkedTracker } : {}), ...(f.key ? { key: true } : {}) })),
     items: (await hub.listItems(tracker.id)).map((item) => ({
       status: item.status,
       values: Object.fromEntries(Object.entries(item.values).filter(([name]) => !assigned.has(name))),
@@ -129,8 +132,13 @@ export async function exportTracker(hub: HubStore, tracker: Tracker): Promise<Im
 }
 
 export function readText(file: string): string {
+  return readBytes(file).toString('utf8');
+}
+
+/** A file's bytes, or a usage error naming it. */
+export function readBytes(file: string): Buffer {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
     throw new BadInput(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, [{ field: 'file', reason: 'unreadable' }]);
   }

@@ -42,6 +42,18 @@ function prepare(db: Database.Database) {
            conflict = excluded.conflict, synced_seq = excluded.synced_seq, base_from_item = excluded.base_from_item`,
       ),
       deleteItem: db.prepare('DELETE FROM replica_items WHERE item_id = ?'),
+      // Retiring a field the remote removed (stripField): bases kept apart lose it; bases that are
+      // the item itself are marked 2 meanwhile, so the keep-base trigger (WHEN base_from_item = 1)
+      // does not copy them out when the item loses it too; then marked 1 again.
+      stripBases: db.prepare<[string, number, string]>(
+        "UPDATE replica_items SET base_values = json_remove(base_values, '$.' || ?) WHERE tracker_id = ? AND base_from_item = 0 AND base_values IS NOT NULL AND item_id NOT IN (SELECT value FROM json_each(?))",
+      ),
+      holdBases: db.prepare<[number]>('UPDATE replica_items SET base_from_item = 2 WHERE tracker_id = ? AND base_from_item = 1'),
+      stripItems: db.prepare<[string, number, string, string]>(
+        "UPDATE items SET values_json = json_remove(values_json, '$.' || ?) WHERE tracker_id = ? AND json_type(values_json, '$.' || ?) IS NOT NULL AND id NOT IN (SELECT value FROM json_each(?))",
+      ),
+      releaseBases: db.prepare<[number]>('UPDATE replica_items SET base_from_item = 1 WHERE tracker_id = ? AND base_from_item = 2'),
+      fieldHeld: db.prepare<[number, string]>("SELECT 1 FROM items WHERE tracker_id = ? AND deleted = 0 AND json_type(values_json, '$.' || ?) IS NOT NULL LIMIT 1"),
       // Items that may differ from their base: written locally since the base was set, or never synced.
       // Unordered, so SQLite reads (tracker_id, seq, id) from the feed index alone instead of every
       // item row (5× faster at 100,000 items); the few ids found are sorted by the caller.
@@ -187,6 +199,25 @@ export class ReplicaState {
 
   deleteItemState(itemId: number): void {
     this.stmts.deleteItem.run(itemId);
+  }
+
+  /**
+   * Removes a field's values from the items of a cloned tracker and from their bases, but for the
+   * items in `keep` (their values stay, in conflict). Values and bases change together, so no
+   * item looks changed for it; no seq is taken: the remote removed the field, nothing is pushed.
+   * The one write of this module to the hub's table, as the keep-base trigger asks.
+   */
+  stripField(trackerId: number, field: string, keep: readonly number[]): void {
+    const kept = JSON.stringify(keep);
+    this.stmts.stripBases.run(field, trackerId, kept);
+    this.stmts.holdBases.run(trackerId);
+    this.stmts.stripItems.run(field, trackerId, field, kept);
+    this.stmts.releaseBases.run(trackerId);
+  }
+
+  /** Whether a live item of the tracker holds a value in `field`. */
+  fieldHeld(trackerId: number, field: string): boolean {
+    return this.stmts.fieldHeld.get(trackerId, field) !== undefined;
   }
 
   /** Ids of the items that may hold local changes (the derived comparison decides). */

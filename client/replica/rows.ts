@@ -2,7 +2,7 @@
 import type { FieldDef, ItemStatus } from '../../shared/model/fields.js';
 import type { FieldMapping } from '../../shared/model/transform.js';
 import type { Values } from '../../shared/model/values.js';
-import type { ItemConflict, ItemState } from '../../shared/merge/index.js';
+import type { BaseState, ItemConflict } from '../../shared/merge/index.js';
 
 export interface Replica {
   trackerId: number;
@@ -26,7 +26,7 @@ export interface ItemSyncState {
   remoteId: number | null;
   baseVersion: number | null;
   /** The remote state (mapped to local fields) both sides last agreed on; null before the first push. */
-  base: ItemState | null;
+  base: BaseState | null;
   /** Idempotency key of a create, stored before the request is sent so a retry never duplicates. */
   createKey: string | null;
   conflict: ItemConflict | null;
@@ -93,7 +93,7 @@ export function toItemState(row: ItemStateRow): ItemSyncState {
         ? { status: row.item_status as ItemStatus, values: JSON.parse(row.item_values!) as Values }
         : row.base_values === null
           ? null
-          : { status: row.base_status as ItemStatus, values: JSON.parse(row.base_values) as Values },
+          : { status: row.base_status as ItemStatus | null, values: JSON.parse(row.base_values) as Values },
     createKey: row.create_key,
     conflict: row.conflict === null ? null : (JSON.parse(row.conflict) as ItemConflict),
     syncedSeq: row.synced_seq,

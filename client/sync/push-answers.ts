@@ -7,10 +7,11 @@
 import type { Change, PushChange, PushResult } from '../../shared/api/schemas.js';
 import { type CurrentItem, type Pusher, answerOf, judgeCreate, judgeDelete, judgeUpdate } from '../../shared/push/judge.js';
 import { isPushable } from '../../shared/model/transform.js';
+import { type KeyHolders, keyEntries, keyFields, keyText } from '../../shared/model/keys.js';
 import type { Values } from '../../shared/model/values.js';
 import type { RemoteClient } from '../remote/client.js';
 import type { Replica } from '../replica/index.js';
-import { type ApplyContext, type ApplyOutcome, applyRemoteItem, confirmCreate } from './apply.js';
+import { type ApplyContext, type ApplyOutcome, applyRemoteItem, confirmCreate, linkMatched } from './apply.js';
 import { frozenFields, toRemoteItem } from './feed.js';
 import type { Planned } from './push-plan.js';
 import type { ReportBuilder } from './report.js';
@@ -42,14 +43,20 @@ export function settle(report: ReportBuilder, { item, unpushable }: Planned, set
 /** Applies one answer; must run inside a store transaction. */
 function applyAnswer(ctx: ApplyContext, replica: Replica, titles: LinkTitles, frozen: readonly string[], { planned, result, unknown }: Answer): Settled {
   const { item, change } = planned;
-  const remoteItem = () => {
+  // Fields the answer cannot speak for keep what the clone holds: the base, or for a new item its own values.
+  const remoteItem = (base = ctx.replicas.itemState(item.id)?.base?.values) => {
     const answer = { seq: 0, ...result.item } as Change;
-    return toRemoteItem(answer, replica, ctx.tracker, titles, unknown ? [...frozen, ...unknown] : frozen, ctx.replicas.itemState(item.id)?.base?.values);
+    return toRemoteItem(answer, replica, ctx.tracker, titles, unknown ? [...frozen, ...unknown] : frozen, base);
   };
   switch (result.status) {
     case 'created':
       confirmCreate(ctx, item.id, remoteItem());
       return 'created';
+    case 'matched': {
+      // The remote holds an item with these key values: this one becomes it, merged from an empty base.
+      if (!result.item) return { error: `the remote matched the new item to remote item ${result.id ?? '?'} but did not send it` };
+      return linkMatched(ctx, item.id, remoteItem(item.values)) === 'conflict' ? 'conflict' : 'merged';
+    }
     case 'updated':
       // A conflict here means the item was edited again locally while its push was under way.
       return applyRemoteItem(ctx, remoteItem()) === 'conflict' ? 'conflict' : 'updated';
@@ -82,6 +89,7 @@ export async function applyAnswers(ctx: ApplyContext, replica: Replica, titles: 
   // Counted once committed: a batch that fails to commit is not reported as applied.
   answers.forEach(({ planned, result }, i) => {
     settle(report, planned, settled[i]!);
+    if (result.status === 'matched' && typeof settled[i] === 'string' && result.id !== undefined) report.matched.push({ id: planned.item.id, remoteId: result.id });
     // A conflict may say why it was not forced (an overwrite without the admin right).
     if (result.status === 'conflict' && result.error) report.warn(`item ${planned.item.id}: ${result.error}`);
   });
@@ -96,7 +104,8 @@ function baseView(ctx: ApplyContext, replica: Replica, planned: Planned): { curr
   const unknown = ctx.tracker.fields.filter((f) => !isPushable(mappings.get(f.name))).map((f) => f.name);
   const values: Values = {};
   for (const [name, value] of Object.entries(sync.base.values)) if (!unknown.includes(name)) values[name] = value;
-  return { current: { id: change.id, status: sync.base.status, values, version: sync.baseVersion ?? 0 }, unknown };
+  // A base without a status (a key match whose statuses differ) predicts with the local one: that conflict is open, so only an overwrite pushes it.
+  return { current: { id: change.id, status: sync.base.status ?? planned.item.status, values, version: sync.baseVersion ?? 0 }, unknown };
 }
 
 /** The item an answer carries: the current one, with what the judgement writes. */
@@ -108,15 +117,53 @@ function answerItem(current: CurrentItem | undefined, write: { status: CurrentIt
   return { id: current?.id ?? fakeId, status: write.status, values: write.values, version: (current?.version ?? 0) + 1, seq: 0 };
 }
 
+/** Who holds a key value on the remote, as a dry run can tell, and the item it would answer a match with. */
+interface PredictedKeys {
+  holders: KeyHolders;
+  item(remoteId: number): Change | undefined;
+}
+
+/**
+ * The remote's key index as the clone sees it: the items the feed names now, else the remote
+ * items the clone holds copies of, by their bases (what the remote still holds of them).
+ */
+function predictedKeys(ctx: ApplyContext, replica: Replica, now: ReadonlyMap<number, Change>): PredictedKeys {
+  const fromFeed = new Map<string, number[]>();
+  for (const change of now.values()) {
+    if (change.deleted) continue;
+    for (const { field, text } of keyEntries(replica.remoteFields, change.values)) fromFeed.set(`${field}\0${text}`, [...(fromFeed.get(`${field}\0${text}`) ?? []), change.id]);
+  }
+  const local = ctx.store.keyHolders(ctx.tracker.id);
+  const copyOf = (remoteId: number) => ctx.replicas.itemByRemoteId(ctx.tracker.id, remoteId);
+  return {
+    holders: (field, text) => {
+      const ids = new Set(fromFeed.get(`${field}\0${text}`) ?? []);
+      for (const itemId of local(field, text)) {
+        const sync = ctx.replicas.itemState(itemId);
+        if (sync?.remoteId != null && !now.has(sync.remoteId) && keyText(sync.base?.values[field]) === text) ids.add(sync.remoteId);
+      }
+      return [...ids];
+    },
+    item: (remoteId) => {
+      const seen = now.get(remoteId);
+      if (seen) return seen;
+      const sync = copyOf(remoteId);
+      if (!sync?.base) return undefined;
+      return { id: remoteId, status: sync.base.status ?? 'open', values: sync.base.values, version: sync.baseVersion ?? 0, seq: 0 };
+    },
+  };
+}
+
 /** One planned change judged against the remote's item now, as the remote would judge it. */
-function predictOne(replica: Replica, planned: Planned, current: CurrentItem | undefined, pusher: Pusher, fakeId: number): PushResult {
+function predictOne(replica: Replica, planned: Planned, current: CurrentItem | undefined, pusher: Pusher, keys: PredictedKeys, fakeId: number): PushResult {
   const change: PushChange = planned.change;
   if (change.op === 'create') {
-    const judgement = judgeCreate(replica.remoteFields, change, undefined);
+    const judgement = judgeCreate(replica.remoteFields, change, undefined, keys.holders);
+    if (judgement.status === 'matched') return answerOf(judgement, change, keys.item(judgement.id));
     return answerOf(judgement, change, judgement.status === 'created' ? answerItem(undefined, judgement.write, fakeId) : undefined);
   }
   if (change.op === 'update') {
-    const judgement = judgeUpdate(replica.remoteFields, current, change, pusher);
+    const judgement = judgeUpdate(replica.remoteFields, current, change, pusher, keys.holders);
     return answerOf(judgement, change, answerItem(current, judgement.status === 'updated' ? judgement.write : null, fakeId));
   }
   const judgement = judgeDelete(current, change, pusher);
@@ -133,18 +180,21 @@ function predictOne(replica: Replica, planned: Planned, current: CurrentItem | u
  */
 export async function predictAnswers(ctx: ApplyContext, client: RemoteClient, replica: Replica, planned: readonly Planned[], signal?: AbortSignal): Promise<Answer[]> {
   const wanted = new Set(planned.flatMap(({ change }) => (change.op === 'create' ? [] : [change.id])));
+  // Creates into a tracker with keys may match any remote item: every item the feed names is kept.
+  const keyed = keyFields(replica.remoteFields).length > 0 && planned.some(({ change }) => change.op === 'create');
   const now = new Map<number, Change>();
   // An older remote does not say the caller's right: overwrites and deletes are then assumed granted.
   let right = 'admin';
-  if (wanted.size > 0) {
+  if (wanted.size > 0 || keyed) {
     for await (const change of client.streamChanges(replica.remoteTrackerId, replica.token, { ...(signal ? { signal } : {}), onRight: (said) => (right = said) })) {
-      if (wanted.has(change.id)) now.set(change.id, change);
+      if (keyed || wanted.has(change.id)) now.set(change.id, change);
     }
   }
+  const keys = predictedKeys(ctx, replica, now);
   const pusher: Pusher = { user: client.endpoint.user, trackerName: replica.remoteTrackerName, admin: right === 'admin' };
   return planned.map((p, i) => {
     const seen = p.change.op === 'create' ? undefined : now.get(p.change.id);
     const { current, unknown } = seen ? { current: seen, unknown: [] } : baseView(ctx, replica, p);
-    return { planned: p, result: predictOne(replica, p, current, pusher, -(i + 1)), ...(unknown.length > 0 ? { unknown } : {}) };
+    return { planned: p, result: predictOne(replica, p, current, pusher, keys, -(i + 1)), ...(unknown.length > 0 ? { unknown } : {}) };
   });
 }

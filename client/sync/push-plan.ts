@@ -35,7 +35,7 @@ export interface PlanOptions {
   overwrite?: boolean;
 }
 
-function valueOf(item: { status: string; values: Values }, name: string): FieldValue {
+function valueOf(item: { status: string | null; values: Values }, name: string): FieldValue {
   return name === STATUS_FIELD ? item.status : (item.values[name] ?? null);
 }
 

@@ -7,13 +7,14 @@ import type { Change } from '../../shared/api/schemas.js';
 import { hashSchema } from '../../shared/hash.js';
 import { STATUSES } from '../../shared/model/fields.js';
 import { type SchemaDiff, isEmptyDiff } from '../../shared/model/transform.js';
-import type { SqliteStore } from '../../server/store/index.js';
+import type { SqliteStore, Tracker } from '../../server/store/index.js';
 import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
 import { type FeedOptions, applyChanges, applyFeed } from './feed.js';
 import { connect } from './connect.js';
 import { ReplicaState } from '../replica/index.js';
 import type { Report, ReportBuilder } from './report.js';
 import { loggedRun } from './run.js';
+import { retireFields } from './retire.js';
 import { adoptRemoteSchema, describeDiff, refreshUserOptions, remoteUsers, toFieldDefs } from './schema.js';
 
 export interface ReloadOptions extends Omit<FeedOptions, 'preloadTitles'> {
@@ -44,14 +45,26 @@ export async function followRemoteSchema(store: SqliteStore, replicas: ReplicaSt
   if (users === null && remoteFields.some((f) => f.type === 'user') && mappings.some((m) => m.remoteType === 'user' && m.localType === 'dropdown')) {
     report.warn('the remote refused its user list: the options of user fields were not refreshed');
   }
-  const localFields = refreshUserOptions(adoption?.localFields ?? tracker.fields, mappings, users);
   store.transaction(() => {
+    // Removed fields go, with their values, but where an unpushed value keeps one (a conflict).
+    const gone = new Set(diff ? retireRemoved(store, replicas, tracker, diff.removed, report) : []);
+    const localFields = refreshUserOptions(adoption?.localFields ?? tracker.fields, mappings, users).filter((f) => !gone.has(f.name));
+    const kept = mappings.filter((m) => !gone.has(m.name));
     if (hashSchema(localFields, STATUSES) !== hashSchema(tracker.fields, STATUSES)) store.setTrackerFields(trackerId, localFields);
     if (hashChanged || remote.name !== replica.remoteTrackerName) {
-      replicas.setSchema(trackerId, { remoteFields, mappings, remoteSchemaHash: remote.schemaHash, remoteTrackerName: remote.name });
+      replicas.setSchema(trackerId, { remoteFields, mappings: kept, remoteSchemaHash: remote.schemaHash, remoteTrackerName: remote.name });
     }
   });
   return diff;
+}
+
+/** Retires the fields the remote removed; returns those that leave the local schema, and warns of the values kept in conflict. */
+function retireRemoved(store: SqliteStore, replicas: ReplicaState, tracker: Tracker, removed: readonly string[], report: ReportBuilder): string[] {
+  const { held, conflicts } = retireFields(store, replicas, tracker, removed);
+  if (conflicts > 0) {
+    report.warn(`the remote removed ${held.join(', ')}; ${conflicts} item${conflicts === 1 ? ' holds an unpushed value' : 's hold unpushed values'} of it, kept as conflicts (field-removed) to review`);
+  }
+  return removed.filter((name) => !held.includes(name));
 }
 
 export interface ReloadPart {

@@ -42,6 +42,8 @@ export class ReportBuilder {
   readonly counts: Counts = { seen: 0, created: 0, updated: 0, deleted: 0, merged: 0, unchanged: 0, conflicts: 0, errors: 0 };
   readonly errors: ItemError[] = [];
   readonly warnings: string[] = [];
+  /** New local items the remote matched by their key values to items it had (counted as merged or conflicts). */
+  readonly matched: { id: number; remoteId: number }[] = [];
   private failure: string | null = null;
 
   constructor(readonly dryRun: boolean) {}
@@ -93,6 +95,7 @@ export class ReportBuilder {
       counts: { ...this.counts },
       errors: [...this.errors],
       ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
+      ...(this.matched.length > 0 ? { matched: [...this.matched] } : {}),
       ...extra,
     };
   }

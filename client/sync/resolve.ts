@@ -5,13 +5,14 @@
  * edit, the item is deleted, restored, kept deleted, or turned back into a new local item.
  */
 import { BadInput, NotFound } from '../../shared/errors.js';
-import { type ItemState, STATUS_FIELD_DEF, sameState } from '../../shared/merge/index.js';
+import { type BaseState, type ItemState, STATUS_FIELD_DEF, sameState } from '../../shared/merge/index.js';
 import { CONFLICT_KIND_LABEL } from '../../shared/merge/labels.js';
 import { type FieldDef, type ItemStatus, STATUS_FIELD, clipText } from '../../shared/model/fields.js';
 import { parseFieldText } from '../../shared/model/parse.js';
 import { type FieldValue, type Values, canonicalValues, describe, validateValue } from '../../shared/model/values.js';
 import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
 import { type ItemConflict, type ItemSyncState, ReplicaState, stateOf } from '../replica/index.js';
+import { dropUnheldFields } from './retire.js';
 
 export const TAKE = ['local', 'remote', 'base', 'value'] as const;
 export type Take = (typeof TAKE)[number];
@@ -60,9 +61,9 @@ function toResultItem(item: Item | undefined): ResolveResult['item'] {
   return item && !item.deleted ? { id: item.id, status: item.status, version: item.version, values: item.values } : null;
 }
 
-function withField(state: ItemState, fields: readonly FieldDef[], name: string, value: FieldValue): ItemState {
-  if (name === STATUS_FIELD) return { status: (value ?? state.status) as ItemStatus, values: state.values };
-  return { status: state.status, values: canonicalValues(fields, { ...state.values, [name]: value }) };
+function withField<S extends BaseState>(state: S, fields: readonly FieldDef[], name: string, value: FieldValue): S {
+  if (name === STATUS_FIELD) return { ...state, status: (value ?? state.status) as ItemStatus, values: state.values };
+  return { ...state, values: canonicalValues(fields, { ...state.values, [name]: value }) };
 }
 
 function fieldValue(state: ItemState, name: string): FieldValue {
@@ -77,7 +78,8 @@ function remember(replicas: ReplicaState, tracker: Tracker, item: Item, sync: It
 
 function resolveFields(store: SqliteStore, replicas: ReplicaState, tracker: Tracker, item: Item, sync: ItemSyncState, choice: ResolveChoice): ResolveResult {
   const conflict = sync.conflict;
-  if (conflict?.kind !== 'fields' || !sync.base) throw new Error('resolveFields needs a field conflict');
+  // A field the remote removed may be held by a new item, which has no base.
+  if (!(conflict?.kind === 'fields' && sync.base) && conflict?.kind !== 'field-removed') throw new Error('resolveFields needs a field conflict');
   if (item.deleted) throw new BadInput(`item ${item.id} was deleted locally after its conflict was found; restore it or reload first`, [{ field: 'item', reason: 'deleted locally' }]);
   const names = conflict.fields.map((f) => f.name);
   let chosen = names;
@@ -89,6 +91,12 @@ function resolveFields(store: SqliteStore, replicas: ReplicaState, tracker: Trac
   } else if (choice.take === 'value' && names.length > 1) {
     throw new BadInput(`item ${item.id} has ${names.length} conflicting fields (${names.join(', ')}); name one with --field to give it a value`, [{ field: '--field', reason: 'required with --take value when several fields conflict' }]);
   }
+  const removed = conflict.fields.filter((f) => f.removed && chosen.includes(f.name)).map((f) => f.name);
+  if (removed.length > 0 && choice.take !== 'local' && choice.take !== 'remote') {
+    throw new BadInput(`field ${removed.join(', ')} of item ${item.id} was removed on the remote: take local (keep the value here, a field of this clone only) or remote (drop it)`, [
+      { field: '--take', reason: 'local or remote for a field the remote removed' },
+    ]);
+  }
   let local = stateOf(item);
   let base = sync.base;
   for (const name of chosen) {
@@ -98,19 +106,21 @@ function resolveFields(store: SqliteStore, replicas: ReplicaState, tracker: Trac
     const value =
       choice.take === 'local' ? fieldValue(local, name) : choice.take === 'remote' ? entry.remote : choice.take === 'base' ? entry.base : checkedValue(def, choice.value);
     local = withField(local, tracker.fields, name, value);
-    // The user has now seen the remote value: it is the base a later push must name.
-    base = withField(base, tracker.fields, name, entry.remote);
+    // The user has now seen the remote value: it is the base a later push must name. A value kept
+    // of a removed field is agreed to stay here: it is its own base, never a change to push.
+    if (base) base = withField(base, tracker.fields, name, entry.removed ? value : entry.remote);
   }
   const remaining = conflict.fields.filter((f) => !chosen.includes(f.name));
   const saved = sameState(tracker.fields, local, stateOf(item)) ? item : store.saveItem(tracker.id, item.id, local, null);
   const next: ItemSyncState = { ...sync, base, conflict: remaining.length > 0 ? { ...conflict, fields: remaining } : null };
   remember(replicas, tracker, saved, next);
-  return { id: item.id, kind: 'fields', action: 'fields', resolved: chosen, remaining: remaining.map((f) => f.name), item: toResultItem(saved) };
+  if (removed.length > 0) dropUnheldFields(store, replicas, tracker.id);
+  return { id: item.id, kind: conflict.kind, action: 'fields', resolved: chosen, remaining: remaining.map((f) => f.name), item: toResultItem(saved) };
 }
 
 function resolveDeletion(store: SqliteStore, replicas: ReplicaState, tracker: Tracker, item: Item, sync: ItemSyncState, choice: ResolveChoice): ResolveResult {
   const conflict = sync.conflict;
-  if (!conflict || conflict.kind === 'fields') throw new Error('resolveDeletion needs an item-level conflict');
+  if (!conflict || conflict.kind === 'fields' || conflict.kind === 'field-removed') throw new Error('resolveDeletion needs an item-level conflict');
   const what = CONFLICT_KIND_LABEL[conflict.kind];
   if (choice.field !== undefined) throw new BadInput(`item ${item.id}: ${what}; resolve the whole item, without --field`, [{ field: '--field', reason: 'not for an item-level conflict' }]);
   if (choice.take !== 'local' && choice.take !== 'remote') throw new BadInput(`item ${item.id}: ${what}; take local or remote`, [{ field: '--take', reason: 'local or remote for an item-level conflict' }]);
@@ -151,7 +161,7 @@ export function resolve(store: SqliteStore, trackerRef: string | number, itemId:
     if (!item) throw new NotFound(`unknown item ${itemId} in tracker "${tracker.name}"`);
     const sync = replicas.itemState(item.id);
     if (!sync?.conflict) throw new BadInput(`item ${itemId} of tracker "${tracker.name}" has no conflict to resolve`, [{ field: 'item', reason: 'no conflict' }]);
-    return sync.conflict.kind === 'fields'
+    return sync.conflict.kind === 'fields' || sync.conflict.kind === 'field-removed'
       ? resolveFields(store, replicas, tracker, item, sync, choice)
       : resolveDeletion(store, replicas, tracker, item, sync, choice);
   });

@@ -18,6 +18,7 @@ export function toFieldDefs(fields: TrackerSchemaBody['fields']): FieldDef[] {
     ...(f.options ? { options: [...f.options] } : {}),
     required: f.required,
     ...(f.linkedTracker !== undefined ? { linkedTracker: f.linkedTracker } : {}),
+    ...(f.key ? { key: true } : {}),
   }));
 }
 
@@ -57,6 +58,8 @@ export interface SchemaAdoption {
 function adoptAttributes(local: FieldDef, planned: FieldDef): void {
   local.label = planned.label;
   local.required = planned.required;
+  if (planned.key) local.key = true;
+  else delete local.key;
   if (planned.type === local.type && planned.options) local.options = [...planned.options];
 }
 
@@ -127,7 +130,7 @@ export function adoptRemoteSchema(
 export function describeDiff(diff: SchemaDiff): string {
   const parts: string[] = [];
   if (diff.added.length > 0) parts.push(`added ${diff.added.join(', ')}`);
-  if (diff.removed.length > 0) parts.push(`removed ${diff.removed.join(', ')} (no longer applied)`);
+  if (diff.removed.length > 0) parts.push(`removed ${diff.removed.join(', ')}`);
   if (diff.retyped.length > 0) parts.push(`retyped ${diff.retyped.map((r) => `${r.name} (${r.from} -> ${r.to})`).join(', ')}`);
   if (diff.changed.length > 0) parts.push(`changed ${diff.changed.join(', ')}`);
   return `the remote schema changed: ${parts.join('; ')}`;

@@ -23,12 +23,14 @@ export interface ConflictField {
   local: FieldValue;
   remote: FieldValue;
   hunks?: TextHunk[];
+  /** Removed on the remote: local is the unpushed value this clone holds. */
+  removed?: true;
 }
 
 export interface StatusConflict {
   id: number;
-  /** fields: both sides edited; remote-deleted / local-deleted: one side deleted what the other edited. */
-  kind: 'fields' | 'remote-deleted' | 'local-deleted';
+  /** fields: both sides edited; field-removed: the remote removed a field edited here; remote-deleted / local-deleted: one side deleted what the other edited. */
+  kind: 'fields' | 'field-removed' | 'remote-deleted' | 'local-deleted';
   fields: ConflictField[];
 }
 
@@ -44,7 +46,7 @@ function toStatusItem(item: Item): StatusItem {
   return { id: item.id, status: item.status, version: item.version, values: item.values };
 }
 
-function valueOf(state: { status: string; values: Values } | null | undefined, name: string): FieldValue {
+function valueOf(state: { status: string | null; values: Values } | null | undefined, name: string): FieldValue {
   if (!state) return null;
   return name === STATUS_FIELD ? state.status : (state.values[name] ?? null);
 }
@@ -54,16 +56,17 @@ export function describeConflict(tracker: Tracker, item: Item, sync: ItemSyncSta
   const conflict = sync.conflict;
   if (!conflict) return null;
   const local = item.deleted ? null : stateOf(item);
-  if (conflict.kind === 'fields') {
+  if (conflict.kind === 'fields' || conflict.kind === 'field-removed') {
     return {
       id: item.id,
-      kind: 'fields',
+      kind: conflict.kind,
       fields: conflict.fields.map((f) => ({
         name: f.name,
         base: f.base ?? null,
         local: valueOf(local, f.name),
         remote: f.remote ?? null,
         ...(f.hunks ? { hunks: f.hunks } : {}),
+        ...(f.removed ? { removed: true as const } : {}),
       })),
     };
   }

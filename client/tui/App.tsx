@@ -18,6 +18,7 @@ import { ItemList } from './screens/ItemList.js';
 import { ItemView } from './screens/ItemView.js';
 import { NewItem } from './screens/NewItem.js';
 import { Remotes } from './screens/Remotes.js';
+import { Schema } from './screens/Schema.js';
 import { Sync } from './screens/Sync.js';
 import { SyncLog } from './screens/SyncLog.js';
 import { Trackers } from './screens/Trackers.js';
@@ -45,6 +46,8 @@ function ScreenOf({ route }: { route: Route }) {
       return <ConflictReview trackerId={route.trackerId} {...(route.itemIds ? { itemIds: route.itemIds } : {})} {...(route.start !== undefined ? { start: route.start } : {})} />;
     case 'log':
       return <SyncLog trackerId={route.trackerId} />;
+    case 'schema':
+      return <Schema trackerId={route.trackerId} />;
   }
 }
 

@@ -27,6 +27,7 @@ import type { ClonePreview } from './state/clone-wizard.js';
 import type { ConflictEntry } from './state/conflict-review.js';
 import type { ItemRow, WindowNeed } from './state/item-list.js';
 import type { SyncRow } from './state/sync.js';
+import { TrackerTools } from './tracker-tools.js';
 
 export interface TrackerRow {
   id: number;
@@ -69,6 +70,8 @@ export interface LiveHandlers {
 
 export class TuiEngine {
   private readonly replicas: ReplicaState;
+  /** A tracker's schema edited, its items in and out as CSV. */
+  readonly trackerTools: TrackerTools;
   private readonly watches = new Set<Watch>();
 
   constructor(
@@ -76,6 +79,7 @@ export class TuiEngine {
     private readonly options: EngineOptions = {},
   ) {
     this.replicas = new ReplicaState(store);
+    this.trackerTools = new TrackerTools(store);
   }
 
   get dataDir(): string {
@@ -262,7 +266,7 @@ export class TuiEngine {
       ...state.conflicts.map((conflict) => ({
         ...titled(conflict.id, valuesOf(this.store, trackerId, conflict.id)),
         list: 'conflicts' as const,
-        detail: conflict.kind === 'fields' ? conflict.fields.map((f) => f.name).join(', ') : conflict.kind,
+        detail: conflict.kind === 'fields' || conflict.kind === 'field-removed' ? conflict.fields.map((f) => f.name).join(', ') : conflict.kind,
       })),
     ];
   }

@@ -15,6 +15,10 @@ export interface BenchOptions {
   out: string;
   /** Only the clone memory check, on a master of this many items. */
   cloneRss: number | null;
+  /** Only the CSV import of this many items, against the JSON import of the same items. */
+  csvImport: number | null;
+  /** Only the peak RSS of `tracker export --csv` at a tenth of this many items and at this many. */
+  csvExport: number | null;
   /** Only the start-up times of the built CLI (`node -e 0`, `--version`, `item list`), on a tracker of `items` items. */
   startup: boolean;
   /** With --startup: the CLI to time instead of this build's (an older build's main.js, to compare). */
@@ -37,12 +41,14 @@ export interface BenchOptions {
   link: LinkShape | null;
 }
 
-export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --startup [--cli FILE] | --live [--idle-seconds S] | --hub [--seconds S] [--pg URL] | --link BW,LAT] [--profile] [--keep]
+export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --csv-import N | --csv-export N | --startup [--cli FILE] | --live [--idle-seconds S] | --hub [--seconds S] [--pg URL] | --link BW,LAT] [--profile] [--keep]
   --items N      items of the master (default 10000; the targets are set for 100000; with --startup 1000)
   --runs R       runs of every measure; the table shows the median and min–max (default 3; with --startup 10)
   --json         print only the JSON document on stdout (progress still goes to stderr)
   --out FILE     where the JSON goes (default bench-results/latest.json)
   --clone-rss N  only measure the peak RSS of client and server during the clone of N items
+  --csv-import N only time tracker import of N items as CSV against the JSON import of the same items (--runs R)
+  --csv-export N only measure the peak RSS of tracker export --csv at N/10 and at N items
   --startup      only time the CLI's start: node -e 0, s15n --version, s15n item list, interleaved
   --cli FILE     with --startup: time this main.js instead of dist/client/cli/main.js (an older build)
   --live         only live sync: propagation to 1 and 20 watchers, local edits to the master, 100 idle watchers (items default 1000)
@@ -71,6 +77,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       json: { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench-results/latest.json' },
       'clone-rss': { type: 'string' },
+      'csv-import': { type: 'string' },
+      'csv-export': { type: 'string' },
       startup: { type: 'boolean', default: false },
       cli: { type: 'string' },
       live: { type: 'boolean', default: false },
@@ -89,8 +97,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const modes = [values.startup, values['clone-rss'] !== undefined, values.live, values.hub, values.link !== undefined].filter(Boolean).length;
-  if (modes > 1) throw new Error(`--startup, --clone-rss, --live, --hub and --link are separate runs; give one\n${USAGE}`);
+  const alone = ['startup', 'clone-rss', 'csv-import', 'csv-export', 'live', 'hub', 'link'].filter((name) => values[name as 'startup'] !== undefined && values[name as 'startup'] !== false);
+  if (alone.length > 1) throw new Error(`--${alone.join(' and --')} are separate runs; give one\n${USAGE}`);
   if (values.cli !== undefined && !values.startup) throw new Error(`--cli goes with --startup\n${USAGE}`);
   if (values.live && (values.startup || values['clone-rss'] !== undefined)) throw new Error(`--live is a run of its own; give it alone\n${USAGE}`);
   if (values['idle-seconds'] !== undefined && !values.live) throw new Error(`--idle-seconds goes with --live\n${USAGE}`);
@@ -102,6 +110,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     json: values.json,
     out: values.out,
     cloneRss: values['clone-rss'] === undefined ? null : count(values['clone-rss'], 'clone-rss', 0, 100),
+    csvImport: values['csv-import'] === undefined ? null : count(values['csv-import'], 'csv-import', 0, 100),
+    csvExport: values['csv-export'] === undefined ? null : count(values['csv-export'], 'csv-export', 0, 1000),
     startup: values.startup,
     cli: values.cli ?? null,
     live: values.live,

@@ -5,6 +5,8 @@
  */
 import type { PushChange, PushResult } from '../../shared/api/schemas.js';
 import type { FieldDef } from '../../shared/model/fields.js';
+import type { FieldEdit } from '../../shared/model/schema-edit.js';
+import type { UpsertOptions, UpsertResult, UpsertRow } from '../../shared/model/upsert.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from './types.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -31,6 +33,12 @@ export interface HubStore {
   findTracker(ref: string | number): Promise<Tracker | undefined>;
   getTracker(ref: string | number): Promise<Tracker>;
   setTrackerFields(trackerId: number, fields: FieldDef[]): Promise<Tracker>;
+  /**
+   * Adds, edits or removes a field (DESIGN §13), judged by shared/model/schema-edit.ts against
+   * the live items; in one transaction with the new schema hash, the removed field's values
+   * dropped from the items and the key index. `changed` is false when nothing had to change.
+   */
+  editFields(trackerId: number, edit: FieldEdit): Promise<{ tracker: Tracker; changed: boolean }>;
 
   // --- items
   listItems(trackerId: number, opts?: ItemListOptions): Promise<Item[]>;
@@ -41,6 +49,12 @@ export interface HubStore {
   /** Applies one change to several items in one transaction; items it would not change are left untouched. */
   updateItems(trackerId: number, ids: readonly number[], change: ItemChange, by: string | null): Promise<Item[]>;
   deleteItems(trackerId: number, ids: readonly number[], by: string | null): Promise<void>;
+  /**
+   * Rows into a tracker (a CSV import, DESIGN §13): each row matched by `match` to one live item
+   * updates it, the others create items, judged by shared/model/upsert.ts before anything is
+   * written, then written in one transaction; a dry run writes nothing and gives the counts.
+   */
+  upsertItems(trackerId: number, rows: readonly UpsertRow[], options: UpsertOptions, by: string | null): Promise<UpsertResult>;
 
   // --- the change feed
   /** Items and tombstones with seq > since, in seq order: every prefix is a valid resume point. */

@@ -24,7 +24,8 @@ const ETAG: Headers = { ETag: { type: 'string', description: 'a weak entity tag 
 
 function answerOf(route: RouteSpec): ResponseConfig {
   const { answer } = route;
-  const content = { ...json(answer.schema), ...(answer.stream ? { [NDJSON]: { schema: z.string().meta({ description: answer.stream }) } } : {}) };
+  const body = answer.contentType ? { [answer.contentType]: { schema: answer.schema } } : json(answer.schema);
+  const content = { ...body, ...(answer.stream ? { [NDJSON]: { schema: z.string().meta({ description: answer.stream }) } } : {}) };
   const headers = headersOf({ ...answer.headers, ...(answer.etag ? ETAG : {}) });
   return { description: answer.description, content, ...(headers ? { headers } : {}) };
 }

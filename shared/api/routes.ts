@@ -4,7 +4,7 @@
  * router, its request validation, the OpenAPI document and the client's URLs and error messages
  * are all read from this table, so none of them can name a route the others do not know.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   ApiDocument,
   ChangesPage,
@@ -42,8 +42,10 @@ export interface RouteRequest {
 export interface RouteAnswer {
   /** What a 200 holds. */
   description: string;
-  /** The JSON answer. */
+  /** The JSON answer (or, with `contentType`, the text of the answer). */
   schema: z.ZodType;
+  /** The answer's media type when it is not JSON (`text/csv`). */
+  contentType?: string;
   /** With `Accept: application/x-ndjson` the answer streams instead: what its lines hold. */
   stream?: string;
   /** Headers the answer carries, by name, with what they say. */
@@ -176,6 +178,20 @@ export const ROUTES = defineRoutes({
       404: 'unknown tracker',
       413: 'a body larger than the limit of this instance (16 MiB by default)',
     },
+    subject: (params) => `tracker "${params.id}"`,
+  },
+  exportCsv: {
+    method: 'get',
+    path: '/trackers/:id/export.csv',
+    summary: "The tracker's live items as RFC 4180 CSV: a header row of field names and status, one row per item (what `s15n tracker import --into` reads)",
+    right: 'view',
+    request: { params: TrackerParams },
+    answer: {
+      description: 'the items as CSV, streamed a page at a time, each cell the text the field type parser reads back',
+      schema: z.string().meta({ description: 'CSV text (CRLF between rows)' }),
+      contentType: 'text/csv',
+    },
+    errors: { 400: PERCENT, 403: 'no view right on the tracker', 404: 'unknown tracker' },
     subject: (params) => `tracker "${params.id}"`,
   },
   listUsers: {

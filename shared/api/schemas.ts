@@ -57,6 +57,7 @@ export const FieldDefSchema = z
     options: z.array(z.string()).optional(),
     required: z.boolean(),
     linkedTracker: z.number().int().optional(),
+    key: z.boolean().optional().meta({ description: 'a key field: unique among live items; a pushed create holding a live item\'s key values is answered matched' }),
   })
   .loose()
   .meta({ id: 'Field' });
@@ -197,7 +198,8 @@ export const PushRequest = z
   .meta({ id: 'PushRequest' });
 export type PushRequest = z.infer<typeof PushRequest>;
 
-export const PUSH_RESULT_STATUSES = ['created', 'updated', 'deleted', 'conflict', 'rejected'] as const;
+/** `matched`: a create whose key values are those of a live item (`id`, `item`); nothing was written (DESIGN §13). */
+export const PUSH_RESULT_STATUSES = ['created', 'matched', 'updated', 'deleted', 'conflict', 'rejected'] as const;
 export const PushResult = z
   .object({
     status: z.enum(PUSH_RESULT_STATUSES),

@@ -13,8 +13,10 @@ export { defaultConflictPolicy, type ConflictPolicy, type Resolution } from './p
 export { mergeSets } from './sets.js';
 export { mergeText, type TextHunk, type TextMerge } from './text.js';
 export {
+  EMPTY_BASE,
   STATUS_FIELD_DEF,
   mergeField,
+  type BaseState,
   mergeItem,
   type FieldConflict,
   type FieldMerge,

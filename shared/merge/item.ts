@@ -2,11 +2,13 @@
 import type { FieldDef } from '../model/fields.js';
 import { type FieldValue, type Values, valuesEqual } from '../model/values.js';
 import type { ConflictPolicy } from './policy.js';
-import { type FieldConflict, type ItemState, mergeItem } from './three-way.js';
+import { type BaseState, type FieldConflict, type ItemState, mergeItem } from './three-way.js';
 
 /** An item-level conflict, stored with the item's sync state until the user decides. */
 export type ItemConflict =
   | { kind: 'fields'; fields: FieldConflict[]; remoteVersion: number }
+  /** The remote removed fields this clone holds unpushed values of (each entry `removed`): keep them here, or drop them too. */
+  | { kind: 'field-removed'; fields: FieldConflict[]; remoteVersion: number }
   | { kind: 'remote-deleted'; remoteVersion: number }
   | { kind: 'local-deleted'; remote: ItemState; remoteVersion: number };
 
@@ -20,7 +22,7 @@ export type ApplyOutcome = 'created' | 'updated' | 'deleted' | 'merged' | 'uncha
 export interface DecisionInput {
   fields: readonly FieldDef[];
   /** What both sides last agreed on and its remote version; null when the clone has no base for this remote item (it is new here, or its sync state was lost). */
-  base: { state: ItemState; version: number | null } | null;
+  base: { state: BaseState; version: number | null } | null;
   /** The local item: its state, 'deleted' (a local tombstone), or 'absent' (no local copy). */
   local: ItemState | 'deleted' | 'absent';
   /** What the remote now holds, with its version. */
@@ -44,7 +46,7 @@ export interface ItemDecision {
   /** The local state after the decision (one of the given states, or the merge's canonical one); undefined when the local item is (or stays) deleted / absent. */
   local?: ItemState;
   /** The base to remember afterwards, null when the sync state is dropped. A field still in conflict keeps its OLD base (so it is neither pushed nor taken until the user decides); status too. */
-  base: ItemState | null;
+  base: BaseState | null;
   /** The base version to remember (remote.version, except for deletion conflicts, which keep the old one). */
   baseVersion: number | null;
   conflict: ItemConflict | null;
@@ -61,7 +63,7 @@ function valueOf(values: Readonly<Values>, name: string): FieldValue | undefined
 }
 
 /** Whether two states hold the same status and the same value in every field, compared after normalising by type. */
-export function sameState(fields: readonly FieldDef[], a: ItemState, b: ItemState): boolean {
+export function sameState(fields: readonly FieldDef[], a: BaseState, b: BaseState): boolean {
   if (a.status !== b.status) return false;
   for (const field of fields) if (!valuesEqual(field.type, valueOf(a.values, field.name), valueOf(b.values, field.name))) return false;
   return true;
@@ -71,7 +73,7 @@ export function sameState(fields: readonly FieldDef[], a: ItemState, b: ItemStat
  * THE rule of what is a local change (DESIGN §3: derived from base and local, never a flag):
  * the names of what differs between base and local, 'status' first, then fields in schema order.
  */
-export function localChanges(fields: readonly FieldDef[], base: ItemState, local: ItemState): string[] {
+export function localChanges(fields: readonly FieldDef[], base: BaseState, local: ItemState): string[] {
   const names = base.status === local.status ? [] : ['status'];
   for (const field of fields) if (!valuesEqual(field.type, valueOf(base.values, field.name), valueOf(local.values, field.name))) names.push(field.name);
   return names;
@@ -81,7 +83,7 @@ export function localChanges(fields: readonly FieldDef[], base: ItemState, local
  * The base to remember after a merge: the remote state, except that a field still in conflict
  * keeps its old base, so it is neither pushed nor taken until the user decides.
  */
-function baseAfterMerge(base: ItemState, remote: ItemState, conflicting: ReadonlySet<string>): ItemState {
+function baseAfterMerge(base: BaseState, remote: ItemState, conflicting: ReadonlySet<string>): BaseState {
   if (conflicting.size === 0) return remote;
   const values = { ...remote.values };
   for (const name of conflicting) {

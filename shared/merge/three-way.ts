@@ -10,6 +10,19 @@ export interface ItemState {
 }
 
 /**
+ * What both sides last agreed on. Its status is null where they never agreed on one: the empty
+ * base of a new item matched by its key fields to an item the remote already had (DESIGN §13),
+ * against which every difference is a change of both sides.
+ */
+export interface BaseState {
+  status: ItemStatus | null;
+  values: Values;
+}
+
+/** The base of an item matched by its keys: nothing agreed yet. */
+export const EMPTY_BASE: Readonly<BaseState> = Object.freeze({ status: null, values: Object.freeze({}) as Values });
+
+/**
  * - agreed: local and remote hold the same value (nobody changed it, or both made the same change);
  * - remote: only remote changed it, its value is taken;
  * - local: only local changed it, its value is kept (still to push);
@@ -25,6 +38,8 @@ export interface FieldConflict {
   remote: FieldValue;
   /** textarea only: the overlapping line edits. */
   hunks?: TextHunk[];
+  /** The remote removed the field while this clone held an unpushed value of it (`remote` is null). */
+  removed?: true;
 }
 
 export interface FieldMerge {
@@ -84,7 +99,7 @@ export function mergeField(
  */
 export function mergeItem(
   fields: readonly FieldDef[],
-  base: ItemState,
+  base: BaseState,
   local: ItemState,
   remote: ItemState,
   policy: ConflictPolicy = defaultConflictPolicy,

@@ -37,6 +37,8 @@ export interface FieldDef {
   required: boolean;
   /** itemlink: the id of the tracker whose items the field links to (on the same instance). */
   linkedTracker?: number;
+  /** A key field: its values are unique among the tracker's live items, and a pushed create that holds one is matched (DESIGN §13). Absent means false. */
+  key?: boolean;
 }
 
 /**
@@ -55,6 +57,12 @@ export const STATUS_FIELD_DEF: Readonly<FieldDef> = Object.freeze({
 export const SET_TYPES: ReadonlySet<FieldType> = new Set(['multiselect', 'tags', 'files']);
 /** Types the server assigns; a client never sends a value for them. */
 export const SERVER_ASSIGNED_TYPES: ReadonlySet<FieldType> = new Set(['autoincrement']);
+
+/**
+ * Types a key may have: single values compared exactly after normalising. Sets, long text and
+ * booleans make poor identities; autoincrement is unique already, and a create cannot carry it.
+ */
+export const KEY_TYPES: ReadonlySet<FieldType> = new Set(['text', 'number', 'date', 'datetime', 'email', 'url', 'location', 'user', 'page', 'itemlink', 'dropdown']);
 
 export const FIELD_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const MAX_TEXT_LENGTH = 65_535;
@@ -122,6 +130,10 @@ export function checkFieldDefs(fields: readonly FieldDef[]): Problem[] {
     }
     if (field.required && SERVER_ASSIGNED_TYPES.has(field.type)) {
       problems.push({ field: `${at}.required`, reason: `a ${field.type} field is assigned by the server and cannot be required` });
+    }
+    if (field.key !== undefined && typeof field.key !== 'boolean') problems.push({ field: `${at}.key`, reason: 'must be true or false' });
+    else if (field.key && !KEY_TYPES.has(field.type)) {
+      problems.push({ field: `${at}.key`, reason: `a ${field.type} field cannot be a key (key types: ${[...KEY_TYPES].join(', ')})` });
     }
   });
   return problems;

@@ -19,6 +19,19 @@ const ID = /^\d{1,16}$/;
 
 /** Types whose text is taken exactly: a title or a description may start or end with spaces on purpose. */
 const EXACT_TYPES: ReadonlySet<FieldType> = new Set(['text', 'textarea']);
+/** Types whose value is a string read trimmed: one that starts or ends with spaces is written, and read, as a JSON string. */
+const TRIMMED_STRING_TYPES: ReadonlySet<FieldType> = new Set(['dropdown', 'date', 'datetime', 'email', 'url', 'location', 'user', 'page']);
+
+/** A JSON string literal (`"  x"`), for the rare value that plain text cannot carry through trimming. */
+function quotedString(text: string): string | null {
+  if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
 
 function ok(value: FieldValue): ParsedText {
   return { ok: true, value };
@@ -80,6 +93,7 @@ export function parseFieldText(field: Pick<FieldDef, 'type'>, text: string): Par
     case 'files':
       return parseList(t);
     default:
+      if (TRIMMED_STRING_TYPES.has(field.type)) return ok(quotedString(t) ?? t);
       return ok(t);
   }
 }
@@ -92,17 +106,17 @@ function plainList(entries: readonly string[]): boolean {
 /**
  * The text a user would type for a value, which parseFieldText reads back to an equal value:
  * lists as `a, b` (JSON when an entry holds a comma, a bracket first or surrounding spaces),
- * booleans as true/false, numbers via String, strings as they are, no value as ''. The form
- * follows the value's JS type alone; the field is taken so the pair reads alike at call sites.
+ * booleans as true/false, numbers via String, strings as they are (for a trimmed type, JSON when
+ * the value starts or ends with spaces or starts with a quote), no value as ''.
  */
-export function fieldText(_field: Pick<FieldDef, 'type'>, value: unknown): string {
+export function fieldText(field: Pick<FieldDef, 'type'>, value: unknown): string {
   if (isEmptyValue(value)) return '';
   if (Array.isArray(value)) {
     const words = value.every((e) => typeof e === 'string') && plainList(value);
     return words ? value.join(', ') : JSON.stringify(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return TRIMMED_STRING_TYPES.has(field.type) && (value.trim() !== value || value.startsWith('"')) ? JSON.stringify(value) : value;
   if (typeof value === 'number') return String(value);
   return JSON.stringify(value) ?? '';
 }

@@ -12,6 +12,7 @@ export interface FieldInput {
   options?: string[];
   required?: boolean;
   linkedTracker?: number;
+  key?: boolean;
 }
 
 export interface NewTracker {
@@ -28,7 +29,7 @@ export interface TrackerDefinition {
   statuses: ItemStatus[];
 }
 
-function fieldFromInput(input: FieldInput, at: string, trackerExists: (id: number) => boolean, problems: Problem[]): FieldDef {
+export function fieldFromInput(input: FieldInput, at: string, trackerExists: (id: number) => boolean, problems: Problem[]): FieldDef {
   if (input === null || typeof input !== 'object') {
     problems.push({ field: at, reason: 'must be an object' });
     return { name: '', label: '', type: 'text', required: false };
@@ -41,6 +42,8 @@ function fieldFromInput(input: FieldInput, at: string, trackerExists: (id: numbe
     required: input.required === true,
   };
   if (input.required !== undefined && typeof input.required !== 'boolean') problems.push({ field: `${at}.required`, reason: 'must be true or false' });
+  if (input.key !== undefined && typeof input.key !== 'boolean') problems.push({ field: `${at}.key`, reason: 'must be true or false' });
+  else if (input.key === true) field.key = true;
   if (type === 'dropdown' || type === 'multiselect') {
     if (input.options !== undefined && !Array.isArray(input.options)) problems.push({ field: `${at}.options`, reason: 'must be an array of strings' });
     field.options = Array.isArray(input.options) ? input.options : [];

@@ -65,6 +65,8 @@ function mapField(field: FieldDef, context: CloneContext): { mapping: FieldMappi
     };
   }
   if (field.options) copy.options = [...field.options];
+  // A key stays a key only where the values stay what they are: a transformed field's values are the clone's own.
+  if (field.key) copy.key = true;
   return { mapping: { ...base, action: 'kept', localType: field.type }, local: copy };
 }
 
@@ -111,7 +113,7 @@ export interface SchemaDiff {
   added: string[];
   removed: string[];
   retyped: { name: string; from: FieldType; to: FieldType }[];
-  /** Fields whose options, label or required flag changed. */
+  /** Fields whose options, label, required or key flag changed. */
   changed: string[];
 }
 
@@ -128,7 +130,8 @@ export function diffSchema(before: readonly FieldDef[], after: readonly FieldDef
       prior.label !== field.label ||
       prior.required !== field.required ||
       JSON.stringify(prior.options ?? null) !== JSON.stringify(field.options ?? null) ||
-      prior.linkedTracker !== field.linkedTracker
+      prior.linkedTracker !== field.linkedTracker ||
+      (prior.key === true) !== (field.key === true)
     ) {
       diff.changed.push(field.name);
     }

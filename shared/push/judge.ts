@@ -3,6 +3,7 @@ import type { Change, CreateChange, DeleteChange, PushChange, PushResult, Update
 import type { ItemState } from '../merge/index.js';
 import { type FieldDef, type ItemStatus, type Problem, STATUS_FIELD } from '../model/fields.js';
 import { checkNewItem, describeProblems } from '../model/items.js';
+import { type KeyHolders, describeSeveral, duplicateKeys, matchByKeys } from '../model/keys.js';
 import { type Values, applyChange, checkStatus, validateValues, valuesEqual } from '../model/values.js';
 
 /** The item a change is judged against, as the remote holds it now (tombstones included). */
@@ -23,8 +24,11 @@ export interface Pusher {
   admin: boolean;
 }
 
-/** `write: null`: the idempotency key is known; the answer is the item it created, never a second one. */
-export type CreateJudgement = { status: 'created'; write: ItemState | null } | { status: 'rejected'; error: string };
+/**
+ * `write: null`: the idempotency key is known; the answer is the item it created, never a second one.
+ * `matched`: the key values are those of live item `id`; nothing is written, the pusher merges with it.
+ */
+export type CreateJudgement = { status: 'created'; write: ItemState | null } | { status: 'matched'; id: number } | { status: 'rejected'; error: string };
 
 export type UpdateJudgement =
   /** Unknown item, bad values or a bad status. */
@@ -42,17 +46,27 @@ export type DeleteJudgement =
 
 export type PushJudgement = CreateJudgement | UpdateJudgement | DeleteJudgement;
 
+/** For callers that know no other item (a tracker without keys): nobody holds any key value. */
+export const NO_HOLDERS: KeyHolders = () => [];
+
 const needsAdmin = (pusher: Pusher, what: string): string => `user "${pusher.user}" needs the admin right on tracker "${pusher.trackerName}" to ${what}`;
 
 /** Overwrite is honoured only with the admin right; asked without it, it changes nothing. */
 const forced = (change: UpdateChange | DeleteChange, pusher: Pusher): boolean => change.overwrite === true && pusher.admin;
 
-/** A create: validated like any new item, unless its key is known (`known`: the item that key created). */
-export function judgeCreate(fields: readonly FieldDef[], change: CreateChange, known: CurrentItem | undefined): CreateJudgement {
+/**
+ * A create: validated like any new item, unless its idempotency key is known (`known`: the item
+ * that key created). Key values another live item holds make it that item (DESIGN §13): no
+ * duplicate is ever created, and nothing of the pushed values is written over the other's.
+ */
+export function judgeCreate(fields: readonly FieldDef[], change: CreateChange, known: CurrentItem | undefined, holders: KeyHolders = NO_HOLDERS): CreateJudgement {
   // A retry after a lost answer is answered as the first time, even if the schema has changed since.
   if (known) return { status: 'created', write: null };
   const checked = checkNewItem(fields, { status: change.status, values: change.values });
   if (checked.problems.length > 0) return { status: 'rejected', error: describeProblems(checked.problems) };
+  const match = matchByKeys(fields, checked.state.values, holders);
+  if (match.kind === 'one') return { status: 'matched', id: match.id };
+  if (match.kind === 'several') return { status: 'rejected', error: describeSeveral(match.holders) };
   return { status: 'created', write: checked.state };
 }
 
@@ -79,7 +93,7 @@ function checkFields(fields: readonly FieldDef[], change: UpdateChange): { value
  * its pushed value is a conflict, and a conflicting item is not written at all unless forced.
  * A field already holding the pushed value is neither a change nor a conflict.
  */
-export function judgeUpdate(fields: readonly FieldDef[], current: CurrentItem | undefined, change: UpdateChange, pusher: Pusher): UpdateJudgement {
+export function judgeUpdate(fields: readonly FieldDef[], current: CurrentItem | undefined, change: UpdateChange, pusher: Pusher, holders: KeyHolders = NO_HOLDERS): UpdateJudgement {
   if (!current) return { status: 'rejected', error: `unknown item ${change.id}` };
   const names = Object.keys(change.fields);
   // Editing an item someone deleted: every field is in conflict with its absence.
@@ -110,7 +124,10 @@ export function judgeUpdate(fields: readonly FieldDef[], current: CurrentItem | 
     return { status: 'conflict', conflicts, ...(change.overwrite ? { error: needsAdmin(pusher, 'overwrite changes') } : {}) };
   }
   if (status === current.status && Object.keys(apply).length === 0) return { status: 'updated', write: null };
-  return { status: 'updated', write: { status, values: applyChange(fields, current.values, apply) } };
+  const values = applyChange(fields, current.values, apply);
+  const taken = duplicateKeys(fields, values, current.id, holders, 'fields', new Set(Object.keys(apply)));
+  if (taken.length > 0) return { status: 'rejected', error: describeProblems(taken) };
+  return { status: 'updated', write: { status, values } };
 }
 
 /** A delete: the admin right's alone, by version (any change since the base is a conflict), idempotent on a tombstone. */
@@ -133,7 +150,8 @@ export function answerOf(judgement: PushJudgement, change: PushChange, item: Cha
   if (judgement.status === 'rejected') {
     return { status: 'rejected', ...(change.op === 'create' ? {} : { id: change.id }), error: judgement.error };
   }
-  const id = item?.id ?? (change.op === 'create' ? undefined : change.id);
+  // matched: the live item the key values point to, as it is (nothing was written).
+  const id = item?.id ?? (judgement.status === 'matched' ? judgement.id : change.op === 'create' ? undefined : change.id);
   const answer: PushResult = { status: judgement.status, ...(id !== undefined ? { id } : {}), ...(item ? { version: item.version, item } : {}) };
   if (judgement.status === 'conflict') {
     answer.conflicts = judgement.conflicts;

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HubStore } from '../../server/store/index.js';
 import { BadInput, Conflict, NotFound } from '../../shared/errors.js';
+import { describeKeyContract } from './hub-store-keys.js';
 
 export interface ContractEngine {
   name: string;
@@ -216,6 +217,8 @@ export function describeHubStore(engine: ContractEngine): void {
         expect(edit).toMatchObject({ status: 'conflict', conflicts: ['n'] });
       }));
     });
+
+    describeKeyContract(withStore);
 
     describe('users and rights', () => {
       it('adds users with hashed passwords, verifies them, and orders rights view < edit < admin', withStore(async (store) => {

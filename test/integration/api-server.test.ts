@@ -59,6 +59,7 @@ describe('the OpenAPI document', () => {
     '/api/v1/trackers/{id}/changes': 'get',
     '/api/v1/trackers/{id}/items/{itemId}': 'get',
     '/api/v1/trackers/{id}/push': 'post',
+    '/api/v1/trackers/{id}/export.csv': 'get',
     '/api/v1/users': 'get',
   };
 

@@ -3,6 +3,7 @@ import { clone } from '../../client/sync/clone.js';
 import { ReplicaState } from '../../client/replica/index.js';
 import { push } from '../../client/sync/push.js';
 import { reload } from '../../client/sync/reload.js';
+import { status } from '../../client/sync/status.js';
 import type { SqliteStore } from '../../server/store/index.js';
 import { FAST, type SyncPair, localEdit, localOf, masterAdd, masterEdit, startPair, tokenOf } from '../helpers/sync.js';
 
@@ -278,7 +279,7 @@ describe('reload', () => {
 });
 
 describe('reload against a remote schema change', () => {
-  it('adopts new fields and options, stops applying removed and retyped fields without touching their local values, and reports it', async () => {
+  it('adopts new fields and options, drops a removed field that holds no unpushed value, stops applying a retyped one without touching its local values, and reports it', async () => {
     pair = await simplePair();
     const item = masterAdd(pair, { title: 'x', notes: 'kept note', n: 5, labels: ['a'] });
     await clone(pair.clone, 'origin', 'Tasks', { remote: FAST });
@@ -300,15 +301,14 @@ describe('reload against a remote schema change', () => {
     const local = pair.clone.getTracker('Tasks');
     expect(local.fields.map((f) => [f.name, f.type])).toEqual([
       ['title', 'text'],
-      ['notes', 'textarea'],
       ['n', 'number'],
       ['labels', 'multiselect'],
       ['due', 'date'],
     ]);
     expect(local.fields.find((f) => f.name === 'labels')?.options).toEqual(['a', 'b', 'c', 'd', 'e']);
-    expect(localOf(pair, item.id).values).toEqual({ title: 'x2', notes: 'kept note', n: 5, labels: ['a', 'e'], due: '2025-01-02' });
+    expect(localOf(pair, item.id).values).toEqual({ title: 'x2', n: 5, labels: ['a', 'e'], due: '2025-01-02' });
     const mappings = new ReplicaState(pair.clone).requireReplica('Tasks').mappings;
-    expect(mappings.find((m) => m.name === 'notes')).toMatchObject({ action: 'skipped', reason: expect.stringMatching(/removed/) });
+    expect(mappings.find((m) => m.name === 'notes')).toBeUndefined();
     expect(mappings.find((m) => m.name === 'n')).toMatchObject({ action: 'skipped', reason: expect.stringMatching(/number to text/) });
 
     // Next reload: nothing new to report, and the frozen fields stay as they are.
@@ -316,7 +316,8 @@ describe('reload against a remote schema change', () => {
     const next = await run(pair.clone);
     expect(next.outcome).toBe('success');
     expect(next.schema).toBeUndefined();
-    expect(localOf(pair, item.id).values).toMatchObject({ title: 'x3', notes: 'kept note', n: 5 });
+    expect(localOf(pair, item.id).values).toEqual({ title: 'x3', n: 5, labels: ['a', 'e'], due: '2025-01-02' });
+    expect(status(pair.clone, 'Tasks').modified).toEqual([]);
   });
 
   it('refreshes the options of user-derived dropdowns on every reload', async () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FIELD_TYPES, type FieldDef, type FieldType, SET_TYPES, STATUSES } from '../../shared/model/fields.js';
 import { type FieldValue, type Values, normalizeValue, valuesEqual } from '../../shared/model/values.js';
-import { type DecisionInput, type ItemDecision, type ItemState, decideItem, localChanges, mergeText, sameState } from '../../shared/merge/index.js';
+import { type BaseState, type DecisionInput, type ItemDecision, type ItemState, decideItem, localChanges, mergeText, sameState } from '../../shared/merge/index.js';
 
 const field = (name: string, type: FieldType): FieldDef =>
   type === 'dropdown' || type === 'multiselect' ? { name, label: name, type, required: false, options: ['x', 'y', 'z'] } : { name, label: name, type, required: false };
@@ -77,7 +77,7 @@ const scenario: fc.Arbitrary<Input> = schema.chain((fields) =>
 /** Scenarios where both sides hold a copy with a base: the only ones where sides can swap. */
 const based = scenario.filter((s): s is Input & { base: NonNullable<Input['base']>; local: ItemState | 'deleted' } => s.base !== null && s.local !== 'absent');
 
-function valueOf(s: ItemState, name: string): unknown {
+function valueOf(s: BaseState, name: string): unknown {
   return Object.hasOwn(s.values, name) ? s.values[name] : undefined;
 }
 

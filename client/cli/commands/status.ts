@@ -27,7 +27,7 @@ export function formatStatus(result: TrackerStatus, fields: readonly FieldDef[])
   lines.push(`conflicts (${result.conflicts.length})`);
   for (const conflict of result.conflicts) {
     lines.push(`  item ${conflict.id}: ${CONFLICT_KIND_LABEL[conflict.kind]}`);
-    for (const f of conflict.fields) lines.push(`    ${f.name}: base ${show(f.base)} | local ${show(f.local)} | remote ${show(f.remote)}`);
+    for (const f of conflict.fields) lines.push(`    ${f.name}: base ${show(f.base)} | local ${show(f.local)} | remote ${f.removed ? '(field removed)' : show(f.remote)}`);
   }
   return lines.join('\n');
 }

@@ -110,7 +110,7 @@ function reviewBindings(state: ConflictReviewState, dispatch: Dispatch<ConflictR
           { keys: ['l'], label: 'take local', help: choices ? `take local: ${choices.local}` : 'keep your value', run: () => decide('local') },
           { keys: ['t'], label: 'take theirs', help: choices ? `take theirs: ${choices.remote}` : "take the remote's value", run: () => decide('remote') },
           // A deletion against an edit is decided for the whole item: there is no value to write.
-          ...(entry.field !== null ? [{ keys: ['e'], label: 'edit', help: 'write the value yourself', run: () => dispatch({ type: 'edit', on: true }) }] : []),
+          ...(entry.field !== null && !entry.removed ? [{ keys: ['e'], label: 'edit', help: 'write the value yourself', run: () => dispatch({ type: 'edit', on: true }) }] : []),
         ]
       : []),
     ...(state.resolved.length > 0 ? [{ keys: ['p'], label: `push ${state.resolved.length} resolved`, help: 'push the items whose conflicts you decided', run: push }] : []),

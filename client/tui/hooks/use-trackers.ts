@@ -8,6 +8,7 @@ import { type ListCursorControl, useListCursor } from './use-list-cursor.js';
 import { type Navigation, useNavigation } from './use-navigation.js';
 import { useOnActive } from './use-on-active.js';
 import { useScreenSize } from './use-screen-size.js';
+import { useTrackerCsv } from './use-tracker-csv.js';
 
 export interface TrackersScreen {
   state: TrackersState;
@@ -16,6 +17,8 @@ export interface TrackersScreen {
   height: number;
   dataDir: string;
   bindings: Binding[];
+  /** The file name typed for a CSV import or export. */
+  onCsvPath(text: string): void;
 }
 
 export function useTrackers(): TrackersScreen {
@@ -27,13 +30,15 @@ export function useTrackers(): TrackersScreen {
   const list = useListCursor(state.trackers.length, height);
 
   // A clone, an edit or a sync elsewhere may have changed the counts.
-  useOnActive(() => {
+  const load = () => {
     try {
       dispatch({ type: 'loaded', trackers: engine.trackers() });
     } catch (error) {
       dispatch({ type: 'failed', error });
     }
-  });
+  };
+  useOnActive(load);
+  const csv = useTrackerCsv(state, dispatch, load);
 
   const current = state.trackers[list.cursor];
   const withCurrent = (action: (row: TrackerRow) => void) => () => {
@@ -46,7 +51,8 @@ export function useTrackers(): TrackersScreen {
       if (notice) dispatch({ type: 'notice', notice });
       else action(row);
     });
-  return { state, list, height, dataDir: engine.dataDir, bindings: trackersBindings(navigation, list.move, height, withCurrent, ifClone) };
+  const bindings = csv.confirming ?? [...trackersBindings(navigation, list.move, height, withCurrent, ifClone), ...csv.bindings(current)];
+  return { state, list, height, dataDir: engine.dataDir, bindings, onCsvPath: csv.onPath };
 }
 
 type OnRow = (action: (row: TrackerRow) => void) => () => void;
@@ -58,6 +64,7 @@ function trackersBindings(navigation: Navigation, move: (delta: number) => void,
     { keys: ['s'], label: 'sync', help: 'the sync screen of the tracker under the cursor', run: ifClone((row) => navigation.push({ screen: 'sync', trackerId: row.id })) },
     { keys: ['c'], label: 'clone', help: 'clone a tracker from a remote', run: () => navigation.push({ screen: 'clone' }) },
     { keys: ['i'], label: 'remotes', help: 'this instance and its remotes', run: () => navigation.push({ screen: 'remotes' }) },
+    { keys: ['f'], label: 'fields', help: 'the schema of the tracker under the cursor (edited on a local tracker)', run: withCurrent((row) => navigation.push({ screen: 'schema', trackerId: row.id })), minor: true },
     { keys: ['L'], label: 'log', help: 'the sync log of the tracker under the cursor', run: ifClone((row) => navigation.push({ screen: 'log', trackerId: row.id })), minor: true },
     { keys: ['q', 'esc'], label: 'quit', help: 'quit', run: () => navigation.back() },
   ];

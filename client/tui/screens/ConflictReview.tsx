@@ -85,8 +85,25 @@ function ConflictList({ state }: { state: ConflictReviewState }) {
   );
 }
 
+function RemovedField({ entry, choices }: { entry: ConflictEntry; choices: { local: string; remote: string } }) {
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text>
+        <Text bold>{entry.label}</Text> was removed on the remote; item {entry.itemId} holds a value of it that was never pushed:
+      </Text>
+      <Text wrap="truncate-end">
+        {'  '}yours: {showValue(entry.local) || '—'} (last agreed: {showValue(entry.base) || '—'})
+      </Text>
+      <Text>
+        <Text color="cyan">l</Text> {choices.local} · <Text color="cyan">t</Text> {choices.remote}
+      </Text>
+    </Box>
+  );
+}
+
 function EntryDetail({ entry, columns }: { entry: ConflictEntry; columns: number }) {
   const choices = itemChoices(entry);
+  if (choices && entry.removed) return <RemovedField entry={entry} choices={choices} />;
   if (choices) {
     return (
       <Box flexDirection="column" marginTop={1}>

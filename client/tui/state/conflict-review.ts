@@ -3,12 +3,14 @@
  * list, the user's decisions so far, and the push of what was resolved.
  */
 import type { TextHunk } from '../../../shared/merge/index.js';
-import { STATUSES, STATUS_FIELD } from '../../../shared/model/fields.js';
+import { CONFLICT_KIND_LABEL } from '../../../shared/merge/labels.js';
+import { type FieldDef, STATUSES, STATUS_FIELD, STATUS_FIELD_DEF } from '../../../shared/model/fields.js';
 import type { FieldValue } from '../../../shared/model/values.js';
 import type { Report } from '../../sync/report.js';
+import type { StatusConflict } from '../../sync/status.js';
 import type { ResolveResult, Take } from '../../sync/resolve.js';
 
-export type ConflictKind = 'fields' | 'remote-deleted' | 'local-deleted';
+export type ConflictKind = 'fields' | 'field-removed' | 'remote-deleted' | 'local-deleted';
 
 /** A field as the three sides have it. */
 export interface FieldSides {
@@ -31,6 +33,8 @@ export interface ConflictEntry {
   local: FieldValue;
   remote: FieldValue;
   hunks?: TextHunk[];
+  /** The remote removed this field; `local` is the unpushed value this clone holds. */
+  removed?: boolean;
   /** A deletion against an edit: the fields the editing side changed. */
   edited?: FieldSides[];
 }
@@ -104,15 +108,19 @@ const ITEM_CHOICES: Record<'remote-deleted' | 'local-deleted', { local: string; 
   'local-deleted': { local: 'keep it deleted (push deletes it remotely)', remote: "restore it with the remote's values" },
 };
 
-/** The choices of an item-level conflict; the field conflicts have none. */
+/** What l and t mean for a field the remote removed. */
+const REMOVED_CHOICES = { local: 'keep your value here (a field of this clone only, never pushed)', remote: 'drop it, as the remote did' };
+
+/** The choices of an item-level conflict or of a removed field; the other field conflicts have none (they show three sides). */
 export function itemChoices(entry: ConflictEntry): { local: string; remote: string } | null {
-  return entry.kind === 'fields' ? null : ITEM_CHOICES[entry.kind];
+  if (entry.removed) return REMOVED_CHOICES;
+  return entry.kind === 'fields' || entry.kind === 'field-removed' ? null : ITEM_CHOICES[entry.kind];
 }
 
 /** What a decision did, in the words shown under the fields. */
 export function decisionMessage(entry: ConflictEntry, take: Take, result: Pick<ResolveResult, 'action' | 'remaining'>): string {
   if (entry.field === null) return `Item ${entry.itemId}: ${result.action}`;
-  const what = take === 'local' ? 'local value kept' : take === 'remote' ? 'remote value taken' : 'your value set';
+  const what = entry.removed ? (take === 'local' ? 'your value kept here' : 'dropped, as on the remote') : take === 'local' ? 'local value kept' : take === 'remote' ? 'remote value taken' : 'your value set';
   const more = result.remaining.length > 0 ? ` (${result.remaining.length} more in conflict)` : '';
   return `Item ${entry.itemId}, ${entry.label}: ${what}${more}`;
 }
@@ -121,4 +129,39 @@ export function decisionMessage(entry: ConflictEntry, take: Take, result: Pick<R
 export function fieldOptions(fields: readonly { name: string; options?: string[] }[], entry: ConflictEntry): string[] | undefined {
   if (entry.field === STATUS_FIELD) return [...STATUSES];
   return fields.find((f) => f.name === entry.field)?.options;
+}
+
+/** The review's entries of one item's conflict: one per conflicting field, or one for the whole item (a deletion against an edit). */
+export function conflictEntries(fields: readonly FieldDef[], conflict: StatusConflict, title: string): ConflictEntry[] {
+  const labelOf = (name: string) => (name === STATUS_FIELD ? STATUS_FIELD_DEF.label : (fields.find((f) => f.name === name)?.label ?? name));
+  const typeOf = (name: string) => (name === STATUS_FIELD ? 'dropdown' : (fields.find((f) => f.name === name)?.type ?? 'text'));
+  if (conflict.kind !== 'fields' && conflict.kind !== 'field-removed') {
+    return [
+      {
+        itemId: conflict.id,
+        title,
+        kind: conflict.kind,
+        field: null,
+        label: CONFLICT_KIND_LABEL[conflict.kind],
+        type: 'item',
+        base: null,
+        local: null,
+        remote: null,
+        edited: conflict.fields.map((f) => ({ name: f.name, label: labelOf(f.name), base: f.base, local: f.local, remote: f.remote })),
+      },
+    ];
+  }
+  return conflict.fields.map((f) => ({
+    itemId: conflict.id,
+    title,
+    kind: conflict.kind,
+    field: f.name,
+    label: labelOf(f.name),
+    type: typeOf(f.name),
+    base: f.base,
+    local: f.local,
+    remote: f.remote,
+    ...(f.hunks ? { hunks: f.hunks } : {}),
+    ...(f.removed ? { removed: true } : {}),
+  }));
 }

@@ -11,7 +11,8 @@ export type Route =
   | { screen: 'sync'; trackerId: number }
   /** All conflicts of the tracker (the cursor on `start`), or only those of `itemIds`. */
   | { screen: 'conflicts'; trackerId: number; itemIds?: number[]; start?: number }
-  | { screen: 'log'; trackerId: number };
+  | { screen: 'log'; trackerId: number }
+  | { screen: 'schema'; trackerId: number };
 
 export interface NavigationState {
   stack: Route[];

@@ -1,8 +1,8 @@
 /**
  * `s15n store copy`: an SQLite instance moved into a PostgreSQL database as it is, so that its
  * clones keep syncing without a re-clone (DESIGN §10): tracker and item ids, seqs, versions,
- * tombstones, the seq counter, users with their hashes, rights, push keys and autoincrement
- * counters. One read transaction on the source (a consistent snapshot even while it serves), one
+ * tombstones, the seq counter, users with their hashes, rights, push keys, the key index and
+ * autoincrement counters. One read transaction on the source (a consistent snapshot even while it serves), one
  * write transaction on the target (all or nothing).
  */
 import type pg from 'pg';
@@ -52,7 +52,7 @@ async function prepareTarget(client: pg.PoolClient, target: PostgresHub, replace
   if (!replace) {
     throw new Conflict(`${target.location} already holds ${held.trackers} tracker(s) and ${held.users} user(s); add --replace to replace them with the copy`);
   }
-  await client.query('TRUNCATE idempotency_keys, rights, autoincrements, items, trackers, users');
+  await client.query('TRUNCATE item_keys, idempotency_keys, rights, autoincrements, items, trackers, users');
 }
 
 /** The items, a chunk at a time by id. */
@@ -97,6 +97,10 @@ export async function copySqliteToPostgres(source: SqliteStore, target: Postgres
       await insert(client, 'rights', ['user_name', 'tracker_id', 'level'], ['text', 'bigint', 'text'], rights);
       const keys = all('SELECT * FROM idempotency_keys');
       await insert(client, 'idempotency_keys', ['tracker_id', 'key', 'item_id', 'created_at'], ['bigint', 'text', 'bigint', 'text'], keys);
+      // The key index (DESIGN §13). A tracker the instance clones may hold one value twice for a
+      // moment (its remote's word, applied as it comes): one holder is kept, as a hub holds them.
+      const keyIndex = all('SELECT tracker_id, field, value, min(item_id) AS item_id FROM item_keys GROUP BY tracker_id, field, value');
+      await insert(client, 'item_keys', ['tracker_id', 'field', 'value', 'item_id'], ['bigint', 'text', 'text', 'bigint'], keyIndex);
       const seq = (source.db.prepare("SELECT value FROM counters WHERE name = 'seq'").get() as { value: number }).value;
       await client.query("UPDATE counters SET value = $1 WHERE name = 'seq'", [seq]);
       await continueIds(client);

@@ -8,16 +8,21 @@ import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
 import { BadInput } from '../../../shared/errors.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import { checkNewItem } from '../../../shared/model/items.js';
+import type { FieldEdit } from '../../../shared/model/schema-edit.js';
+import type { UpsertOptions, UpsertResult, UpsertRow } from '../../../shared/model/upsert.js';
 import type { ChangeListener, HubStore } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
 import { type FeedClock, serializedClock } from './clock.js';
 import { PgDatabase } from './database.js';
 import { PgFeed } from './feed.js';
 import { PgItems } from './items.js';
+import { KeyBook, claimKeys, indexWrites, onFreshSchema } from './keys.js';
 import { migrate } from './migrate.js';
 import { PgPush } from './push.js';
+import { PgSchemaEditor } from './schema-edit.js';
 import { parseTarget } from './target.js';
 import { PgTrackers } from './trackers.js';
+import { PgUpserter } from './upsert.js';
 import { PgUsers } from './users.js';
 import { PgWatch } from './watch.js';
 import { commitWrites } from './writes.js';
@@ -38,6 +43,8 @@ export class PostgresHub implements HubStore {
   private readonly feed: PgFeed;
   private readonly pushes: PgPush;
   private readonly users: PgUsers;
+  private readonly schemas: PgSchemaEditor;
+  private readonly upserter: PgUpserter;
   private readonly watch: PgWatch;
 
   private constructor(
@@ -51,6 +58,8 @@ export class PostgresHub implements HubStore {
     this.feed = new PgFeed(db);
     this.pushes = new PgPush(db, this.items);
     this.users = new PgUsers(db);
+    this.schemas = new PgSchemaEditor(db, this.trackers);
+    this.upserter = new PgUpserter(this.items);
     this.watch = new PgWatch(db.clientConfig(), () => this.feed.lastSeq());
   }
 
@@ -89,6 +98,10 @@ export class PostgresHub implements HubStore {
       const problems = checked.flatMap((c) => c.problems);
       if (problems.length > 0) throw BadInput.from(problems, 'invalid item');
       const writes = await this.items.planInserts(client, tracker, checked.map((c) => c.state), by);
+      // A new tracker: its items' key values can only meet each other's.
+      const taken = await claimKeys(client, new KeyBook(tracker), writes.map((w) => ({ before: null, after: w.item })), (i) => `items[${i}].values`);
+      if (taken.length > 0) throw BadInput.from(taken, 'invalid item');
+      await indexWrites(client, tracker, writes);
       await commitWrites(client, this.items.clock, tracker.id, writes);
       return { tracker, items: items.length };
     });
@@ -110,6 +123,11 @@ export class PostgresHub implements HubStore {
     return this.trackers.setFields(trackerId, fields);
   }
 
+  /** Adds, edits or removes a field, judged against the live items under the tracker's lock (./schema-edit.ts). */
+  async editFields(trackerId: number, edit: FieldEdit): Promise<{ tracker: Tracker; changed: boolean }> {
+    return this.schemas.edit(trackerId, edit);
+  }
+
   listItems(trackerId: number, opts?: ItemListOptions): Promise<Item[]> {
     return this.items.list(trackerId, opts);
   }
@@ -123,15 +141,20 @@ export class PostgresHub implements HubStore {
   }
 
   createItems(trackerId: number, inputs: readonly NewItem[], by: string | null, opts?: { indexed?: boolean }): Promise<Item[]> {
-    return this.items.createMany(trackerId, inputs, by, opts);
+    return onFreshSchema(() => this.items.createMany(trackerId, inputs, by, opts));
   }
 
   updateItems(trackerId: number, ids: readonly number[], change: ItemChange, by: string | null): Promise<Item[]> {
-    return this.items.updateMany(trackerId, ids, change, by);
+    return onFreshSchema(() => this.items.updateMany(trackerId, ids, change, by));
+  }
+
+  /** Rows matched or created in one transaction (a CSV import, ./upsert.ts). */
+  async upsertItems(trackerId: number, rows: readonly UpsertRow[], options: UpsertOptions, by: string | null): Promise<UpsertResult> {
+    return onFreshSchema(async () => this.upserter.upsert(await this.trackers.get(trackerId), rows, options, by));
   }
 
   deleteItems(trackerId: number, ids: readonly number[], by: string | null): Promise<void> {
-    return this.items.deleteMany(trackerId, ids, by);
+    return onFreshSchema(() => this.items.deleteMany(trackerId, ids, by));
   }
 
   changesSince(trackerId: number, since: number, limit: number): Promise<FeedPage> {
@@ -143,7 +166,7 @@ export class PostgresHub implements HubStore {
   }
 
   async applyPush(trackerId: number, changes: readonly PushChange[], actor: Actor): Promise<PushResult[]> {
-    return this.pushes.apply(await this.trackers.get(trackerId), changes, actor);
+    return onFreshSchema(async () => this.pushes.apply(await this.trackers.get(trackerId), changes, actor));
   }
 
   addUser(name: string, password: string, opts?: { admin?: boolean }): Promise<User> {

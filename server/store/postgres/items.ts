@@ -1,7 +1,9 @@
 /**
  * Items on PostgreSQL: reads, and writes planned then committed through ./writes.ts. Every write
  * bumps the version; a delete leaves a tombstone (status and version kept, values gone). Rows a
- * write changes are locked first, in id order, so two writers never deadlock on them.
+ * write changes are locked first, in id order, so two writers never deadlock on them. The tracker
+ * row is locked before them (./keys.ts), so that key values stay unique and no write runs on a
+ * schema an edit replaces.
  */
 import type pg from 'pg';
 import { BadInput, NotFound } from '../../../shared/errors.js';
@@ -13,6 +15,7 @@ import type { Item, ItemListOptions, Tracker } from '../types.js';
 import type { FeedClock } from './clock.js';
 import type { PgDatabase, Queryable } from './database.js';
 import { ITEM_COLUMNS, type ItemRow, toItem } from './rows.js';
+import { KeyBook, type TrackerLock, claimKeys, indexWrites, lockTracker, writeLock } from './keys.js';
 import type { PgTrackers } from './trackers.js';
 import { type PlannedWrite, commitWrites } from './writes.js';
 
@@ -94,24 +97,35 @@ export class PgItems {
     return { item, insert: false };
   }
 
-  /** Runs `plan` and commits the writes it answers in one transaction; `plan` may read and lock through `client`. */
-  async write<T>(tracker: Tracker, plan: (client: pg.PoolClient) => Promise<{ writes: PlannedWrite[]; result: T }>): Promise<T> {
+  /**
+   * Runs `plan` and commits the writes it answers in one transaction; `plan` may read and lock
+   * through `client`, and judges key values with `book`. The tracker row is locked first.
+   */
+  async write<T>(tracker: Tracker, plan: (client: pg.PoolClient, book: KeyBook) => Promise<{ writes: PlannedWrite[]; result: T }>, lock: TrackerLock = writeLock(tracker)): Promise<T> {
     return this.db.transaction(async (client) => {
-      const { writes, result } = await plan(client);
+      await lockTracker(client, tracker, lock);
+      const { writes, result } = await plan(client, new KeyBook(tracker));
+      await indexWrites(client, tracker, writes);
       await commitWrites(client, this.clock, tracker.id, writes);
       return result;
     });
   }
 
-  /** Creates items in one transaction; one bad item refuses them all and nothing is written. */
+  /**
+   * Creates items in one transaction; one bad item refuses them all and nothing is written. Key
+   * values are checked against the live items and the items before in the batch.
+   */
   async createMany(trackerId: number, inputs: readonly NewItem[], by: string | null, opts: { indexed?: boolean } = {}): Promise<Item[]> {
     const tracker = await this.trackers.get(trackerId);
     const indexed = opts.indexed === true || inputs.length > 1;
-    const checked = inputs.map((input, i) => checkNewItem(tracker.fields, input, indexed ? `items[${i}].` : ''));
+    const at = (i: number) => (indexed ? `items[${i}].` : '');
+    const checked = inputs.map((input, i) => checkNewItem(tracker.fields, input, at(i)));
     const problems = checked.flatMap((c) => c.problems);
     if (problems.length > 0) throw BadInput.from(problems, 'invalid item');
-    return this.write(tracker, async (client) => {
+    return this.write(tracker, async (client, book) => {
       const writes = await this.planInserts(client, tracker, checked.map((c) => c.state), by);
+      const taken = await claimKeys(client, book, writes.map((w) => ({ before: null, after: w.item })), (i) => `${at(i)}values`);
+      if (taken.length > 0) throw BadInput.from(taken, 'invalid item');
       return { writes, result: writes.map((w) => w.item) };
     });
   }
@@ -121,10 +135,11 @@ export class PgItems {
     const tracker = await this.trackers.get(trackerId);
     const checked = checkChange(tracker.fields, change);
     if (checked.problems.length > 0) throw BadInput.from(checked.problems, 'invalid change');
-    return this.write(tracker, async (client) => {
+    return this.write(tracker, async (client, book) => {
       const current = await this.lock(client, trackerId, ids);
       const writes: PlannedWrite[] = [];
-      const result = ids.map((id) => {
+      const moves: { before: Item; after: Item; at: number }[] = [];
+      const result = ids.map((id, i) => {
         const item = current.get(id);
         if (!item || item.deleted) throw new NotFound(`unknown item ${id} in tracker "${tracker.name}"`);
         const values = applyChange(tracker.fields, item.values, checked.values);
@@ -134,8 +149,12 @@ export class PgItems {
         // An id given twice sees its first change.
         current.set(id, write.item);
         writes.push(write);
+        moves.push({ before: item, after: write.item, at: i });
         return write.item;
       });
+      const place = (i: number) => (ids.length > 1 ? `items[${moves[i]!.at}].values` : 'values');
+      const taken = await claimKeys(client, book, moves, place, new Set(Object.keys(checked.values)));
+      if (taken.length > 0) throw BadInput.from(taken, 'invalid change');
       return { writes, result };
     });
   }

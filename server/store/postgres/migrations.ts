@@ -60,4 +60,17 @@ export const HUB_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (tracker_id, key)
   );
   `,
+  // 2: the key index (DESIGN §13): each live item's value of each key field. Unique: a key value
+  // has one live holder (SQLite's table is not, for a clone's trusted writes; a PostgreSQL hub
+  // has none). The item is inserted at commit, after its entries: the reference is checked then.
+  `
+  CREATE TABLE item_keys (
+    tracker_id bigint NOT NULL REFERENCES trackers(id),
+    field text NOT NULL,
+    value text NOT NULL,
+    item_id bigint NOT NULL REFERENCES items(id) DEFERRABLE INITIALLY DEFERRED,
+    PRIMARY KEY (tracker_id, field, value)
+  );
+  CREATE INDEX item_keys_by_item ON item_keys (item_id);
+  `,
 ];

@@ -7,15 +7,24 @@
  * A create key is claimed with INSERT … ON CONFLICT DO NOTHING: when another process holds the
  * same key in a transaction of its own, the claim waits for it; if that one commits, the key is
  * known and the item it created is the answer. Two processes given one key create one item.
+ *
+ * Key fields (DESIGN §13): the holders of the batch's key values are read once under the tracker
+ * lock (./keys.ts) and kept as the batch is planned, so a create holding a live item's key values
+ * (or those of a create before it in the batch) is answered `matched` with that item, and an
+ * update taking another item's key value is rejected, as on SQLite.
  */
 import type pg from 'pg';
-import type { CreateChange, PushChange, PushResult } from '../../../shared/api/schemas.js';
+import type { CreateChange, PushChange, PushResult, UpdateChange } from '../../../shared/api/schemas.js';
 import { type Pusher, type PushJudgement, answerOf, judgeCreate, judgeDelete, judgeUpdate } from '../../../shared/push/judge.js';
 import type { ItemState } from '../../../shared/merge/index.js';
+import { checkNewItem } from '../../../shared/model/items.js';
+import { keyFields } from '../../../shared/model/keys.js';
+import { type Values, validateValues } from '../../../shared/model/values.js';
 import type { Actor, Item, Tracker } from '../types.js';
 import { itemToChange } from '../wire.js';
 import type { PgDatabase } from './database.js';
 import type { PgItems } from './items.js';
+import type { KeyBook } from './keys.js';
 import { ITEM_COLUMNS, type ItemRow, toItem } from './rows.js';
 import type { PlannedWrite } from './writes.js';
 
@@ -35,14 +44,16 @@ export class PgPush {
   /** Applies a batch in one transaction; each change is answered on its own. */
   async apply(tracker: Tracker, changes: readonly PushChange[], actor: Actor): Promise<PushResult[]> {
     const pusher: Pusher = { user: actor.user, trackerName: tracker.name, admin: actor.isAdmin };
-    const judged = await this.items.write(tracker, (client) => this.plan(client, tracker, changes, pusher));
+    const judged = await this.items.write(tracker, (client, book) => this.plan(client, tracker, changes, pusher, book));
     return judged.map(({ judgement, change, item }) => answerOf(judgement, change, item && itemToChange(item)));
   }
 
-  private async plan(client: pg.PoolClient, tracker: Tracker, changes: readonly PushChange[], pusher: Pusher): Promise<{ writes: PlannedWrite[]; result: Judged[] }> {
+  private async plan(client: pg.PoolClient, tracker: Tracker, changes: readonly PushChange[], pusher: Pusher, book: KeyBook): Promise<{ writes: PlannedWrite[]; result: Judged[] }> {
     const targets = changes.flatMap((c) => (c.op === 'create' ? [] : [c.id]));
     const current = await this.items.lock(client, tracker.id, targets);
-    const creates = await this.planCreates(client, tracker, changes.filter((c): c is CreateChange => c.op === 'create'), pusher.user);
+    const matchable = await this.loadKeys(client, book, changes, current);
+    const creates = await this.planCreates(client, tracker, changes.filter((c): c is CreateChange => c.op === 'create'), pusher.user, book);
+    for (const insert of creates.inserts.values()) matchable.set(insert.item.id, insert.item);
     const writes: PlannedWrite[] = [];
     const result = changes.map((change): Judged => {
       if (change.op === 'create') {
@@ -55,13 +66,17 @@ export class PgPush {
           writes.push(insert);
           return { judgement: { status: 'created', write: insert.item }, change, item: insert.item };
         }
-        return { judgement: judgeCreate(tracker.fields, change, known), change, item: known };
+        const judgement = judgeCreate(tracker.fields, change, known, book.holders);
+        // matched: the item as this batch leaves it so far (nothing of the create is written).
+        const item = judgement.status === 'matched' ? (current.get(judgement.id) ?? matchable.get(judgement.id)) : known;
+        return { judgement, change, item };
       }
       const held = current.get(change.id);
-      const judgement = change.op === 'update' ? judgeUpdate(tracker.fields, held, change, pusher) : judgeDelete(held, change, pusher);
+      const judgement = change.op === 'update' ? judgeUpdate(tracker.fields, held, change, pusher, book.holders) : judgeDelete(held, change, pusher);
       const state: ItemState | null = judgement.status === 'updated' ? judgement.write : judgement.status === 'deleted' && judgement.write ? { status: held!.status, values: {} } : null;
       if (!state || !held) return { judgement, change, item: held };
       const write = this.items.planUpdate(tracker, held, state, judgement.status === 'deleted', pusher.user);
+      book.move(held.id, held.deleted ? null : held.values, write.item.deleted ? null : write.item.values);
       current.set(change.id, write.item);
       writes.push(write);
       return { judgement, change, item: write.item };
@@ -70,18 +85,40 @@ export class PgPush {
   }
 
   /**
+   * For a tracker with key fields: reads who holds the key values the batch may ask about (its
+   * creates' values, the key values its updates set, those its targets hold now), and answers
+   * the live items holding them, which a create may be matched to.
+   */
+  private async loadKeys(client: pg.PoolClient, book: KeyBook, changes: readonly PushChange[], current: ReadonlyMap<number, Item>): Promise<Map<number, Item>> {
+    if (!book.keyed) return new Map();
+    const fields = book.tracker.fields;
+    const keyed = new Set(keyFields(fields).map((f) => f.name));
+    const values: Values[] = [...current.values()].filter((item) => !item.deleted).map((item) => item.values);
+    for (const change of changes) {
+      if (change.op === 'create') values.push(checkNewItem(fields, { status: change.status, values: change.values }).state.values);
+      else if (change.op === 'update') values.push(keyValuesSet(fields, keyed, change));
+    }
+    await book.loadValues(client, values);
+    const ids = [...book.holderIds()].filter((id) => !current.has(id));
+    return ids.length === 0 ? new Map() : this.items.lock(client, book.tracker.id, ids);
+  }
+
+  /**
    * The creates' keys: those already known (with their items), and for the valid creates of new
    * keys, the claims won and their planned inserts. A claim lost to another transaction that
    * committed the same key meanwhile makes that key known.
    */
-  private async planCreates(client: pg.PoolClient, tracker: Tracker, creates: readonly CreateChange[], by: string): Promise<{ known: Map<string, Item>; inserts: Map<string, PlannedWrite> }> {
+  private async planCreates(client: pg.PoolClient, tracker: Tracker, creates: readonly CreateChange[], by: string, book: KeyBook): Promise<{ known: Map<string, Item>; inserts: Map<string, PlannedWrite> }> {
     const run = this.db.runner(client);
     const known = await this.knownKeys(client, tracker.id, [...new Set(creates.map((c) => c.idempotencyKey))]);
     const wanted = new Map<string, ItemState>();
     for (const change of creates) {
       if (known.has(change.idempotencyKey) || wanted.has(change.idempotencyKey)) continue;
-      const judgement = judgeCreate(tracker.fields, change, undefined);
-      if (judgement.status === 'created' && judgement.write) wanted.set(change.idempotencyKey, judgement.write);
+      const judgement = judgeCreate(tracker.fields, change, undefined, book.holders);
+      if (judgement.status !== 'created' || !judgement.write) continue;
+      wanted.set(change.idempotencyKey, judgement.write);
+      // Held until its id is known (a provisional one, below zero), so a later create of the batch with its key values is matched to it.
+      book.move(-wanted.size, null, judgement.write.values);
     }
     const inserts = new Map<string, PlannedWrite>();
     if (wanted.size === 0) return { known, inserts };
@@ -98,6 +135,10 @@ export class PgPush {
     );
     const claimed = new Set(won.map((r) => r.key));
     for (const [key, item] of await this.knownKeys(client, tracker.id, keys.filter((k) => !claimed.has(k)))) known.set(key, item);
+    inBatch.forEach((key, i) => {
+      book.move(-(i + 1), wanted.get(key)!.values, null);
+      if (claimed.has(key)) book.move(idOf.get(key)!, null, wanted.get(key)!.values);
+    });
     const mine = inBatch.filter((k) => claimed.has(k));
     const planned = await this.items.planInserts(client, tracker, mine.map((k) => wanted.get(k)!), by, mine.map((k) => idOf.get(k)!));
     mine.forEach((key, i) => inserts.set(key, planned[i]!));
@@ -114,4 +155,11 @@ export class PgPush {
     );
     return new Map(rows.map((row) => [row.key, toItem(row)]));
   }
+}
+
+/** The canonical values an update sets on key fields (those valid): the values whose holders its judgement asks. */
+function keyValuesSet(fields: Tracker['fields'], keyed: ReadonlySet<string>, change: UpdateChange): Values {
+  const set: Record<string, unknown> = {};
+  for (const [name, { value }] of Object.entries(change.fields)) if (keyed.has(name)) set[name] = value;
+  return validateValues(fields, set, { partial: true }).values;
 }

@@ -1,6 +1,8 @@
 /** The HubStore interface over an SQLite store: what routes and hub-side commands call, whatever the engine. */
 import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
+import type { FieldEdit } from '../../../shared/model/schema-edit.js';
+import type { UpsertOptions, UpsertResult, UpsertRow } from '../../../shared/model/upsert.js';
 import type { ChangeListener, HubStore } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
 import { SqliteStore } from './store.js';
@@ -54,6 +56,10 @@ export class SqliteHub implements HubStore {
     return this.store.setTrackerFields(trackerId, fields);
   }
 
+  async editFields(trackerId: number, edit: FieldEdit): Promise<{ tracker: Tracker; changed: boolean }> {
+    return this.store.editFields(trackerId, edit);
+  }
+
   async listItems(trackerId: number, opts?: ItemListOptions): Promise<Item[]> {
     return this.store.listItems(trackerId, opts);
   }
@@ -72,6 +78,10 @@ export class SqliteHub implements HubStore {
 
   async updateItems(trackerId: number, ids: readonly number[], change: ItemChange, by: string | null): Promise<Item[]> {
     return this.store.updateItems(trackerId, ids, change, by);
+  }
+
+  async upsertItems(trackerId: number, rows: readonly UpsertRow[], options: UpsertOptions, by: string | null): Promise<UpsertResult> {
+    return this.store.upsertItems(trackerId, rows, options, by);
   }
 
   async deleteItems(trackerId: number, ids: readonly number[], by: string | null): Promise<void> {

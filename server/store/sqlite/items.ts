@@ -5,9 +5,12 @@
 import type Database from 'better-sqlite3';
 import { BadInput, NotFound } from '../../../shared/errors.js';
 import type { ItemState } from '../../../shared/merge/index.js';
+import type { Problem } from '../../../shared/model/fields.js';
 import { type ItemChange, type NewItem, checkChange, checkNewItem } from '../../../shared/model/items.js';
+import { duplicateKeys } from '../../../shared/model/keys.js';
 import { applyChange, changedFields } from '../../../shared/model/values.js';
 import type { Item, ItemListOptions, Tracker } from '../types.js';
+import type { KeyIndex } from './keys.js';
 import { type ItemRow, orderedValues, toItem } from './rows.js';
 import type { Sequence } from './sequence.js';
 import type { TrackerTable } from './trackers.js';
@@ -39,6 +42,7 @@ export class ItemTable {
     private readonly trackers: TrackerTable,
     private readonly seq: Sequence,
     private readonly transaction: <T>(fn: () => T) => T,
+    readonly keys: KeyIndex,
   ) {
     this.stmts = prepare(db);
   }
@@ -64,14 +68,27 @@ export class ItemTable {
     return item;
   }
 
-  /** Creates items in one transaction; one bad item refuses them all and nothing is written. */
+  /**
+   * Creates items in one transaction; one bad item refuses them all and nothing is written. Key
+   * values are checked as the items go in, so two items of one batch cannot share one either.
+   */
   createMany(trackerId: number, inputs: readonly NewItem[], by: string | null, opts: { indexed?: boolean } = {}): Item[] {
     const tracker = this.trackers.get(trackerId);
     const indexed = opts.indexed === true || inputs.length > 1;
-    const checked = inputs.map((input, i) => checkNewItem(tracker.fields, input, indexed ? `items[${i}].` : ''));
+    const at = (i: number) => (indexed ? `items[${i}].` : '');
+    const checked = inputs.map((input, i) => checkNewItem(tracker.fields, input, at(i)));
     const problems = checked.flatMap((c) => c.problems);
     if (problems.length > 0) throw BadInput.from(problems, 'invalid item');
-    return this.transaction(() => checked.map((c) => this.insert(tracker, c.state, by)));
+    const holders = this.keys.holders(tracker.id);
+    return this.transaction(() => {
+      const taken: Problem[] = [];
+      const items = checked.map((c, i) => {
+        taken.push(...duplicateKeys(tracker.fields, c.state.values, null, holders, `${at(i)}values`));
+        return this.insert(tracker, c.state, by);
+      });
+      if (taken.length > 0) throw BadInput.from(taken, 'invalid item');
+      return items;
+    });
   }
 
   /** Inserts an already-valid item, assigning autoincrement fields. */
@@ -88,6 +105,7 @@ export class ItemTable {
     const seq = this.seq.next();
     const updatedAt = new Date().toISOString();
     const { id } = this.stmts.insert.get(tracker.id, state.status, JSON.stringify(values), seq, updatedAt, by)!;
+    this.keys.written(tracker, id, values, { deleted: false, inserted: true });
     return { id, trackerId: tracker.id, status: state.status, values, version: 1, seq, deleted: false, updatedAt, updatedBy: by };
   }
 
@@ -96,15 +114,21 @@ export class ItemTable {
     const tracker = this.trackers.get(trackerId);
     const checked = checkChange(tracker.fields, change);
     if (checked.problems.length > 0) throw BadInput.from(checked.problems, 'invalid change');
-    return this.transaction(() =>
-      ids.map((id) => {
+    const holders = this.keys.holders(tracker.id);
+    const setting = new Set(Object.keys(checked.values));
+    return this.transaction(() => {
+      const taken: Problem[] = [];
+      const items = ids.map((id, i) => {
         const item = this.require(trackerId, id);
         const values = applyChange(tracker.fields, item.values, checked.values);
         const status = checked.status ?? item.status;
         if (status === item.status && changedFields(tracker.fields, item.values, values).length === 0) return item;
+        taken.push(...duplicateKeys(tracker.fields, values, item.id, holders, ids.length > 1 ? `items[${i}].values` : 'values', setting));
         return this.write(tracker, item.id, { status, values }, false, by);
-      }),
-    );
+      });
+      if (taken.length > 0) throw BadInput.from(taken, 'invalid change');
+      return items;
+    });
   }
 
   deleteMany(trackerId: number, ids: readonly number[], by: string | null): void {
@@ -121,6 +145,7 @@ export class ItemTable {
     const updatedAt = new Date().toISOString();
     const row = this.stmts.update.get(state.status, JSON.stringify(values), seq, deleted ? 1 : 0, updatedAt, by, itemId, tracker.id);
     if (!row) throw new NotFound(`unknown item ${itemId} in tracker "${tracker.name}"`);
+    this.keys.written(tracker, itemId, values, { deleted, inserted: false });
     return { id: itemId, trackerId: tracker.id, status: state.status, values, version: row.version, seq, deleted, updatedAt, updatedBy: by };
   }
 

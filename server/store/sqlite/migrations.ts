@@ -1,4 +1,4 @@
-/** The hub's tables in an instance's SQLite file: trackers, items with the change sequence, users, rights, push keys. */
+/** The hub's tables in an instance's SQLite file: trackers, items with the change sequence, users, rights, push keys, the key index. */
 import type { MigratedModule } from './migrate.js';
 
 export const HUB_MODULE: MigratedModule = {
@@ -55,6 +55,20 @@ export const HUB_MODULE: MigratedModule = {
     created_at TEXT NOT NULL,
     PRIMARY KEY (tracker_id, key)
   );
+  `,
+    // 2: the key index (DESIGN §13): each live item's value of each key field, so a write checks
+    // uniqueness and a pushed create finds its match by one index lookup. Not unique by itself:
+    // a clone applies its remote's word (trusted writes), which may pass through a moment where
+    // two local copies hold one value; validated writes check it first.
+    `
+  CREATE TABLE item_keys (
+    tracker_id INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    PRIMARY KEY (tracker_id, field, value, item_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX item_keys_by_item ON item_keys (item_id);
   `,
   ],
   // Release 0.1.0 kept the hub in its first migration.

@@ -1,7 +1,8 @@
 /**
  * Push on SQLite: each change of a batch read, judged by the one push rule of shared/push/judge.ts
  * (the dry run judges with it too) and carried out, all in one transaction. Creates are
- * idempotent by key: the key is written with the item it created.
+ * idempotent by key: the key is written with the item it created. A create matched by its key
+ * fields writes nothing (and keeps no idempotency key: a retry is matched again).
  */
 import type Database from 'better-sqlite3';
 import type { CreateChange, DeleteChange, PushChange, PushResult, UpdateChange } from '../../../shared/api/schemas.js';
@@ -44,7 +45,11 @@ export class PushApplier {
   private create(tracker: Tracker, change: CreateChange, actor: Actor): PushResult {
     const key = this.keys.get.get(tracker.id, change.idempotencyKey);
     const known = key ? this.items.get(tracker.id, key.item_id, { includeDeleted: true }) : undefined;
-    const judgement = judgeCreate(tracker.fields, change, known);
+    const judgement = judgeCreate(tracker.fields, change, known, this.items.keys.holders(tracker.id));
+    if (judgement.status === 'matched') {
+      const matched = this.items.get(tracker.id, judgement.id);
+      return answerOf(judgement, change, matched && itemToChange(matched));
+    }
     if (judgement.status !== 'created') return answerOf(judgement, change, undefined);
     let item: Item | undefined = known;
     if (judgement.write) {
@@ -56,7 +61,7 @@ export class PushApplier {
 
   private update(tracker: Tracker, change: UpdateChange, pusher: Pusher): PushResult {
     const current = this.items.get(tracker.id, change.id, { includeDeleted: true });
-    const judgement = judgeUpdate(tracker.fields, current, change, pusher);
+    const judgement = judgeUpdate(tracker.fields, current, change, pusher, this.items.keys.holders(tracker.id));
     const item = judgement.status === 'updated' && judgement.write ? this.items.write(tracker, change.id, judgement.write, false, pusher.user) : current;
     return answerOf(judgement, change, item && itemToChange(item));
   }

@@ -8,15 +8,21 @@ import type Database from 'better-sqlite3';
 import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
 import type { ItemState } from '../../../shared/merge/index.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
+import type { KeyHolders } from '../../../shared/model/keys.js';
+import type { FieldEdit } from '../../../shared/model/schema-edit.js';
+import type { UpsertOptions, UpsertResult, UpsertRow } from '../../../shared/model/upsert.js';
 import type { ChangeListener } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
 import { databaseExists, openDatabase } from './database.js';
 import { Feed } from './feed.js';
 import { ItemTable } from './items.js';
+import { KeyIndex } from './keys.js';
 import { type MigratedModule, migrateModule } from './migrate.js';
 import { HUB_MODULE } from './migrations.js';
 import { ItemPages, type PageRequest } from './pages.js';
 import { PushApplier } from './push.js';
+import { SchemaEditor } from './schema-edit.js';
+import { Upserter } from './upsert.js';
 import { Sequence } from './sequence.js';
 import { TrackerTable } from './trackers.js';
 import { UserTable } from './users.js';
@@ -30,6 +36,8 @@ export class SqliteStore {
   private readonly seq: Sequence;
   private readonly pushes: PushApplier;
   private readonly pages: ItemPages;
+  private readonly schemas: SchemaEditor;
+  private readonly upserter: Upserter;
   private readonly notifier: ChangeNotifier;
   /** The seq when the outermost transaction began: a commit that moved it is announced. */
   private seqAtBegin = 0;
@@ -41,7 +49,10 @@ export class SqliteStore {
     const transaction = <T>(fn: () => T): T => this.transaction(fn);
     this.seq = new Sequence(db, transaction);
     this.trackers = new TrackerTable(db);
-    this.items = new ItemTable(db, this.trackers, this.seq, transaction);
+    const keys = new KeyIndex(db);
+    this.items = new ItemTable(db, this.trackers, this.seq, transaction, keys);
+    this.schemas = new SchemaEditor(db, this.trackers, keys, transaction);
+    this.upserter = new Upserter(db, this.items, this.seq);
     this.feed = new Feed(db);
     this.pushes = new PushApplier(db, this.items, transaction);
     this.users = new UserTable(db);
@@ -138,8 +149,22 @@ export class SqliteStore {
     return this.trackers.get(ref);
   }
 
+  /** Adds, edits or removes a field of a tracker this instance owns, checked against its items (DESIGN §13). */
+  editFields(trackerId: number, edit: FieldEdit): { tracker: Tracker; changed: boolean } {
+    return this.schemas.edit(trackerId, edit);
+  }
+
+  /** Replaces a tracker's fields as a clone follows its remote (trusted: no usage checks); a field that became or stopped being a key is indexed afresh. */
   setTrackerFields(trackerId: number, fields: FieldDef[]): Tracker {
-    return this.trackers.setFields(trackerId, fields);
+    return this.transaction(() => {
+      const before = new Map(this.trackers.get(trackerId).fields.map((f) => [f.name, f.key === true]));
+      const after = this.trackers.setFields(trackerId, fields);
+      const now = new Map(fields.map((f) => [f.name, f.key === true]));
+      for (const name of new Set([...before.keys(), ...now.keys()])) {
+        if ((before.get(name) ?? false) !== (now.get(name) ?? false)) this.items.keys.reindex(trackerId, name, now.get(name) ?? false);
+      }
+      return after;
+    });
   }
 
   // --- items
@@ -180,6 +205,11 @@ export class SqliteStore {
     this.items.deleteMany(trackerId, ids, by);
   }
 
+  /** Rows matched to live items (updated) or created, judged first and written in one transaction (a CSV import). */
+  upsertItems(trackerId: number, rows: readonly UpsertRow[], options: UpsertOptions, by: string | null): UpsertResult {
+    return this.upserter.upsert(this.getTracker(trackerId), rows, options, by);
+  }
+
   /** Trusted write for the sync engine (values already canonical): a new item when `itemId` is null. */
   saveItem(tracker: Tracker | number, itemId: number | null, state: ItemState, by: string | null): Item {
     return this.items.save(tracker, itemId, state, by);
@@ -187,6 +217,11 @@ export class SqliteStore {
 
   tombstoneItem(trackerId: number, itemId: number, by: string | null): Item {
     return this.items.tombstone(trackerId, itemId, by);
+  }
+
+  /** Who holds a key value among the tracker's live items (the key index). */
+  keyHolders(trackerId: number): KeyHolders {
+    return this.items.keys.holders(trackerId);
   }
 
   /** Live items matching a text filter, counted and paged by id for a virtualised list. */
