@@ -228,7 +228,8 @@ export function statusesOf(route: RouteSpec): { status: number; reason: string }
 
 /** The media types a route answers with, the default first (what `Accept: *\/*` gets). */
 export function mediaTypesOf(route: RouteSpec): string[] {
-  return route.answer.stream ? [JSON_MEDIA, NDJSON] : [JSON_MEDIA];
+  const body = route.answer.contentType ?? JSON_MEDIA;
+  return route.answer.stream ? [body, NDJSON] : [body];
 }
 
 /** The methods a path of the table takes, as the Allow header of a 405 or an OPTIONS answer lists them: HEAD with every GET. */

@@ -54,6 +54,12 @@ describe('GET /trackers/:id/export.csv', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.text.split('\r\n')[0]).toBe('email,name,tags,status');
     expect(res.text).toContain('ann@example.org,"Ann, ""A""\nLee","x, y",closed\r\n');
+    // Content negotiation (DESIGN §15): a client asking for CSV gets it; one that takes only JSON is told what there is.
+    const asked = await api(inst.url, '/trackers/People/export.csv', { user: 'vera', headers: { accept: 'text/csv, */*;q=0.1' } });
+    expect([asked.status, asked.text]).toEqual([200, res.text]);
+    const json = await api(inst.url, '/trackers/People/export.csv', { user: 'vera', headers: { accept: 'application/json' } });
+    expect(json.status).toBe(406);
+    expect(json.json.error.details).toEqual({ available: ['text/csv'] });
     expect((await api(inst.url, '/trackers/People/export.csv', { user: 'olga' })).status).toBe(403);
     expect((await api(inst.url, '/trackers/Nope/export.csv', { user: 'root' })).status).toBe(404);
   });

@@ -186,7 +186,7 @@ function probes(): Record<RouteId, (ApiRequest & { path: string })[]> {
       { path: push, user: 'eddie', raw: JSON.stringify({ changes: [{ op: 'create', idempotencyKey: 'big', values: { title: 'x'.repeat(8192) } }] }) },
     ],
     listUsers: [{ path: '/users', user: 'root' }, { path: '/users', user: 'vera' }, { path: '/users', user: 'root', headers: { accept: 'text/csv' } }],
-    exportCsv: [{ path: `/trackers/${bugs.id}/export.csv`, user: 'vera' }, { path: '/trackers/%/export.csv', user: 'root' }, { path: `/trackers/${bugs.id}/export.csv`, user: 'olga' }, { path: '/trackers/nope/export.csv', user: 'root' }],
+    exportCsv: [{ path: `/trackers/${bugs.id}/export.csv`, user: 'vera' }, { path: '/trackers/%/export.csv', user: 'root' }, { path: `/trackers/${bugs.id}/export.csv`, user: 'olga' }, { path: '/trackers/nope/export.csv', user: 'root' }, { path: `/trackers/${bugs.id}/export.csv`, user: 'vera', headers: { accept: 'application/json' } }],
   };
 }
 
