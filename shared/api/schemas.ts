@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { FIELD_TYPES, STATUSES } from '../model/fields.js';
+import { SHA256_PATTERN } from '../model/files.js';
 
 export const API_PREFIX = '/api/v1';
 export const DEFAULT_PAGE_LIMIT = 1000;
@@ -26,8 +27,19 @@ export const ErrorBody = z
   .meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+/** An attachment of a files field (DESIGN §14): its content is the blob of that sha256 (GET …/blobs/{sha256}). */
+export const FileRef = z
+  .object({
+    name: z.string(),
+    size: z.number().int().min(0),
+    type: z.string().meta({ description: 'a media type, e.g. image/png' }),
+    sha256: z.string().regex(SHA256_PATTERN, '64 lowercase hex digits'),
+  })
+  .loose()
+  .meta({ id: 'FileRef' });
+
 export const FieldValue = z
-  .union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()])
+  .union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.array(FileRef), z.null()])
   .meta({ id: 'FieldValue' });
 /** Values as sent: validated per field against the tracker's schema, not here. */
 export const ValuesInput = z.record(z.string(), z.unknown()).meta({ id: 'Values' });
