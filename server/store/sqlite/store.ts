@@ -10,6 +10,8 @@ import type { ItemState } from '../../../shared/merge/index.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import type { ChangeListener } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
+import { BLOBS_MODULE } from './blob-migrations.js';
+import { BlobTable } from './blobs.js';
 import { databaseExists, openDatabase } from './database.js';
 import { Feed } from './feed.js';
 import { ItemTable } from './items.js';
@@ -24,6 +26,8 @@ import { ChangeNotifier } from './watch.js';
 
 export class SqliteStore {
   readonly users: UserTable;
+  /** Attachments: blob rows, references, uploads, files (DESIGN §14). */
+  readonly blobs: BlobTable;
   private readonly trackers: TrackerTable;
   private readonly items: ItemTable;
   private readonly feed: Feed;
@@ -41,9 +45,10 @@ export class SqliteStore {
     const transaction = <T>(fn: () => T): T => this.transaction(fn);
     this.seq = new Sequence(db, transaction);
     this.trackers = new TrackerTable(db);
-    this.items = new ItemTable(db, this.trackers, this.seq, transaction);
+    this.blobs = new BlobTable(db, dataDir, transaction);
+    this.items = new ItemTable(db, this.trackers, this.seq, transaction, this.blobs);
     this.feed = new Feed(db);
-    this.pushes = new PushApplier(db, this.items, transaction);
+    this.pushes = new PushApplier(db, this.items, transaction, this.blobs);
     this.users = new UserTable(db);
     this.pages = new ItemPages(db, this.items);
     this.notifier = new ChangeNotifier(db, () => this.seq.last());
@@ -61,7 +66,7 @@ export class SqliteStore {
   static open(dataDir: string, opts: { create?: boolean; modules?: readonly MigratedModule[] } = {}): SqliteStore {
     const { dir, db } = openDatabase(dataDir, opts);
     try {
-      for (const module of [HUB_MODULE, ...(opts.modules ?? [])]) migrateModule(db, module);
+      for (const module of [HUB_MODULE, BLOBS_MODULE, ...(opts.modules ?? [])]) migrateModule(db, module);
     } catch (error) {
       db.close();
       throw error;
