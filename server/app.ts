@@ -2,9 +2,12 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { API_PREFIX } from '../shared/api/schemas.js';
+import { DEFAULT_MAX_FILE } from '../shared/model/files.js';
 import { authenticate } from './auth.js';
+import { GarbageSchedule } from './blob-gc.js';
 import { errorHandler, notFoundRoute } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
+import { blobsHandlers } from './routes/blobs.js';
 import { changesHandlers } from './routes/changes.js';
 import { healthHandlers } from './routes/health.js';
 import { itemsHandlers } from './routes/items.js';
@@ -13,7 +16,7 @@ import { openApiHandlers } from './routes/openapi.js';
 import { pushHandlers } from './routes/push.js';
 import { trackersHandlers } from './routes/trackers.js';
 import { usersHandlers } from './routes/users.js';
-import type { HubStore } from './store/index.js';
+import type { BlobLimits, HubStore } from './store/index.js';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleOptions } from './throttle.js';
 import { VERSION } from './version.js';
 
@@ -23,7 +26,11 @@ export interface AppOptions {
   /** Largest accepted request body (express/bytes syntax, e.g. '16mb' or a number of bytes). */
   bodyLimit?: string | number;
   loginThrottle?: ThrottleOptions;
+  /** Attachments: the largest file (`serve --max-file`, 64 MiB by default) and the bytes one tracker may hold (`--quota`, 10 GiB). */
+  blobLimits?: Partial<BlobLimits>;
 }
+
+export const DEFAULT_TRACKER_QUOTA = 10 * 1024 ** 3;
 
 export function createApp(options: AppOptions): Express {
   const { store } = options;
@@ -46,10 +53,26 @@ export function createApp(options: AppOptions): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  const limits: BlobLimits = { maxSize: options.blobLimits?.maxSize ?? DEFAULT_MAX_FILE, quota: options.blobLimits?.quota ?? DEFAULT_TRACKER_QUOTA };
+  // Blobs no item names anymore are collected now and then, after the writes that may release them.
+  const garbage = new GarbageSchedule(store, logger);
+  const pushes = pushHandlers(store);
   // The routes of shared/api/routes.ts, each with its handler; authentication comes before any body is read.
   mountRoutes(
     api,
-    { ...healthHandlers(VERSION), ...openApiHandlers(VERSION), ...trackersHandlers(store), ...changesHandlers(store), ...itemsHandlers(store), ...pushHandlers(store), ...usersHandlers(store) },
+    {
+      ...healthHandlers(VERSION),
+      ...openApiHandlers(VERSION),
+      ...trackersHandlers(store),
+      ...changesHandlers(store),
+      ...itemsHandlers(store),
+      ...blobsHandlers(store, limits, () => garbage.poke()),
+      push: async (call) => {
+        await pushes.push(call);
+        if (call.tracker.fields.some((f) => f.type === 'files')) garbage.poke();
+      },
+      ...usersHandlers(store),
+    },
     { store, authenticate: authenticate(store, new LoginThrottle(options.loginThrottle ?? DEFAULT_THROTTLE)), bodyLimit: options.bodyLimit ?? '16mb' },
   );
 

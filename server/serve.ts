@@ -7,7 +7,7 @@ import { BadInput } from '../shared/errors.js';
 import { createApp } from './app.js';
 import { answerClientError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
-import type { HubStore } from './store/index.js';
+import type { BlobLimits, HubStore } from './store/index.js';
 import type { ThrottleOptions } from './throttle.js';
 
 export interface ServeOptions {
@@ -19,6 +19,7 @@ export interface ServeOptions {
   logger?: Logger;
   bodyLimit?: string | number;
   loginThrottle?: ThrottleOptions;
+  blobLimits?: Partial<BlobLimits>;
 }
 
 export interface RunningServer {
@@ -40,7 +41,7 @@ function readPem(path: string, what: string): Buffer {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? silentLogger();
-  const app = createApp({ store: options.store, logger, bodyLimit: options.bodyLimit, loginThrottle: options.loginThrottle });
+  const app = createApp({ store: options.store, logger, bodyLimit: options.bodyLimit, loginThrottle: options.loginThrottle, blobLimits: options.blobLimits });
   const server: Server = options.tls
     ? createHttpsServer({ cert: readPem(options.tls.cert, 'cert'), key: readPem(options.tls.key, 'key') }, app)
     : createServer(app);

@@ -5,7 +5,7 @@
  */
 import { HTTPError, RequestError } from 'got';
 import { ErrorBody } from '../../shared/api/schemas.js';
-import { BadInput, Conflict, ERROR_STATUS, type ErrorCode, Forbidden, NotFound, S15nError, TooLarge, TooManyRequests, Unauthorized, Unavailable } from '../../shared/errors.js';
+import { BadInput, Conflict, ERROR_STATUS, type ErrorCode, Forbidden, NotFound, RangeNotSatisfiable, S15nError, TooLarge, TooManyRequests, Unauthorized, Unavailable } from '../../shared/errors.js';
 import type { Problem } from '../../shared/model/fields.js';
 
 /** The remote as error messages name it. */
@@ -47,7 +47,8 @@ const REFUSALS: Partial<Record<ErrorCode, (r: Refusal) => S15nError>> = {
   forbidden: (r) => new Forbidden(`${r.origin}: user "${r.user}" has no right to this (${r.said})`),
   not_found: (r) => new NotFound(`${r.origin}: ${r.subject} not found (${r.said})`),
   conflict: (r) => new Conflict(`${r.origin}: ${r.said}`, r.details),
-  too_large: (r) => new TooLarge(`${r.origin}: request too large (${r.said}); push in smaller batches`),
+  too_large: (r) => new TooLarge(`${r.origin}: request too large (${r.said})`),
+  range_not_satisfiable: (r) => new RangeNotSatisfiable(`${r.origin}: ${r.subject}: ${r.said}`),
   too_many_requests: (r) => new TooManyRequests(`${r.origin}: too many failed logins; try again later`),
 };
 

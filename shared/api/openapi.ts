@@ -7,6 +7,7 @@ import { API_PREFIX, ErrorBody, NDJSON } from './schemas.js';
 type Document = ReturnType<OpenApiGeneratorV3['generateDocument']>;
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+const OCTETS = 'application/octet-stream';
 type Headers = NonNullable<RouteSpec['answer']['headers']>;
 
 /** Headers of error answers that say what to do next. */
@@ -20,24 +21,33 @@ function headersOf(headers: Headers | undefined): ResponseConfig['headers'] {
   return Object.fromEntries(Object.entries(headers).map(([name, { type, description }]) => [name, { description, schema: { type } }]));
 }
 
-function answerOf(route: RouteSpec): ResponseConfig {
-  const { answer } = route;
-  const content = { ...json(answer.schema), ...(answer.stream ? { [NDJSON]: { schema: z.string().meta({ description: answer.stream }) } } : {}) };
-  const headers = headersOf(answer.headers);
-  return { description: answer.description, content, ...(headers ? { headers } : {}) };
+/** What a 200 (and a 206) holds: JSON, an NDJSON stream as well, raw bytes, or nothing at all. */
+function contentOf(answer: RouteSpec['answer']): ResponseConfig['content'] | undefined {
+  if (answer.content === 'none') return undefined;
+  if (answer.content === 'bytes') return { [OCTETS]: { schema: answer.schema } };
+  return { ...json(answer.schema), ...(answer.stream ? { [NDJSON]: { schema: z.string().meta({ description: answer.stream }) } } : {}) };
+}
+
+function answerOf(route: RouteSpec, description = route.answer.description): ResponseConfig {
+  const content = contentOf(route.answer);
+  const headers = headersOf(route.answer.headers);
+  return { description, ...(content ? { content } : {}), ...(headers ? { headers } : {}) };
 }
 
 function responsesOf(route: RouteSpec): RouteConfig['responses'] {
   const responses: RouteConfig['responses'] = {};
   for (const { status, reason } of statusesOf(route)) {
     const headers = headersOf(ERROR_HEADERS[status]);
-    responses[status] = status === 200 ? answerOf(route) : { description: reason, content: json(ErrorBody), ...(headers ? { headers } : {}) };
+    if (status === 200 || status === 206) responses[status] = answerOf(route, reason);
+    // An answer to HEAD has no body, its errors neither.
+    else responses[status] = { description: reason, ...(route.method === 'head' ? {} : { content: json(ErrorBody) }), ...(headers ? { headers } : {}) };
   }
   return responses;
 }
 
 function operationOf(route: RouteSpec): RouteConfig {
-  const { params, query, body } = route.request;
+  const { params, query, body, bytes, headers } = route.request;
+  const requestBody = body ? { required: true, content: json(body) } : bytes ? { required: true, description: bytes, content: { [OCTETS]: { schema: z.string().meta({ format: 'binary' }) } } } : undefined;
   return {
     method: route.method,
     path: `${API_PREFIX}${openApiPath(route)}`,
@@ -45,7 +55,7 @@ function operationOf(route: RouteSpec): RouteConfig {
     summary: route.summary,
     // Every route but health asks for credentials; health says so with an empty list.
     security: route.right === 'none' ? [] : [{ basic: [] }],
-    request: { ...(params ? { params } : {}), ...(query ? { query } : {}), ...(body ? { body: { required: true, content: json(body) } } : {}) },
+    request: { ...(params ? { params } : {}), ...(query ? { query } : {}), ...(headers ? { headers } : {}), ...(requestBody ? { body: requestBody } : {}) },
     responses: responsesOf(route),
   };
 }

@@ -7,6 +7,8 @@
 import type { z } from 'zod';
 import {
   ApiDocument,
+  BlobParams,
+  Bytes,
   ChangesPage,
   ChangesQuery,
   Health,
@@ -14,6 +16,8 @@ import {
   ItemParams,
   PushRequest,
   PushResponse,
+  RangeHeaders,
+  StoredBlobBody,
   TrackerList,
   TrackerParams,
   TrackerSchemaBody,
@@ -27,7 +31,7 @@ const TRACKER_RIGHTS = ['view', 'edit'] as const;
 export type TrackerRight = (typeof TRACKER_RIGHTS)[number];
 
 /** The error statuses of the API (DESIGN §5); shared/errors.ts gives each its code. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 416 | 429;
 
 export interface RouteRequest {
   /** The path parameters (`:name` in the path), strings on the wire. */
@@ -35,6 +39,10 @@ export interface RouteRequest {
   query?: z.ZodObject;
   /** A JSON body, read whatever its Content-Type says. */
   body?: z.ZodType;
+  /** A body of raw bytes instead (what they are): streamed to the handler, never parsed nor buffered. */
+  bytes?: string;
+  /** Request headers the route reads, for the document. */
+  headers?: z.ZodObject;
 }
 
 export interface RouteAnswer {
@@ -46,12 +54,16 @@ export interface RouteAnswer {
   stream?: string;
   /** Headers the answer carries, by name, with what they say. */
   headers?: Record<string, { type: 'integer' | 'string'; description: string }>;
+  /** What the answer body is: JSON (the default), raw bytes (`application/octet-stream`), or nothing (HEAD). */
+  content?: 'json' | 'bytes' | 'none';
+  /** The route also answers 206 Partial Content: when. */
+  partial?: string;
 }
 
 export interface RouteSpec {
   /** The route's name: the OpenAPI operationId, the handler's key on the server. */
   id: string;
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'head';
   /** Express-style, under API_PREFIX: `/trackers/:id/changes`. */
   path: string;
   summary: string;
@@ -71,6 +83,13 @@ export const AUTH_ERRORS = {
 } as const satisfies Partial<Record<ErrorStatus, string>>;
 
 const PERCENT = 'malformed percent-encoding in the path';
+
+/** What every answer about a blob says in its headers. */
+const BLOB_HEADERS = {
+  'Content-Length': { type: 'integer', description: 'the size of the content (of the range, with 206)' },
+  ETag: { type: 'string', description: 'the sha256, quoted: the content never changes under it' },
+  'Accept-Ranges': { type: 'string', description: 'bytes' },
+} as const;
 
 function defineRoutes<const T extends Record<string, Omit<RouteSpec, 'id'>>>(routes: T): { [K in keyof T]: T[K] & { id: K } } {
   return Object.fromEntries(Object.entries(routes).map(([id, route]) => [id, { ...route, id }])) as { [K in keyof T]: T[K] & { id: K } };
@@ -157,6 +176,53 @@ export const ROUTES = defineRoutes({
     },
     subject: (params) => `tracker "${params.id}"`,
   },
+  // HEAD before GET: Express answers a HEAD with the first route of the path that can.
+  headBlob: {
+    method: 'head',
+    path: '/trackers/:id/blobs/:sha256',
+    summary: 'Whether the tracker holds an attachment content, and its size (a push asks before it uploads)',
+    right: 'view',
+    request: { params: BlobParams },
+    answer: { description: 'the tracker holds it (no body)', schema: Bytes, content: 'none', headers: BLOB_HEADERS },
+    errors: { 400: `the sha256 is not 64 lowercase hex digits, or ${PERCENT}`, 403: 'no view right on the tracker', 404: 'unknown tracker, or no such content sent to it or named by its items' },
+    subject: (params) => `attachment ${String(params.sha256).slice(0, 12)}…`,
+  },
+  getBlob: {
+    method: 'get',
+    path: '/trackers/:id/blobs/:sha256',
+    summary: 'The bytes of an attachment; a Range of them resumes a cut download',
+    right: 'view',
+    request: { params: BlobParams, headers: RangeHeaders },
+    answer: {
+      description: 'the whole content',
+      schema: Bytes,
+      content: 'bytes',
+      partial: 'the range asked for (Content-Range says which bytes of how many)',
+      headers: { ...BLOB_HEADERS, 'Content-Range': { type: 'string', description: 'with 206: bytes START-END/SIZE' } },
+    },
+    errors: {
+      400: `the sha256 is not 64 lowercase hex digits, or ${PERCENT}`,
+      403: 'no view right on the tracker',
+      404: 'unknown tracker, or no such content sent to it or named by its items',
+      416: 'a range that starts at or after the end of the content (Content-Range: bytes */SIZE)',
+    },
+    subject: (params) => `attachment ${String(params.sha256).slice(0, 12)}…`,
+  },
+  putBlob: {
+    method: 'put',
+    path: '/trackers/:id/blobs/:sha256',
+    summary: 'Upload an attachment content under its sha256 (before the push that names it); idempotent',
+    right: 'edit',
+    request: { params: BlobParams, bytes: 'the content; its sha256 must be the one of the path' },
+    answer: { description: 'stored (or already there): its hash and size', schema: StoredBlobBody },
+    errors: {
+      400: `the bytes do not hash to the sha256 of the path (nothing is kept), a bad sha256, an encoded body, or ${PERCENT}`,
+      403: 'no edit right on the tracker',
+      404: 'unknown tracker',
+      413: 'a file larger than the limit of this instance (64 MiB by default), or past the quota of the tracker',
+    },
+    subject: (params) => `attachment ${String(params.sha256).slice(0, 12)}…`,
+  },
   listUsers: {
     method: 'get',
     path: '/users',
@@ -180,7 +246,8 @@ export function routeList(): RouteSpec[] {
 export function statusesOf(route: RouteSpec): { status: number; reason: string }[] {
   const errors: Partial<Record<ErrorStatus, string>> = { ...route.errors, ...(route.right === 'none' ? {} : AUTH_ERRORS) };
   const listed = Object.entries(errors).map(([status, reason]) => ({ status: Number(status), reason }));
-  return [{ status: 200, reason: route.answer.description }, ...listed.sort((a, b) => a.status - b.status)];
+  const partial = route.answer.partial ? [{ status: 206, reason: route.answer.partial }] : [];
+  return [{ status: 200, reason: route.answer.description }, ...partial, ...listed.sort((a, b) => a.status - b.status)];
 }
 
 /** Whether a route's right is checked against the tracker of its path. */

@@ -18,6 +18,8 @@ export type FileRef = {
 };
 
 export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+/** The largest attachment by default, on `serve` and `item attach` alike (`--max-file`). */
+export const DEFAULT_MAX_FILE = 64 * 1024 * 1024;
 export const MAX_FILE_NAME = 255;
 const MAX_FILE_TYPE = 127;
 /** RFC 6838 restricted names: `type/subtype`, each starting with a letter or digit. */
@@ -146,6 +148,16 @@ export function blobProblems(
     }
   }
   return problems;
+}
+
+/**
+ * Why a pushed item cannot be written for its attachments, or null: each file it names must have
+ * been uploaded to the tracker first (or be named by another of its items). `sizeOf` answers for
+ * the blobs the tracker may use. One wording for every engine.
+ */
+export function pushedBlobProblem(fields: readonly FieldDef[], values: Readonly<Values>, sizeOf: (sha256: string) => number | undefined): string | null {
+  const problems = blobProblems(fields, values, sizeOf, { prefix: 'values', hint: 'upload its content first (PUT /api/v1/trackers/{id}/blobs/{sha256})' });
+  return problems.length === 0 ? null : problems.map((p) => `${p.field}: ${p.reason}`).join('; ');
 }
 
 /** The files of a value that `ref` names: by exact name, else by sha256 or a prefix of it (8 digits at least). */

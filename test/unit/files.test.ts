@@ -33,7 +33,7 @@ describe('the canonical form of a files value', () => {
   });
 
   it('drops keys a newer peer added, and counts a renamed attachment as a change', () => {
-    const withExtra = [{ ...ref(1), thumbnail: 'x' }] as FileRef[];
+    const withExtra = [{ ...ref(1), thumbnail: 'x' }] as unknown as FileRef[];
     expect(isCanonicalFiles(withExtra)).toBe(false);
     expect(normalizeValue('files', withExtra)).toEqual([ref(1)]);
     expect(valuesEqual('files', [ref(1)], [ref(1, 'renamed.png')])).toBe(false);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { BadInput, S15nError } from '../../../shared/errors.js';
 import { note, output, withHub } from '../context.js';
+import { parseSize } from '../size.js';
 
 interface ServeOpts {
   host: string;
@@ -10,6 +11,8 @@ interface ServeOpts {
   tlsKey?: string;
   bodyLimit: string;
   logLevel: string;
+  maxFile: string;
+  quota: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -48,9 +51,12 @@ export function registerServe(program: Command): void {
     .option('--tls-cert <file>', 'PEM certificate: serve https (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key of the certificate')
     .option('--body-limit <size>', 'largest request body; larger is answered 413', '16mb')
+    .option('--max-file <size>', 'largest attachment accepted; larger is answered 413', '64mb')
+    .option('--quota <size>', 'attachments one tracker may hold (its distinct files); past it, uploads are answered 413', '10gb')
     .option('--log-level <level>', `request log on stderr: ${LOG_LEVELS.join(', ')}`, 'info')
     .action(async (opts: ServeOpts, command: Command) => {
       const port = checkOptions(opts);
+      const blobLimits = { maxSize: parseSize(opts.maxFile, '--max-file'), quota: parseSize(opts.quota, '--quota') };
       const stopped = stopSignal();
       await withHub(command, async (store) => {
         // Loaded here, so the other commands never pay for Express.
@@ -61,6 +67,7 @@ export function registerServe(program: Command): void {
           port,
           logger: createLogger({ level: opts.logLevel }),
           bodyLimit: opts.bodyLimit,
+          blobLimits,
           ...(opts.tlsCert && opts.tlsKey ? { tls: { cert: opts.tlsCert, key: opts.tlsKey } } : {}),
         }).catch((error: NodeJS.ErrnoException) => {
           if (error instanceof S15nError || !error.code) throw error;
