@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   push: async () => (await import('./commands/push.js')).registerPush,
   resolve: async () => (await import('./commands/resolve.js')).registerResolve,
   log: async () => (await import('./commands/log.js')).registerLog,
+  gc: async () => (await import('./commands/gc.js')).registerGc,
   tui: async () => (await import('./commands/tui.js')).registerTui,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
 };

@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import type { SqliteStore } from '../../server/store/index.js';
 import { ReplicaState } from '../replica/index.js';
+import { formatSize } from '../../shared/model/files.js';
+import type { BlobTally } from '../sync/blob-fetch.js';
 import type { Counts, ItemError, Report } from '../sync/report.js';
 import { output } from './context.js';
 import { EXIT } from './exit.js';
@@ -24,6 +26,8 @@ export function formatReport(what: string, report: Report): string {
     `  ${formatCounts(report.counts)}`,
     `  started ${report.startedAt}, ended ${report.endedAt} (${seconds.toFixed(1)} s)`,
   ];
+  const attachments = report.attachments as BlobTally | undefined;
+  if (attachments && attachments.files > 0) lines.push(`  attachments ${what.startsWith('push') ? 'sent' : 'fetched'}: ${attachments.files} (${formatSize(attachments.bytes)})`);
   for (const warning of (report.warnings as string[] | undefined) ?? []) lines.push(`  warning: ${warning}`);
   for (const error of report.errors) lines.push(`  ${formatRunError(error)}`);
   return lines.join('\n');
@@ -42,10 +46,24 @@ export function exitCodeOf(store: SqliteStore, trackerId: number, report: Report
   return EXIT.ok;
 }
 
-/** Progress on stderr, only for a person watching a terminal. */
-export function progressPrinter(label: string): ((done: number, total: number | undefined) => void) | undefined {
+/** Progress on stderr, only for a person watching a terminal; `onBlobs` adds the attachments fetched to the same line. */
+export function progressPrinter(label: string): (((done: number, total: number | undefined) => void) & { onBlobs: (fetched: BlobTally) => void }) | undefined {
   if (!process.stderr.isTTY) return undefined;
-  return (done, total) => process.stderr.write(`\r${label}: ${done}${total !== undefined ? ` / ${total}` : ''} changes applied`);
+  let changes = '0 changes applied';
+  let blobs = '';
+  const draw = () => process.stderr.write(`\r${label}: ${changes}${blobs}\u001b[K`);
+  return Object.assign(
+    (done: number, total: number | undefined) => {
+      changes = `${done}${total !== undefined ? ` / ${total}` : ''} changes applied`;
+      draw();
+    },
+    {
+      onBlobs: (fetched: BlobTally) => {
+        blobs = `, ${fetched.files} attachment${fetched.files === 1 ? '' : 's'} fetched (${formatSize(fetched.bytes)})`;
+        draw();
+      },
+    },
+  );
 }
 
 /** Ctrl-C stops the run between batches (what was applied stays); a second Ctrl-C quits at once. */
@@ -66,13 +84,13 @@ export async function runReported(
   store: SqliteStore,
   tracker: { id: number; name: string },
   what: 'reload' | 'push',
-  run: (hooks: { signal: AbortSignal; onProgress?: (done: number, total: number | undefined) => void }) => Promise<Report>,
+  run: (hooks: { signal: AbortSignal; onProgress?: (done: number, total: number | undefined) => void; onBlobs?: (fetched: BlobTally) => void }) => Promise<Report>,
 ): Promise<void> {
   const progress = progressPrinter(`${what} ${tracker.name}`);
   const cancel = cancelOnInterrupt();
   let report: Report;
   try {
-    report = await run({ signal: cancel.signal, ...(progress ? { onProgress: progress } : {}) });
+    report = await run({ signal: cancel.signal, ...(progress ? { onProgress: progress, onBlobs: progress.onBlobs } : {}) });
   } finally {
     cancel.dispose();
     if (progress) process.stderr.write('\n');

@@ -11,6 +11,7 @@ import { type PathParams, ROUTES, type RouteSpec, routeUrl } from '../../shared/
 import { API_PREFIX, type Change, type ChangesPage, DEFAULT_PAGE_LIMIT, type Health, type ItemBody, NDJSON, type PushChange, type PushResult, type TrackerSchemaBody, type TrackerSummary } from '../../shared/api/schemas.js';
 import { parsePushResponse } from '../../shared/api/wire-check.js';
 import { Unavailable } from '../../shared/errors.js';
+import { BlobTransfer } from './blobs.js';
 import { refuseRedirect, remoteError } from './errors.js';
 import { ndjsonLines, parseStreamLine } from './ndjson.js';
 
@@ -42,6 +43,8 @@ const TRANSIENT_STATUSES = [502, 503, 504];
 
 export class RemoteClient {
   readonly endpoint: RemoteEndpoint;
+  /** The blob routes: attachments' contents (./blobs.ts). */
+  readonly blobs: BlobTransfer;
   private readonly http: Got;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
   private readonly retries: number;
@@ -65,13 +68,14 @@ export class RemoteClient {
       retry: {
         limit: this.retries,
         // POST is safe to repeat here: creates carry idempotency keys and updates carry their bases.
-        methods: ['GET', 'POST'],
+        methods: ['GET', 'HEAD', 'POST'],
         statusCodes: TRANSIENT_STATUSES,
         errorCodes: TRANSIENT_ERRORS,
         backoffLimit: this.backoffLimitMs,
         noise: 50,
       },
     });
+    this.blobs = new BlobTransfer(this.http, this.endpoint, { retries: this.retries, backoffLimitMs: this.backoffLimitMs });
   }
 
   /**

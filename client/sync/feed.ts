@@ -10,6 +10,7 @@ import { type Values, inFieldOrder } from '../../shared/model/values.js';
 import type { SqliteStore, Tracker } from '../../server/store/index.js';
 import type { RemoteClient } from '../remote/client.js';
 import { type ApplyOutcome, type RemoteItem, applyRemoteItem } from './apply.js';
+import { BlobFetcher, type BlobTally } from './blob-fetch.js';
 import type { Replica, ReplicaState } from '../replica/index.js';
 import type { ReportBuilder } from './report.js';
 import { messageOf } from './run.js';
@@ -25,6 +26,8 @@ export interface FeedOptions {
   batchSize?: number;
   /** Read every linked tracker's feed up front (a clone meets most linked items anyway). */
   preloadTitles?: boolean;
+  /** Attachments fetched so far, as their bytes arrive batch by batch. */
+  onBlobs?: (fetched: BlobTally) => void;
 }
 
 export interface FeedContext {
@@ -39,6 +42,8 @@ export interface FeedResult {
   from: number;
   to: number;
   cancelled: boolean;
+  /** The attachments fetched (none in a dry run). */
+  attachments: BlobTally;
 }
 
 /**
@@ -126,6 +131,7 @@ export async function applyFeed(ctx: FeedContext, options: FeedOptions = {}): Pr
   let replica = start;
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const titles = new LinkTitles(client, replica.remoteFields, replica.mappings);
+  const blobs = new BlobFetcher(ctx.store, client, { skip: report.dryRun, ...(options.signal ? { signal: options.signal } : {}), ...(options.onBlobs ? { onProgress: options.onBlobs } : {}) });
   let total: number | undefined;
   let done = 0;
   let batch: Change[] = [];
@@ -133,6 +139,8 @@ export async function applyFeed(ctx: FeedContext, options: FeedOptions = {}): Pr
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     await titles.prefetch(batch);
+    // The batch's attachments first: an item is never written before the contents it names are here.
+    await blobs.prefetch(batch, replica);
     for (const result of applyBatch(ctx, replica, titles, batch)) {
       if ('outcome' in result) report.count(result.outcome);
       else report.itemError(result.itemId, result.error);
@@ -166,5 +174,5 @@ export async function applyFeed(ctx: FeedContext, options: FeedOptions = {}): Pr
     // Cancelled while waiting for the remote: the unapplied part of the batch is simply dropped.
     if (!options.signal?.aborted) throw error;
   }
-  return { from: start.token, to: replica.token, cancelled: options.signal?.aborted === true };
+  return { from: start.token, to: replica.token, cancelled: options.signal?.aborted === true, attachments: { ...blobs.tally } };
 }

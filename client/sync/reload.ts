@@ -8,6 +8,7 @@ import { STATUSES } from '../../shared/model/fields.js';
 import { type SchemaDiff, isEmptyDiff } from '../../shared/model/transform.js';
 import type { SqliteStore } from '../../server/store/index.js';
 import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
+import { attachmentsOf, collectAfterRun } from './blob-gc.js';
 import { type FeedOptions, applyFeed } from './feed.js';
 import { connect } from './connect.js';
 import { ReplicaState } from '../replica/index.js';
@@ -66,12 +67,15 @@ export async function reload(store: SqliteStore, trackerRef: string | number, op
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+          ...(options.onBlobs ? { onBlobs: options.onBlobs } : {}),
         },
       );
       if (feed.cancelled) {
         report.fail(`cancelled after ${report.counts.seen} changes; what was applied is kept and the next reload continues from there`);
       }
-      return { remote: replica.remoteName, token: { from: feed.from, to: feed.to }, ...(diff ? { schema: diff } : {}) };
+      const mappings = replicas.requireReplica(replica.trackerId).mappings;
+      collectAfterRun(store, mappings, report.dryRun);
+      return { remote: replica.remoteName, token: { from: feed.from, to: feed.to }, ...(diff ? { schema: diff } : {}), ...attachmentsOf(mappings, feed.attachments) };
     });
   } finally {
     client.close();

@@ -17,27 +17,31 @@ export interface IntakeOptions {
   /** More bytes than this stop the intake with `tooLarge()`; what was written stays for the caller to remove. */
   maxSize: number;
   tooLarge: (size: number) => Error;
-  /** Continue a file already holding this many bytes, hashed in `hash` (a resumed download). */
+  /**
+   * Continue a file already holding `resume.size` bytes, hashed in `resume.hash` (a resumed
+   * download). The intake moves on in this object as bytes are written, so after a cut it still
+   * says exactly what the file holds.
+   */
   resume?: Intake;
 }
 
 /** Streams `body` into `path` (a new file, 0600, or the end of a resumed one), hashing and counting; fsyncs it at the end. */
 export async function receiveInto(body: AsyncIterable<Uint8Array>, path: string, options: IntakeOptions): Promise<Intake> {
-  const hash = options.resume?.hash ?? createHash('sha256');
-  let size = options.resume?.size ?? 0;
+  const intake = options.resume ?? { hash: createHash('sha256'), size: 0 };
   const file = await open(path, options.resume ? 'a' : 'wx', 0o600);
   try {
     for await (const chunk of body) {
-      size += chunk.length;
-      if (size > options.maxSize) throw options.tooLarge(size);
-      hash.update(chunk);
+      if (intake.size + chunk.length > options.maxSize) throw options.tooLarge(intake.size + chunk.length);
+      // Written, then counted: the intake never says more than the file holds.
       await file.write(chunk);
+      intake.hash.update(chunk);
+      intake.size += chunk.length;
     }
     await file.sync();
   } finally {
     await file.close();
   }
-  return { hash, size };
+  return intake;
 }
 
 /** The hash and size of a file's bytes so far: where a resumed download starts from. */

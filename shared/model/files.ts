@@ -168,6 +168,38 @@ export function findFiles(value: readonly FileRef[], ref: string): FileRef[] {
   return /^[0-9a-f]{8,64}$/.test(prefix) ? value.filter((f) => f.sha256.startsWith(prefix)) : [];
 }
 
+/**
+ * A files value with `added` attached: a file of the same name is replaced (attaching `log.txt`
+ * again attaches its new content), the same content under another name is renamed. Canonical,
+ * null when empty; `replaced` lists the entries that went.
+ */
+export function attachFiles(value: readonly FileRef[] | null | undefined, added: readonly FileRef[]): { value: FileRef[] | null; replaced: FileRef[] } {
+  const names = new Set(added.map((f) => f.name));
+  const hashes = new Set(added.map((f) => f.sha256));
+  const current = value ?? [];
+  const replaced = current.filter((f) => (names.has(f.name) || hashes.has(f.sha256)) && !added.some((a) => sameFileRef(a, f)));
+  const kept = current.filter((f) => !names.has(f.name) && !hashes.has(f.sha256));
+  const next = canonicalFiles([...kept, ...added]);
+  return { value: next.length === 0 ? null : next, replaced };
+}
+
+/** A files value without the file `ref` names (findFiles): exactly one must match, else why not. */
+export function detachFile(value: readonly FileRef[] | null | undefined, ref: string): { ok: true; value: FileRef[] | null; removed: FileRef } | { ok: false; reason: string } {
+  const current = value ?? [];
+  const matches = findFiles(current, ref);
+  if (matches.length === 0) {
+    const known = current.map((f) => `"${clipText(f.name)}"`).join(', ');
+    return { ok: false, reason: `no attachment "${clipText(ref)}" (${current.length === 0 ? 'it has none' : `it has ${known}`})` };
+  }
+  if (matches.length > 1) {
+    const which = matches.map((f) => f.sha256.slice(0, 12)).join(', ');
+    return { ok: false, reason: `${matches.length} attachments are named "${clipText(ref)}" (sha256 ${which}); name one by its sha256 (8 digits or more)` };
+  }
+  const removed = matches[0]!;
+  const rest = current.filter((f) => f.sha256 !== removed.sha256);
+  return { ok: true, value: rest.length === 0 ? null : rest, removed };
+}
+
 /** A size as people read it: 0 B, 12.3 KB, 4.0 MB (powers of 1024, one decimal above bytes). */
 export function formatSize(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];

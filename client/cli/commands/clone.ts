@@ -34,7 +34,7 @@ export function registerClone(program: Command): void {
             signal: cancel.signal,
             ...(opts.as ? { as: opts.as } : {}),
             ...(batchSize ? { batchSize } : {}),
-            ...(progress ? { onProgress: progress } : {}),
+            ...(progress ? { onProgress: progress, onBlobs: progress.onBlobs } : {}),
           });
         } finally {
           cancel.dispose();
