@@ -1,10 +1,13 @@
-/** `s15n item attach|detach|file TRACKER ID ...`: attachments of a local item (DESIGN §14), their contents kept as blobs in the data dir. */
+/**
+ * `s15n item attach|detach|file TRACKER ID ...`: attachments of a local item (DESIGN §14), their
+ * contents kept as blobs in the data dir. Registered with the other item commands; what reads and
+ * writes files is loaded only when one of these runs.
+ */
 import type { Command } from 'commander';
 import { type HubStore, type Item, type Tracker, itemToWire } from '../../../server/store/index.js';
 import { BadInput, NotFound } from '../../../shared/errors.js';
 import { type FieldDef, clipText } from '../../../shared/model/fields.js';
 import { DEFAULT_MAX_FILE, type FileRef, attachFiles, detachFile, findFiles, formatSize, isFileList } from '../../../shared/model/files.js';
-import { attachFromPath, streamAttachment, targetPath, writeAttachment } from '../../local-files.js';
 import { output, parseId, withHub } from '../context.js';
 import { parseSize } from '../size.js';
 
@@ -50,6 +53,7 @@ async function attach(ref: string, id: string, paths: string[], opts: AttachOpts
   await withHub(command, async (hub) => {
     const { tracker, item } = await requireItem(hub, ref, id);
     const field = filesField(tracker, opts.field);
+    const { attachFromPath } = await import('../../local-files.js');
     const put = (body: AsyncIterable<Uint8Array>, max: number) => hub.putBlob(null, body, { limits: { maxSize: max, quota: Number.POSITIVE_INFINITY } });
     // Every content stored first, then the one change naming them all: a failure leaves the item as it was.
     const added: FileRef[] = [];
@@ -96,6 +100,7 @@ async function fileOf(ref: string, id: string, name: string, opts: FileOpts, com
       throw (matches.length === 0 ? new NotFound(reason) : new BadInput(reason, [{ field: 'name', reason: 'ambiguous' }]));
     }
     const file = matches[0]!;
+    const { streamAttachment, targetPath, writeAttachment } = await import('../../local-files.js');
     const blob = await hub.readBlob(tracker.id, file.sha256);
     if (!blob) throw new NotFound(`the content of "${file.name}" (sha256 ${file.sha256.slice(0, 12)}…) is not in this instance`);
     if (toStdout) {
