@@ -1,5 +1,6 @@
 /** The HubStore interface over an SQLite store: what routes and hub-side commands call, whatever the engine. */
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import type { BlobRead, ByteRange, GcOptions, GcReport, PutBlobOptions, StoredBlob } from '../blob-types.js';
@@ -104,8 +105,10 @@ export class SqliteHub implements HubStore {
   async readBlob(trackerId: number, sha256: string, range?: ByteRange): Promise<BlobRead | undefined> {
     const size = this.store.blobs.scopedSize(trackerId, sha256);
     if (size === undefined || !this.store.blobs.files.exists(sha256)) return undefined;
-    // An open file reads on even if a collection removes its name meanwhile.
-    return { size, stream: createReadStream(this.store.blobs.files.pathOf(sha256), range ?? {}) };
+    // Exactly the bytes the row says, whatever the file holds; an open file reads on even if a collection removes its name meanwhile.
+    const { start, end } = range ?? { start: 0, end: size - 1 };
+    const stream = end < start ? Readable.from([]) : createReadStream(this.store.blobs.files.pathOf(sha256), { start, end });
+    return { size, stream };
   }
 
   async collectGarbage(opts: GcOptions = {}): Promise<GcReport> {
