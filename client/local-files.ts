@@ -10,9 +10,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BadInput, NotFound } from '../shared/errors.js';
 import { diskNameOf, fileTypeOf } from '../shared/model/file-types.js';
-import { type FileRef, fileNameProblem, formatSize } from '../shared/model/files.js';
-import type { StoredBlob } from '../server/store/index.js';
+import { DEFAULT_MAX_FILE, type FileRef, fileNameProblem, formatSize } from '../shared/model/files.js';
+import type { SqliteStore, StoredBlob } from '../server/store/index.js';
 import { receiveInto } from '../server/store/blob-intake.js';
+import { putBlob } from '../server/store/sqlite/blob-put.js';
 
 /** Stores a blob from a stream: the hub's putBlob, or the SQLite store's directly (the TUI). */
 export type PutBytes = (body: AsyncIterable<Uint8Array>, maxSize: number) => Promise<StoredBlob>;
@@ -45,6 +46,11 @@ export async function attachFromPath(put: PutBytes, path: string, opts: AttachOp
     throw error;
   }
   return { name, size: stored.size, type: opts.type ?? fileTypeOf(name), sha256: stored.sha256 };
+}
+
+/** Attaches the file at `path` to an SQLite store directly (the TUI, which holds the store open), within the default size limit. */
+export function attachToStore(store: SqliteStore, path: string): Promise<FileRef> {
+  return attachFromPath((body, maxSize) => putBlob(store.blobs, null, body, { limits: { maxSize, quota: Number.POSITIVE_INFINITY } }), path, { maxSize: DEFAULT_MAX_FILE });
 }
 
 /**

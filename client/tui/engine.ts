@@ -8,9 +8,11 @@ import { BadInput } from '../../shared/errors.js';
 import { CONFLICT_KIND_LABEL } from '../../shared/merge/labels.js';
 import { STATUS_FIELD, STATUS_FIELD_DEF } from '../../shared/model/fields.js';
 import { itemTitle } from '../../shared/model/title.js';
+import type { FileRef } from '../../shared/model/files.js';
 import { planClone } from '../../shared/model/transform.js';
 import type { Values } from '../../shared/model/values.js';
 import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
+import { attachToStore } from '../local-files.js';
 import type { RemoteClientOptions } from '../remote/client.js';
 import { type CloneResult, clone } from '../sync/clone.js';
 import { type SyncRun, ReplicaState, type LocalChangeKind, localChangeOf } from '../replica/index.js';
@@ -184,6 +186,9 @@ export class TuiEngine {
     if (!item) throw new BadInput(`item ${itemId} was not saved`);
     return item;
   }
+
+  /** Stores the file at `path` as a blob of this instance and answers the reference an item can name it by (the editor's attach). */
+  readonly attachFile = (path: string): Promise<FileRef> => attachToStore(this.store, path);
 
   newItem(trackerId: number, draft: { status: string; values: Record<string, unknown> }): Item {
     const [item] = this.store.createItems(trackerId, [draft], this.options.user ?? null);
