@@ -8,7 +8,6 @@ import { BadInput } from '../../shared/errors.js';
 import { CONFLICT_KIND_LABEL } from '../../shared/merge/labels.js';
 import { STATUS_FIELD, STATUS_FIELD_DEF } from '../../shared/model/fields.js';
 import { itemTitle } from '../../shared/model/title.js';
-import type { FileRef } from '../../shared/model/files.js';
 import { planClone } from '../../shared/model/transform.js';
 import type { Values } from '../../shared/model/values.js';
 import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
@@ -188,7 +187,7 @@ export class TuiEngine {
   }
 
   /** Stores the file at `path` as a blob of this instance and answers the reference an item can name it by (the editor's attach). */
-  readonly attachFile = (path: string): Promise<FileRef> => attachToStore(this.store, path);
+  readonly attachFile = (path: string) => attachToStore(this.store, path);
 
   newItem(trackerId: number, draft: { status: string; values: Record<string, unknown> }): Item {
     const [item] = this.store.createItems(trackerId, [draft], this.options.user ?? null);
