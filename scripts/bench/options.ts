@@ -15,13 +15,15 @@ export interface BenchOptions {
   startup: boolean;
   /** With --startup: the CLI to time instead of this build's (an older build's main.js, to compare). */
   cli: string | null;
+  /** Only the clone of 1,000 items carrying this many MB of attachments, against the raw copy of the same bytes. */
+  attachments: number | null;
   /** Write a CPU profile of every child process (node --cpu-prof) next to the results. */
   profile: boolean;
   /** Keep the temporary data dirs (their path is printed). */
   keep: boolean;
 }
 
-export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --startup [--cli FILE]] [--profile] [--keep]
+export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --startup [--cli FILE] | --attachments MB] [--profile] [--keep]
   --items N      items of the master (default 10000; the targets are set for 100000; with --startup 1000)
   --runs R       runs of every measure; the table shows the median and min–max (default 3; with --startup 10)
   --json         print only the JSON document on stdout (progress still goes to stderr)
@@ -29,6 +31,7 @@ export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [-
   --clone-rss N  only measure the peak RSS of client and server during the clone of N items
   --startup      only time the CLI's start: node -e 0, s15n --version, s15n item list, interleaved
   --cli FILE     with --startup: time this main.js instead of dist/client/cli/main.js (an older build)
+  --attachments MB  only the clone of 1,000 items carrying MB megabytes of files, against a raw copy of the same bytes (check the disk: 3 × MB)
   --profile      CPU profiles of every child process into bench-results/profiles/
   --keep         keep the temporary data dirs`;
 
@@ -50,6 +53,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'clone-rss': { type: 'string' },
       startup: { type: 'boolean', default: false },
       cli: { type: 'string' },
+      attachments: { type: 'string' },
       profile: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -62,6 +66,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   if (values.startup && values['clone-rss'] !== undefined) throw new Error(`--startup and --clone-rss are two separate runs; give one\n${USAGE}`);
   if (values.cli !== undefined && !values.startup) throw new Error(`--cli goes with --startup\n${USAGE}`);
+  if (values.attachments !== undefined && (values.startup || values['clone-rss'] !== undefined)) throw new Error(`--attachments is a separate run; give it alone\n${USAGE}`);
   return {
     items: count(values.items, 'items', values.startup ? STARTUP_ITEMS : 10_000, 100),
     runs: count(values.runs, 'runs', values.startup ? 10 : 3),
@@ -70,6 +75,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     cloneRss: values['clone-rss'] === undefined ? null : count(values['clone-rss'], 'clone-rss', 0, 100),
     startup: values.startup,
     cli: values.cli ?? null,
+    attachments: values.attachments === undefined ? null : count(values.attachments, 'attachments', 0, 1),
     profile: values.profile,
     keep: values.keep,
   };

@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { ATTACHMENT_ITEMS, runAttachments } from './attachments-suite.js';
 import { runCloneRss } from './clone-rss.js';
 import { type BenchOptions, machine, parseOptions } from './options.js';
 import { type Processes, processes } from './processes.js';
@@ -17,11 +18,12 @@ import { runSuite } from './suite.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-type Mode = 'full' | 'clone-rss' | 'startup';
+type Mode = 'full' | 'clone-rss' | 'startup' | 'attachments';
 
 /** The measure the options ask for, with the items and runs it used. */
 async function runMode(options: BenchOptions, p: Processes, root: string, log: (line: string) => void): Promise<{ mode: Mode; items: number; runs: number; result: SuiteResult }> {
   if (options.cloneRss !== null) return { mode: 'clone-rss', items: options.cloneRss, runs: 1, result: await runCloneRss(p, root, options.cloneRss, log) };
+  if (options.attachments !== null) return { mode: 'attachments', items: ATTACHMENT_ITEMS, runs: options.runs, result: await runAttachments(p, root, options.attachments, options.runs, log) };
   if (options.startup) return { mode: 'startup', items: options.items, runs: options.runs, result: runStartup(root, options.items, options.runs, options.cli, log) };
   return { mode: 'full', items: options.items, runs: options.runs, result: await runSuite(p, root, options.items, options.runs, log) };
 }
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
     } else {
       const items = document.options.items;
       const targetItems = mode === 'startup' ? STARTUP_ITEMS : TARGET_ITEMS;
-      const size = mode === 'clone-rss' || items === targetItems ? '' : `\nThe targets are set for ${targetItems} items; this run used ${items}.\n`;
+      const size = mode === 'clone-rss' || mode === 'attachments' || items === targetItems ? '' : `\nThe targets are set for ${targetItems} items; this run used ${items}.\n`;
       process.stdout.write(
         `\ns15n bench: ${items} items, ${document.options.runs} run(s), ${host.nproc} × ${host.cpu}, node ${host.node}, ${document.durationS} s, ` +
           `load average ${document.loadAverage.atStart} at start, ${document.loadAverage.atEnd} at end\n\n` +
