@@ -117,7 +117,7 @@ export class BlobFetcher {
       rmSync(partial, { force: true });
       throw new ContentMismatch(`${this.origin()} sent bytes for attachment "${ref.name}" that hash to ${sha256}, not ${ref.sha256}; they were refused and nothing was kept`);
     }
-    blobs.adopt(partial, ref.sha256, ref.size);
+    await blobs.adopt(partial, ref.sha256, ref.size);
     this.tally.files += 1;
     this.tally.bytes += ref.size;
     this.options.onProgress?.({ ...this.tally });

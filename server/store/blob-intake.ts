@@ -25,18 +25,37 @@ export interface IntakeOptions {
   resume?: Intake;
 }
 
+const WRITE_BATCH = 256 * 1024;
+
 /** Streams `body` into `path` (a new file, 0600, or the end of a resumed one), hashing and counting; fsyncs it at the end. */
 export async function receiveInto(body: AsyncIterable<Uint8Array>, path: string, options: IntakeOptions): Promise<Intake> {
   const intake = options.resume ?? { hash: createHash('sha256'), size: 0 };
   const file = await open(path, options.resume ? 'a' : 'wx', 0o600);
-  try {
-    for await (const chunk of body) {
-      if (intake.size + chunk.length > options.maxSize) throw options.tooLarge(intake.size + chunk.length);
-      // Written, then counted: the intake never says more than the file holds.
-      await file.write(chunk);
+  // Chunks are written a few hundred KiB at a time: one write per 16 KiB socket read cost a
+  // clone of 1 GB of attachments a tenth of its time in write calls.
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const drain = async () => {
+    if (pending.length === 0) return;
+    const chunks = pending;
+    pending = [];
+    pendingBytes = 0;
+    await file.writev(chunks);
+    // Written, then counted: the intake never says more than the file holds.
+    for (const chunk of chunks) {
       intake.hash.update(chunk);
       intake.size += chunk.length;
     }
+  };
+  try {
+    for await (const chunk of body) {
+      const after = intake.size + pendingBytes + chunk.length;
+      if (after > options.maxSize) throw options.tooLarge(after);
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= WRITE_BATCH) await drain();
+    }
+    await drain();
     await file.sync();
   } finally {
     await file.close();

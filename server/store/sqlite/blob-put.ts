@@ -21,7 +21,7 @@ export async function putBlob(blobs: BlobTable, trackerId: number | null, body: 
     if (opts.sha256 !== undefined && sha256 !== opts.sha256) {
       throw new BadInput(`the bytes sent hash to ${sha256}, not ${opts.sha256}; nothing was kept`, [{ field: 'body', reason: 'does not match the sha256 of the path' }]);
     }
-    const { created } = blobs.adopt(temp, sha256, intake.size, trackerId === null ? undefined : { trackerId, quota });
+    const { created } = await blobs.adopt(temp, sha256, intake.size, trackerId === null ? undefined : { trackerId, quota });
     return { sha256, size: intake.size, created };
   } finally {
     rmSync(temp, { force: true });

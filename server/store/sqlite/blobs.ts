@@ -91,10 +91,12 @@ export class BlobTable {
    * into place under its hash and its row written in one write transaction, so a collection
    * running in another process never removes it between the two. A blob already there keeps
    * its file; the temp one goes. With `trackerId`, counts as uploaded to that tracker, within its
-   * quota (TooLarge beyond it, nothing kept).
+   * quota (TooLarge beyond it, nothing kept). Resolves once the directory entry is flushed too:
+   * a power cut before that may leave a row without its file, which every reader checks for
+   * (the file's existence, not the row alone, says a blob is here), and nothing names it yet.
    */
-  adopt(temp: string, sha256: string, size: number, upload?: { trackerId: number; quota: number }): { created: boolean } {
-    return this.transaction(() => {
+  async adopt(temp: string, sha256: string, size: number, upload?: { trackerId: number; quota: number }): Promise<{ created: boolean }> {
+    const result = this.transaction(() => {
       const known = this.sizeOf(sha256) !== undefined && this.files.exists(sha256);
       if (upload) {
         const inScope = this.scopedSize(upload.trackerId, sha256) !== undefined;
@@ -108,6 +110,8 @@ export class BlobTable {
       if (upload) this.stmts.upload.run(upload.trackerId, sha256, Date.now());
       return { created: !known };
     });
+    if (result.created) await this.files.flush(sha256);
+    return result;
   }
 
   /** Keeps the references of an item's current values in step with them; every item write of a tracker with a files field calls it. */

@@ -95,7 +95,8 @@ export class SqliteHub implements HubStore {
   }
 
   async blobSize(trackerId: number, sha256: string): Promise<number | undefined> {
-    return this.store.blobs.scopedSize(trackerId, sha256);
+    const size = this.store.blobs.scopedSize(trackerId, sha256);
+    return size !== undefined && this.store.blobs.files.exists(sha256) ? size : undefined;
   }
 
   putBlob(trackerId: number | null, body: AsyncIterable<Uint8Array>, opts: PutBlobOptions): Promise<StoredBlob> {
