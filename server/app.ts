@@ -6,6 +6,7 @@ import { DEFAULT_MAX_FILE } from '../shared/model/files.js';
 import { authenticate } from './auth.js';
 import { GarbageSchedule } from './blob-gc.js';
 import { errorHandler, notFoundRoute } from './errors.js';
+import { type LiveFeeds, liveFeeds } from './live/index.js';
 import { type Logger, silentLogger } from './logger.js';
 import { blobsHandlers } from './routes/blobs.js';
 import { changesHandlers } from './routes/changes.js';
@@ -28,12 +29,15 @@ export interface AppOptions {
   loginThrottle?: ThrottleOptions;
   /** Attachments: the largest file (`serve --max-file`, 64 MiB by default) and the bytes one tracker may hold (`--quota`, 10 GiB). */
   blobLimits?: Partial<BlobLimits>;
+  /** The live feeds of the server (startServer makes them, to end them on stop); one of the app's own otherwise. */
+  live?: LiveFeeds;
 }
 
 export const DEFAULT_TRACKER_QUOTA = 10 * 1024 ** 3;
 
 export function createApp(options: AppOptions): Express {
   const { store } = options;
+  const live = options.live ?? liveFeeds(store);
   const logger = options.logger ?? silentLogger();
   const app = express();
   app.disable('x-powered-by');
@@ -64,7 +68,7 @@ export function createApp(options: AppOptions): Express {
       ...healthHandlers(VERSION),
       ...openApiHandlers(VERSION),
       ...trackersHandlers(store),
-      ...changesHandlers(store),
+      ...changesHandlers(store, live),
       ...itemsHandlers(store),
       ...blobsHandlers(store, limits, () => garbage.poke()),
       push: async (call) => {

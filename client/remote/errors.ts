@@ -49,7 +49,8 @@ const REFUSALS: Partial<Record<ErrorCode, (r: Refusal) => S15nError>> = {
   conflict: (r) => new Conflict(`${r.origin}: ${r.said}`, r.details),
   too_large: (r) => new TooLarge(`${r.origin}: request too large (${r.said})`),
   range_not_satisfiable: (r) => new RangeNotSatisfiable(`${r.origin}: ${r.subject}: ${r.said}`),
-  too_many_requests: (r) => new TooManyRequests(`${r.origin}: too many failed logins; try again later`),
+  // Failed logins or too many open feeds: the server's own words say which.
+  too_many_requests: (r) => new TooManyRequests(`${r.origin}: ${r.said}`),
 };
 
 /** The error codes the client words on their own (the rest read as "failed with HTTP n"). */

@@ -123,31 +123,61 @@ function applyBatchOnce(ctx: FeedContext, replica: Replica, titles: LinkTitles, 
   });
 }
 
+/** Applies one batch and counts its outcomes; returns the replica as the batch left it (its token moved). */
+async function applyCounted(ctx: FeedContext, replica: Replica, titles: LinkTitles, blobs: BlobFetcher, batch: readonly Change[]): Promise<Replica> {
+  await titles.prefetch(batch);
+  // The batch's attachments first: an item is never written before the contents it names are here.
+  await blobs.prefetch(batch, replica);
+  for (const result of applyBatch(ctx, replica, titles, batch)) {
+    if ('outcome' in result) ctx.report.count(result.outcome);
+    else ctx.report.itemError(result.itemId, result.error);
+  }
+  return ctx.replicas.getReplica(ctx.trackerId) ?? replica;
+}
+
+function fetcherOf(ctx: FeedContext, options: Pick<FeedOptions, 'signal' | 'onBlobs'>): BlobFetcher {
+  return new BlobFetcher(ctx.store, ctx.client, { skip: ctx.report.dryRun, ...(options.signal ? { signal: options.signal } : {}), ...(options.onBlobs ? { onProgress: options.onBlobs } : {}) });
+}
+
+function startOf(ctx: FeedContext): Replica {
+  const start = ctx.replicas.getReplica(ctx.trackerId);
+  if (!start) throw new Error(`tracker ${ctx.trackerId} has no replica`);
+  return start;
+}
+
+/**
+ * Applies changes already received (what a continuous feed brought, DESIGN §11) the way a reload
+ * applies its stream: in batches, each with the token after it, in one transaction. Changes at or
+ * before the replica's token (sent again after a reconnect) are skipped: nothing is applied twice.
+ */
+export async function applyChanges(ctx: FeedContext, changes: readonly Change[], options: Pick<FeedOptions, 'batchSize' | 'onBlobs'> = {}): Promise<FeedResult> {
+  const start = startOf(ctx);
+  let replica = start;
+  const fresh = changes.filter((change) => change.seq > start.token);
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const titles = new LinkTitles(ctx.client, replica.remoteFields, replica.mappings);
+  const blobs = fetcherOf(ctx, options);
+  for (let i = 0; i < fresh.length; i += batchSize) replica = await applyCounted(ctx, replica, titles, blobs, fresh.slice(i, i + batchSize));
+  return { from: start.token, to: replica.token, cancelled: false, attachments: { ...blobs.tally } };
+}
+
 /** Streams the feed after the replica's token and applies it batch by batch. */
 export async function applyFeed(ctx: FeedContext, options: FeedOptions = {}): Promise<FeedResult> {
-  const { replicas, client, report } = ctx;
-  const start = replicas.getReplica(ctx.trackerId);
-  if (!start) throw new Error(`tracker ${ctx.trackerId} has no replica`);
+  const { client } = ctx;
+  const start = startOf(ctx);
   let replica = start;
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const titles = new LinkTitles(client, replica.remoteFields, replica.mappings);
-  const blobs = new BlobFetcher(ctx.store, client, { skip: report.dryRun, ...(options.signal ? { signal: options.signal } : {}), ...(options.onBlobs ? { onProgress: options.onBlobs } : {}) });
+  const blobs = fetcherOf(ctx, options);
   let total: number | undefined;
   let done = 0;
   let batch: Change[] = [];
 
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    await titles.prefetch(batch);
-    // The batch's attachments first: an item is never written before the contents it names are here.
-    await blobs.prefetch(batch, replica);
-    for (const result of applyBatch(ctx, replica, titles, batch)) {
-      if ('outcome' in result) report.count(result.outcome);
-      else report.itemError(result.itemId, result.error);
-    }
+    replica = await applyCounted(ctx, replica, titles, blobs, batch);
     done += batch.length;
     batch = [];
-    replica = replicas.getReplica(ctx.trackerId) ?? replica;
     options.onProgress?.(done, total);
     // Let Ctrl-C and progress drawing in between batches, even when the stream is already buffered.
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -35,7 +35,12 @@ export interface PushOptions {
   onProgress?: (done: number, total: number | undefined) => void;
   signal?: AbortSignal;
   remote?: RemoteClientOptions;
+  /** A client of the remote to use (and leave open), instead of one for this run alone. */
+  client?: RemoteClient;
 }
+
+/** What to do after a run that failed midway. */
+export const PUSH_AGAIN = 'push again: what was answered is applied, and resent creates reuse their keys';
 
 interface PushRun {
   store: SqliteStore;
@@ -138,31 +143,50 @@ async function sendPlan(run: PushRun, plan: Plan, options: PushOptions): Promise
   return requests;
 }
 
+export interface PushPart {
+  store: SqliteStore;
+  replicas: ReplicaState;
+  client: RemoteClient;
+  trackerId: number;
+}
+
+/**
+ * What a push does inside its run: the plan (create keys committed before anything is sent), what
+ * it settles without sending, then the batches sent (or, in a dry run, the answers predicted).
+ * Returns what the report adds: the remote and the requests made (or the changes planned).
+ */
+export async function pushPart(part: PushPart, report: ReportBuilder, options: PushOptions = {}): Promise<Record<string, unknown>> {
+  const { store, replicas, client } = part;
+  const replica = replicas.requireReplica(part.trackerId);
+  const tracker = store.getTracker(replica.trackerId);
+  // The keys of new items are committed before anything is sent (in a dry run they are rolled back with the rest).
+  const plan = store.transaction(() => planPush(store, replicas, tracker, replica, options));
+  countPlan(report, plan);
+  options.onProgress?.(0, plan.planned.length);
+  const dryRun = options.dryRun === true;
+  const fetches = new BlobFetcher(store, client, { skip: dryRun, ...(options.signal ? { signal: options.signal } : {}) });
+  const run: PushRun = { store, replicas, client, tracker, titles: new LinkTitles(client, replica.remoteFields, replica.mappings), report, uploads: new BlobUploader(store, client), fetches };
+  if (dryRun) {
+    await predictRun(run, plan, options.signal);
+    return { remote: replica.remoteName, planned: plan.planned.length };
+  }
+  const requests = await sendPlan(run, plan, options);
+  collectAfterRun(store, replica.mappings, false);
+  return { remote: replica.remoteName, requests, ...attachmentsOf(replica.mappings, run.uploads.tally) };
+}
+
 /** Pushes a cloned tracker's local changes. Run-level failures end in a report with outcome error; answers applied so far stay. */
 export async function push(store: SqliteStore, trackerRef: string | number, options: PushOptions = {}): Promise<Report> {
   const replicas = new ReplicaState(store);
   const replica = replicas.requireReplica(trackerRef);
   const tracker = store.getTracker(replica.trackerId);
   checkUsage(store, tracker, options);
-  const client = connect(store, replica.remoteName, options.remote);
-  const dryRun = options.dryRun === true;
+  const client = options.client ?? connect(store, replica.remoteName, options.remote);
   try {
-    return await loggedRun(store, { trackerId: tracker.id, kind: 'push', dryRun, failureHint: 'push again: what was answered is applied, and resent creates reuse their keys' }, async (report) => {
-      // The keys of new items are committed before anything is sent (in a dry run they are rolled back with the rest).
-      const plan = store.transaction(() => planPush(store, replicas, tracker, replica, options));
-      countPlan(report, plan);
-      options.onProgress?.(0, plan.planned.length);
-      const fetches = new BlobFetcher(store, client, { skip: dryRun, ...(options.signal ? { signal: options.signal } : {}) });
-      const run: PushRun = { store, replicas, client, tracker, titles: new LinkTitles(client, replica.remoteFields, replica.mappings), report, uploads: new BlobUploader(store, client), fetches };
-      if (dryRun) {
-        await predictRun(run, plan, options.signal);
-        return { remote: replica.remoteName, planned: plan.planned.length };
-      }
-      const requests = await sendPlan(run, plan, options);
-      collectAfterRun(store, replica.mappings, false);
-      return { remote: replica.remoteName, requests, ...attachmentsOf(replica.mappings, run.uploads.tally) };
-    });
+    return await loggedRun(store, { trackerId: tracker.id, kind: 'push', dryRun: options.dryRun === true, failureHint: PUSH_AGAIN }, (report) =>
+      pushPart({ store, replicas, client, trackerId: tracker.id }, report, options),
+    );
   } finally {
-    client.close();
+    if (!options.client) client.close();
   }
 }

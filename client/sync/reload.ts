@@ -3,13 +3,14 @@
  * (changes adopted or reported, never silently mis-applied), then the change feed is applied
  * from the replica's token with the three-way rule, batch by batch. Ends with a report, logged.
  */
+import type { Change } from '../../shared/api/schemas.js';
 import { hashSchema } from '../../shared/hash.js';
 import { STATUSES } from '../../shared/model/fields.js';
 import { type SchemaDiff, isEmptyDiff } from '../../shared/model/transform.js';
 import type { SqliteStore } from '../../server/store/index.js';
 import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
 import { attachmentsOf, collectAfterRun } from './blob-gc.js';
-import { type FeedOptions, applyFeed } from './feed.js';
+import { type FeedOptions, applyChanges, applyFeed } from './feed.js';
 import { connect } from './connect.js';
 import { ReplicaState } from '../replica/index.js';
 import type { Report, ReportBuilder } from './report.js';
@@ -21,6 +22,8 @@ export interface ReloadOptions extends Omit<FeedOptions, 'preloadTitles'> {
   dryRun?: boolean;
   /** Settings of the HTTP client (timeouts, retries, TLS). */
   remote?: RemoteClientOptions;
+  /** A client of the remote to use (and leave open), instead of one for this run alone. */
+  client?: RemoteClient;
 }
 
 /**
@@ -52,32 +55,52 @@ export async function followRemoteSchema(store: SqliteStore, replicas: ReplicaSt
   return diff;
 }
 
+export interface ReloadPart {
+  store: SqliteStore;
+  replicas: ReplicaState;
+  client: RemoteClient;
+  trackerId: number;
+}
+
+/**
+ * What a reload does inside its run: the remote schema followed, then the feed applied, from the
+ * stream, or from the changes a continuous feed already brought (`changes`). Returns what the
+ * report adds: the remote, the tokens, the schema diff.
+ */
+export async function reloadPart(part: ReloadPart, report: ReportBuilder, options: ReloadOptions & { changes?: readonly Change[] } = {}): Promise<Record<string, unknown>> {
+  const { store, replicas, client, trackerId } = part;
+  const replica = replicas.requireReplica(trackerId);
+  // Changes of a continuous feed say the schema they were made under: the one this clone follows needs no asking.
+  const known = options.changes !== undefined && options.changes.length > 0 && options.changes.every((c) => c.schemaHash === replica.remoteSchemaHash);
+  const diff = known ? null : await followRemoteSchema(store, replicas, client, trackerId, report);
+  const ctx = { store, replicas, client, trackerId, report };
+  const feed = options.changes
+    ? await applyChanges(ctx, options.changes, { ...(options.batchSize ? { batchSize: options.batchSize } : {}), ...(options.onBlobs ? { onBlobs: options.onBlobs } : {}) })
+    : await applyFeed(ctx, {
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.onBlobs ? { onBlobs: options.onBlobs } : {}),
+      });
+  if (feed.cancelled) {
+    report.fail(`cancelled after ${report.counts.seen} changes; what was applied is kept and the next reload continues from there`);
+  }
+  const mappings = replicas.requireReplica(trackerId).mappings;
+  collectAfterRun(store, mappings, report.dryRun);
+  return { remote: replica.remoteName, token: { from: feed.from, to: feed.to }, ...(diff ? { schema: diff } : {}), ...attachmentsOf(mappings, feed.attachments) };
+}
+
 /** Reloads a cloned tracker (local id or name). Run-level failures end in a report with outcome error; what was applied stays. */
 export async function reload(store: SqliteStore, trackerRef: string | number, options: ReloadOptions = {}): Promise<Report> {
   const replicas = new ReplicaState(store);
   const replica = replicas.requireReplica(trackerRef);
   // Before the run: a remote without a password is a setup mistake, not a failed sync.
-  const client = connect(store, replica.remoteName, options.remote);
+  const client = options.client ?? connect(store, replica.remoteName, options.remote);
   try {
-    return await loggedRun(store, { trackerId: replica.trackerId, kind: 'reload', dryRun: options.dryRun === true }, async (report) => {
-      const diff = await followRemoteSchema(store, replicas, client, replica.trackerId, report);
-      const feed = await applyFeed(
-        { store, replicas, client, trackerId: replica.trackerId, report },
-        {
-          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-          ...(options.onBlobs ? { onBlobs: options.onBlobs } : {}),
-        },
-      );
-      if (feed.cancelled) {
-        report.fail(`cancelled after ${report.counts.seen} changes; what was applied is kept and the next reload continues from there`);
-      }
-      const mappings = replicas.requireReplica(replica.trackerId).mappings;
-      collectAfterRun(store, mappings, report.dryRun);
-      return { remote: replica.remoteName, token: { from: feed.from, to: feed.to }, ...(diff ? { schema: diff } : {}), ...attachmentsOf(mappings, feed.attachments) };
-    });
+    return await loggedRun(store, { trackerId: replica.trackerId, kind: 'reload', dryRun: options.dryRun === true }, (report) =>
+      reloadPart({ store, replicas, client, trackerId: replica.trackerId }, report, options),
+    );
   } finally {
-    client.close();
+    if (!options.client) client.close();
   }
 }

@@ -1,6 +1,6 @@
 /** The bench's results: figures over runs (median, min–max), ratios to the floor and to PouchDB, the targets, and the printed table. */
 
-export type Unit = 'ms' | 'items/s' | 'MB' | 'requests';
+export type Unit = 'ms' | 'items/s' | 'MB' | 'requests' | 'CPU s' | 'commits/s' | '%';
 
 export interface Metric {
   label: string;
@@ -67,6 +67,12 @@ export function show(value: number | null, unit: Unit): string {
       return `${value.toFixed(0)} MB`;
     case 'requests':
       return String(value);
+    case 'CPU s':
+      return `${value.toFixed(1)} s`;
+    case 'commits/s':
+      return `${value.toFixed(1)}/s`;
+    case '%':
+      return `${value.toFixed(2)}%`;
   }
 }
 

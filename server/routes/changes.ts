@@ -1,11 +1,15 @@
 /**
- * GET /trackers/:id/changes: the change feed after a token, paged as JSON or streamed as NDJSON.
+ * GET /trackers/:id/changes: the change feed after a token, paged as JSON or streamed as NDJSON;
+ * feed=longpoll and feed=continuous are the live forms (./live-feed.ts).
  * The stream reads the feed a page at a time and never holds a cursor across an await: the
  * store must stay free for pushes while a slow client drains a long stream.
  */
 import type { Response } from 'express';
+import { feedTiming } from '../../shared/api/live.js';
 import { DEFAULT_PAGE_LIMIT, NDJSON } from '../../shared/api/schemas.js';
+import type { LiveFeeds } from '../live/index.js';
 import { type HubStore, itemToChange } from '../store/index.js';
+import { continuousFeed, untilChange } from './live-feed.js';
 import type { RouteHandlers } from './mount.js';
 
 const STREAM_PAGE = 1000;
@@ -24,13 +28,17 @@ function drained(res: Response): Promise<void> {
   });
 }
 
-export function changesHandlers(store: HubStore): Pick<RouteHandlers, 'changes'> {
+export function changesHandlers(store: HubStore, live: LiveFeeds): Pick<RouteHandlers, 'changes'> {
   return {
     changes: async ({ req, res, user, tracker, query }) => {
       const since = Number(query.since ?? 0);
-      res.setHeader('X-S15n-Total', String(await store.countChangesSince(tracker.id, since)));
-      // The caller's right, so a push dry run can tell which overwrites and deletes the remote would grant.
-      res.setHeader('X-S15n-Right', (await store.rightOf(user.name, tracker.id)) ?? 'none');
+      const timing = feedTiming({ feed: query.feed, timeout: optionalNumber(query.timeout), heartbeat: optionalNumber(query.heartbeat) });
+      const call = { res, user: user.name, trackerId: tracker.id, since, timing };
+      // A continuous feed is NDJSON whatever Accept says (as CouchDB's): it has no JSON page form.
+      if (timing.feed === 'continuous') return continuousFeed(live, store, call, await feedHeaders(store, user.name, tracker.id, since));
+      if (timing.feed === 'longpoll') await untilChange(live, store, call);
+      if (res.destroyed) return;
+      res.set(await feedHeaders(store, user.name, tracker.id, since));
       if (!(req.get('accept') ?? '').includes(NDJSON)) {
         const page = await store.changesSince(tracker.id, since, Number(query.limit ?? DEFAULT_PAGE_LIMIT));
         res.json({ changes: page.changes.map(itemToChange), next: page.next, more: page.more });
@@ -39,6 +47,15 @@ export function changesHandlers(store: HubStore): Pick<RouteHandlers, 'changes'>
       await stream(store, res, tracker.id, since);
     },
   };
+}
+
+function optionalNumber(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : Number(text);
+}
+
+/** How many changes follow the token, and the caller's right (so a push dry run can tell which overwrites and deletes the remote would grant). */
+async function feedHeaders(store: HubStore, user: string, trackerId: number, since: number): Promise<Record<string, string>> {
+  return { 'X-S15n-Total': String(await store.countChangesSince(trackerId, since)), 'X-S15n-Right': (await store.rightOf(user, trackerId)) ?? 'none' };
 }
 
 /** The feed after `since` as NDJSON, a page at a time, waiting for a slow client to drain each. */
