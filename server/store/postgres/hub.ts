@@ -8,9 +8,11 @@ import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
 import { BadInput } from '../../../shared/errors.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import { checkNewItem } from '../../../shared/model/items.js';
+import type { BlobRead, ByteRange, GcOptions, GcReport, PutBlobOptions, StoredBlob } from '../blob-types.js';
 import type { ChangeListener, HubStore } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
 import { type FeedClock, serializedClock } from './clock.js';
+import { PgBlobs } from './blobs.js';
 import { PgDatabase } from './database.js';
 import { PgFeed } from './feed.js';
 import { PgItems } from './items.js';
@@ -35,6 +37,7 @@ export class PostgresHub implements HubStore {
   readonly engine = 'postgres' as const;
   readonly trackers: PgTrackers;
   readonly items: PgItems;
+  readonly blobs: PgBlobs;
   private readonly feed: PgFeed;
   private readonly pushes: PgPush;
   private readonly users: PgUsers;
@@ -47,7 +50,8 @@ export class PostgresHub implements HubStore {
     readonly created: boolean,
   ) {
     this.trackers = new PgTrackers(db);
-    this.items = new PgItems(db, this.trackers, clock);
+    this.blobs = new PgBlobs(db);
+    this.items = new PgItems(db, this.trackers, clock, this.blobs);
     this.feed = new PgFeed(db);
     this.pushes = new PgPush(db, this.items);
     this.users = new PgUsers(db);
@@ -88,7 +92,10 @@ export class PostgresHub implements HubStore {
       const checked = items.map((item, i) => checkNewItem(tracker.fields, item, `items[${i}].`));
       const problems = checked.flatMap((c) => c.problems);
       if (problems.length > 0) throw BadInput.from(problems, 'invalid item');
+      const missing = await this.items.missingBlobs(client, tracker, checked.map((c) => c.state), (i) => `items[${i}].values`);
+      if (missing.length > 0) throw BadInput.from(missing, 'invalid item');
       const writes = await this.items.planInserts(client, tracker, checked.map((c) => c.state), by);
+      await this.blobs.syncRefs(client, tracker.fields, writes);
       await commitWrites(client, this.items.clock, tracker.id, writes);
       return { tracker, items: items.length };
     });
@@ -144,6 +151,23 @@ export class PostgresHub implements HubStore {
 
   async applyPush(trackerId: number, changes: readonly PushChange[], actor: Actor): Promise<PushResult[]> {
     return this.pushes.apply(await this.trackers.get(trackerId), changes, actor);
+  }
+
+  blobSize(trackerId: number, sha256: string): Promise<number | undefined> {
+    return this.blobs.scopedSize(trackerId, sha256);
+  }
+
+  putBlob(trackerId: number | null, body: AsyncIterable<Uint8Array>, opts: PutBlobOptions): Promise<StoredBlob> {
+    return this.blobs.put(trackerId, body, opts);
+  }
+
+  readBlob(trackerId: number, sha256: string, range?: ByteRange): Promise<BlobRead | undefined> {
+    return this.blobs.read(trackerId, sha256, range);
+  }
+
+  /** Collection on PostgreSQL; `sweep` has nothing to do here (no files: a transfer that died left no row). */
+  collectGarbage(opts: GcOptions = {}): Promise<GcReport> {
+    return this.blobs.collect(opts.graceMs);
   }
 
   addUser(name: string, password: string, opts?: { admin?: boolean }): Promise<User> {

@@ -5,11 +5,14 @@
  */
 import type pg from 'pg';
 import { BadInput, NotFound } from '../../../shared/errors.js';
+import { blobProblems } from '../../../shared/model/files.js';
+import type { Problem } from '../../../shared/model/fields.js';
 import type { ItemState } from '../../../shared/merge/index.js';
 import { type ItemChange, type NewItem, checkChange, checkNewItem } from '../../../shared/model/items.js';
-import { applyChange, changedFields } from '../../../shared/model/values.js';
+import { type Values, applyChange, changedFields } from '../../../shared/model/values.js';
 import { orderedValues } from '../field-order.js';
 import type { Item, ItemListOptions, Tracker } from '../types.js';
+import { type PgBlobs, hasFiles, namedBlobs } from './blobs.js';
 import type { FeedClock } from './clock.js';
 import type { PgDatabase, Queryable } from './database.js';
 import { ITEM_COLUMNS, type ItemRow, toItem } from './rows.js';
@@ -23,7 +26,19 @@ export class PgItems {
     private readonly db: PgDatabase,
     private readonly trackers: PgTrackers,
     readonly clock: FeedClock,
+    readonly blobs: PgBlobs,
   ) {}
+
+  /**
+   * Attachments local writes name without their content in this instance (DESIGN §14: an item
+   * never refers to a blob its instance lacks), one list per state; the blobs named are held
+   * FOR SHARE until the write commits, so no collection removes them meanwhile.
+   */
+  async missingBlobs(client: Queryable, tracker: Tracker, states: readonly { values: Readonly<Values> }[], prefix: (i: number) => string): Promise<Problem[]> {
+    if (!hasFiles(tracker.fields)) return [];
+    const sizes = await this.blobs.heldSizes(client, namedBlobs(tracker.fields, states.map((s) => s.values)));
+    return states.flatMap((state, i) => blobProblems(tracker.fields, state.values, (sha256) => sizes.get(sha256), { prefix: prefix(i), hint: 'attach the file with `s15n item attach` first' }));
+  }
 
   async list(trackerId: number, opts: ItemListOptions = {}): Promise<Item[]> {
     const live = opts.includeDeleted ? '' : 'AND NOT deleted';
@@ -98,6 +113,7 @@ export class PgItems {
   async write<T>(tracker: Tracker, plan: (client: pg.PoolClient) => Promise<{ writes: PlannedWrite[]; result: T }>): Promise<T> {
     return this.db.transaction(async (client) => {
       const { writes, result } = await plan(client);
+      await this.blobs.syncRefs(client, tracker.fields, writes);
       await commitWrites(client, this.clock, tracker.id, writes);
       return result;
     });
@@ -111,6 +127,8 @@ export class PgItems {
     const problems = checked.flatMap((c) => c.problems);
     if (problems.length > 0) throw BadInput.from(problems, 'invalid item');
     return this.write(tracker, async (client) => {
+      const missing = await this.missingBlobs(client, tracker, checked.map((c) => c.state), (i) => (indexed ? `items[${i}].values` : 'values'));
+      if (missing.length > 0) throw BadInput.from(missing, 'invalid item');
       const writes = await this.planInserts(client, tracker, checked.map((c) => c.state), by);
       return { writes, result: writes.map((w) => w.item) };
     });
@@ -124,6 +142,7 @@ export class PgItems {
     return this.write(tracker, async (client) => {
       const current = await this.lock(client, trackerId, ids);
       const writes: PlannedWrite[] = [];
+      const pending: Item[] = [];
       const result = ids.map((id) => {
         const item = current.get(id);
         if (!item || item.deleted) throw new NotFound(`unknown item ${id} in tracker "${tracker.name}"`);
@@ -131,11 +150,14 @@ export class PgItems {
         const status = checked.status ?? item.status;
         if (status === item.status && changedFields(tracker.fields, item.values, values).length === 0) return item;
         const write = this.planUpdate(tracker, item, { status, values }, false, by);
+        pending.push(write.item);
         // An id given twice sees its first change.
         current.set(id, write.item);
         writes.push(write);
         return write.item;
       });
+      const missing = await this.missingBlobs(client, tracker, pending, () => 'values');
+      if (missing.length > 0) throw BadInput.from(missing, 'invalid change');
       return { writes, result };
     });
   }
