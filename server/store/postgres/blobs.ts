@@ -125,7 +125,8 @@ export class PgBlobs {
     return row!.inserted;
   }
 
-  private async writeChunks(client: Queryable, sha256: string, path: string): Promise<void> {
+  /** The bytes of the file at `path` as the chunks of `sha256` (its row written already). */
+  async writeChunks(client: Queryable, sha256: string, path: string): Promise<void> {
     const file = await open(path, 'r');
     try {
       const buffer = Buffer.alloc(CHUNK_BYTES);
