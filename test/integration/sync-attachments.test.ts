@@ -15,6 +15,8 @@ import type { FileRef } from '../../shared/model/files.js';
 import { blobFiles, bytesOf, everyBlobWhole, sha256Of, storeBlob } from '../helpers/blobs.js';
 import { api, tempDir } from '../helpers/instance.js';
 import { FAST, type SyncPair, localOf, masterAdd, masterEdit, runCliAsync, startPair, tokenOf } from '../helpers/sync.js';
+import { waitFor } from '../helpers/wait.js';
+import { startWatch } from '../helpers/watch.js';
 
 let pair: SyncPair;
 afterEach(async () => {
@@ -80,6 +82,23 @@ describe('attachments between a master and its clone', () => {
     expect(blobFiles(pair.cloneDir).blobs).toEqual([shot.sha256]);
     expect(pair.clone.blobs.count()).toBe(1);
     expect(filesOf(localOf(pair, pair.master.store.listItems(pair.tracker.id)[42]!.id).values)).toEqual([{ ...shot, name: 'shot-42.png' }]);
+  });
+
+  it('brings a content attached on the master to a clone under sync --watch (the continuous feed fetches it before it applies the item)', async () => {
+    pair = await startPair();
+    const p = pair;
+    const remote = masterAdd(p, { title: 'watched' });
+    await clone(p.clone, 'origin', 'Bugs', { remote: FAST });
+    const watcher = startWatch(p.cloneDir, ['Bugs']);
+    try {
+      await watcher.reported(1, 'the first full sync');
+      const shot = await storeBlob(p.master.store, bytesOf(300_000, 4), 'live.png');
+      masterEdit(p, remote.id, { files: [shot] });
+      await waitFor(() => filesOf(localOf(p, remote.id).values).length === 1, 'the attachment on the clone');
+      expect(readFileSync(join(p.cloneDir, 'blobs', shot.sha256.slice(0, 2), shot.sha256)).equals(bytesOf(300_000, 4))).toBe(true);
+    } finally {
+      await watcher.stop();
+    }
   });
 
   it('merges attachments both sides added to one item as a set: both kept, pushed back, each content once', async () => {
