@@ -6,7 +6,8 @@
  * they commit, so a collection (which takes its candidates FOR UPDATE, then checks them again)
  * never removes a blob a concurrent write is about to name.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,23 @@ import type { PgDatabase, Queryable } from './database.js';
 /** Bytes per stored chunk: a 64 MiB file is 64 rows, and a read holds one chunk at a time. */
 export const CHUNK_BYTES = 1024 * 1024;
 const DEFAULT_GRACE_MS = 60 * 60 * 1000;
+/** A temp file this young may belong to an upload still running (in this process or another). */
+const TRANSFER_AGE_MS = 60 * 60 * 1000;
+/** Where uploads wait to be hashed: one directory per machine, so a collection can sweep what a killed process left. */
+const TEMP_DIR = join(tmpdir(), `s15n-pg-uploads-${process.getuid?.() ?? 0}`);
+
+/**
+ * The temp directory, made private to this user. One somebody else made (or a symlink) is
+ * refused: its owner could swap a file between its hashing and its reading into the database.
+ */
+function tempDir(): string {
+  mkdirSync(TEMP_DIR, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(TEMP_DIR);
+  if (!stat.isDirectory() || (process.getuid && stat.uid !== process.getuid()) || (stat.mode & 0o077) !== 0) {
+    throw new Error(`${TEMP_DIR} is not a private directory of this user; remove it`);
+  }
+  return TEMP_DIR;
+}
 const UNREFERENCED = 'NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.sha256 = blobs.sha256) AND NOT EXISTS (SELECT 1 FROM blob_uploads u WHERE u.sha256 = blobs.sha256)';
 const IN_SCOPE = '(EXISTS (SELECT 1 FROM blob_refs r WHERE r.tracker_id = $1 AND r.sha256 = blobs.sha256) OR EXISTS (SELECT 1 FROM blob_uploads u WHERE u.tracker_id = $1 AND u.sha256 = blobs.sha256))';
 
@@ -82,8 +100,7 @@ export class PgBlobs {
 
   /** Stores `body`: to a temp file first (hashed, counted, limited), then its row and chunks in one transaction. */
   async put(trackerId: number | null, body: AsyncIterable<Uint8Array>, opts: PutBlobOptions): Promise<StoredBlob> {
-    const dir = mkdtempSync(join(tmpdir(), 's15n-blob-'));
-    const temp = join(dir, 'body');
+    const temp = join(tempDir(), `${process.pid}-${randomUUID()}`);
     try {
       const { maxSize, quota } = opts.limits;
       const tooLarge = () => new TooLarge(`the file is larger than the limit of this instance (${formatSize(maxSize)}); nothing was kept`);
@@ -95,7 +112,7 @@ export class PgBlobs {
       const created = await this.db.transaction((client) => this.store(client, trackerId, sha256, intake.size, temp, quota));
       return { sha256, size: intake.size, created };
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(temp, { force: true });
     }
   }
 
@@ -159,9 +176,15 @@ export class PgBlobs {
   }
 
   /** Removes the blobs no item version refers to and no recent upload waits for, once a collection at least `graceMs` before found them so. */
-  async collect(graceMs = DEFAULT_GRACE_MS): Promise<GcReport> {
+  async collect(graceMs = DEFAULT_GRACE_MS, opts: { sweep?: boolean } = {}): Promise<GcReport> {
     const now = Date.now();
     const cutoff = now - Math.max(0, graceMs);
+    const report = await this.removeGarbage(now, cutoff);
+    if (opts.sweep) report.swept = sweepTemp(Math.min(cutoff, now - TRANSFER_AGE_MS));
+    return report;
+  }
+
+  private removeGarbage(now: number, cutoff: number): Promise<GcReport> {
     return this.db.transaction(async (client) => {
       const run = this.db.runner(client);
       await run(`UPDATE blobs SET released_at = NULL WHERE released_at IS NOT NULL AND NOT (${UNREFERENCED})`);
@@ -174,4 +197,18 @@ export class PgBlobs {
       return { removed: removed.length, bytes: removed.reduce((sum, r) => sum + Number(r.size), 0), kept: count!.n };
     });
   }
+}
+
+/** Removes the temp files of uploads last written before `before` (their process died with them unhashed). */
+function sweepTemp(before: number): { files: number; bytes: number } {
+  const swept = { files: 0, bytes: 0 };
+  if (!existsSync(TEMP_DIR)) return swept;
+  for (const name of readdirSync(TEMP_DIR)) {
+    const stat = statSync(join(TEMP_DIR, name), { throwIfNoEntry: false });
+    if (!stat || stat.mtimeMs >= before) continue;
+    rmSync(join(TEMP_DIR, name), { force: true });
+    swept.files += 1;
+    swept.bytes += stat.size;
+  }
+  return swept;
 }

@@ -165,9 +165,9 @@ export class PostgresHub implements HubStore {
     return this.blobs.read(trackerId, sha256, range);
   }
 
-  /** Collection on PostgreSQL; `sweep` has nothing to do here (no files: a transfer that died left no row). */
+  /** Collection on PostgreSQL; `sweep` also removes this machine's temp files of uploads whose process died. */
   collectGarbage(opts: GcOptions = {}): Promise<GcReport> {
-    return this.blobs.collect(opts.graceMs);
+    return this.blobs.collect(opts.graceMs, { sweep: opts.sweep === true });
   }
 
   addUser(name: string, password: string, opts?: { admin?: boolean }): Promise<User> {
