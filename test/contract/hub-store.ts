@@ -292,6 +292,9 @@ export function describeHubStore(engine: ContractEngine): void {
         expect((await store.collectGarbage({ graceMs: 0 })).kept).toBe(1);
         const [pushed] = await store.applyPush(t.id, [{ op: 'create', idempotencyKey: 'k', values: { shots: [refOf(bytes, 'again.png')] } }], { user: 'u', isAdmin: false });
         expect(pushed).toMatchObject({ status: 'created' });
+        // A push that changes another field keeps the attachments the item names.
+        const [retitled] = await store.applyPush(t.id, [{ op: 'update', id: pushed!.id!, baseVersion: 1, fields: { title: { base: null, value: 'renamed' } } }], { user: 'u', isAdmin: false });
+        expect(retitled).toMatchObject({ status: 'updated', item: { values: { title: 'renamed', shots: [refOf(bytes, 'again.png')] } } });
       }));
 
       it('collects a blob once no item version names it and a grace period has passed since a collection first found it so', withStore(async (store) => {

@@ -45,7 +45,7 @@ export class PgPush {
   private async plan(client: pg.PoolClient, tracker: Tracker, changes: readonly PushChange[], pusher: Pusher): Promise<{ writes: PlannedWrite[]; result: Judged[] }> {
     const targets = changes.flatMap((c) => (c.op === 'create' ? [] : [c.id]));
     const current = await this.items.lock(client, tracker.id, targets);
-    const blobError = await this.blobRule(client, tracker, changes);
+    const blobError = await this.blobRule(client, tracker, changes, [...current.values()]);
     const refused = new Map<string, string>();
     for (const change of changes) {
       if (change.op !== 'create') continue;
@@ -91,11 +91,12 @@ export class PgPush {
    */
   /**
    * A write naming an attachment the tracker was not sent (or of another size) is rejected: an item
-   * never refers to a blob its instance lacks. The blobs the batch names are held FOR SHARE.
+   * never refers to a blob its instance lacks. The blobs the batch's writes may name are held FOR SHARE.
    */
-  private async blobRule(client: pg.PoolClient, tracker: Tracker, changes: readonly PushChange[]): Promise<(write: ItemState) => string | null> {
+  private async blobRule(client: pg.PoolClient, tracker: Tracker, changes: readonly PushChange[], held: readonly Item[]): Promise<(write: ItemState) => string | null> {
     if (!hasFiles(tracker.fields)) return () => null;
-    const named = changes.flatMap((c) => (c.op === 'create' ? [c.values as Values] : c.op === 'update' ? [Object.fromEntries(Object.entries(c.fields).map(([name, f]) => [name, f.value])) as Values] : []));
+    // What the changes name, and what the items they update name already (a change of the title keeps them).
+    const named = held.map((item) => item.values).concat(changes.flatMap((c) => (c.op === 'create' ? [c.values as Values] : c.op === 'update' ? [Object.fromEntries(Object.entries(c.fields).map(([name, f]) => [name, f.value])) as Values] : [])));
     const sizes = await this.items.blobs.scopedSizes(client, tracker.id, namedBlobs(tracker.fields, named));
     return (write) => pushedBlobProblem(tracker.fields, write.values, (sha256) => sizes.get(sha256));
   }
