@@ -2,11 +2,14 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { API_PREFIX } from '../shared/api/schemas.js';
+import { DEFAULT_MAX_FILE } from '../shared/model/files.js';
 import { authenticate } from './auth.js';
+import { GarbageSchedule } from './blob-gc.js';
 import { compressAnswers } from './compression.js';
 import { errorHandler, notFoundRoute } from './errors.js';
 import { type LiveFeeds, liveFeeds } from './live/index.js';
 import { type Logger, silentLogger } from './logger.js';
+import { blobsHandlers } from './routes/blobs.js';
 import { changesHandlers } from './routes/changes.js';
 import { exportHandlers } from './routes/export.js';
 import { healthHandlers } from './routes/health.js';
@@ -16,7 +19,7 @@ import { openApiHandlers } from './routes/openapi.js';
 import { pushHandlers } from './routes/push.js';
 import { trackersHandlers } from './routes/trackers.js';
 import { usersHandlers } from './routes/users.js';
-import type { HubStore } from './store/index.js';
+import type { BlobLimits, HubStore } from './store/index.js';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleOptions } from './throttle.js';
 import { VERSION } from './version.js';
 
@@ -26,9 +29,13 @@ export interface AppOptions {
   /** Largest accepted request body (express/bytes syntax, e.g. '16mb' or a number of bytes). */
   bodyLimit?: string | number;
   loginThrottle?: ThrottleOptions;
+  /** Attachments: the largest file (`serve --max-file`, 64 MiB by default) and the bytes one tracker may hold (`--quota`, 10 GiB). */
+  blobLimits?: Partial<BlobLimits>;
   /** The live feeds of the server (startServer makes them, to end them on stop); one of the app's own otherwise. */
   live?: LiveFeeds;
 }
+
+export const DEFAULT_TRACKER_QUOTA = 10 * 1024 ** 3;
 
 export function createApp(options: AppOptions): Express {
   const { store } = options;
@@ -55,10 +62,27 @@ export function createApp(options: AppOptions): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  const limits: BlobLimits = { maxSize: options.blobLimits?.maxSize ?? DEFAULT_MAX_FILE, quota: options.blobLimits?.quota ?? DEFAULT_TRACKER_QUOTA };
+  // Blobs no item names anymore are collected now and then, after the writes that may release them.
+  const garbage = new GarbageSchedule(store, logger);
+  const pushes = pushHandlers(store);
   // The routes of shared/api/routes.ts, each with its handler; authentication comes before any body is read.
   mountRoutes(
     api,
-    { ...healthHandlers(VERSION), ...openApiHandlers(VERSION), ...trackersHandlers(store), ...changesHandlers(store, live), ...itemsHandlers(store), ...pushHandlers(store), ...usersHandlers(store), ...exportHandlers(store) },
+    {
+      ...healthHandlers(VERSION),
+      ...openApiHandlers(VERSION),
+      ...trackersHandlers(store),
+      ...changesHandlers(store, live),
+      ...itemsHandlers(store),
+      ...blobsHandlers(store, limits, () => garbage.poke()),
+      push: async (call) => {
+        await pushes.push(call);
+        if (call.tracker.fields.some((f) => f.type === 'files')) garbage.poke();
+      },
+      ...usersHandlers(store),
+      ...exportHandlers(store),
+    },
     { store, authenticate: authenticate(store, new LoginThrottle(options.loginThrottle ?? DEFAULT_THROTTLE)), bodyLimit: options.bodyLimit ?? '16mb' },
   );
 

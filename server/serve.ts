@@ -8,7 +8,7 @@ import { createApp } from './app.js';
 import { answerClientError } from './errors.js';
 import { type LiveFeeds, liveFeeds } from './live/index.js';
 import { type Logger, silentLogger } from './logger.js';
-import type { HubStore } from './store/index.js';
+import type { BlobLimits, HubStore } from './store/index.js';
 import type { ThrottleOptions } from './throttle.js';
 
 export interface ServeOptions {
@@ -20,6 +20,7 @@ export interface ServeOptions {
   logger?: Logger;
   bodyLimit?: string | number;
   loginThrottle?: ThrottleOptions;
+  blobLimits?: Partial<BlobLimits>;
   /** Open longpoll and continuous feeds a user may hold at once (beyond it 429). */
   maxFeedsPerUser?: number;
 }
@@ -46,7 +47,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? silentLogger();
   const live = liveFeeds(options.store, { ...(options.maxFeedsPerUser !== undefined ? { perUser: options.maxFeedsPerUser } : {}) });
-  const app = createApp({ store: options.store, logger, bodyLimit: options.bodyLimit, loginThrottle: options.loginThrottle, live });
+  const app = createApp({ store: options.store, logger, bodyLimit: options.bodyLimit, loginThrottle: options.loginThrottle, blobLimits: options.blobLimits, live });
   const server: Server = options.tls
     ? createHttpsServer({ cert: readPem(options.tls.cert, 'cert'), key: readPem(options.tls.key, 'key') }, app)
     : createServer(app);

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   not_acceptable: 406,
   conflict: 409,
   too_large: 413,
+  range_not_satisfiable: 416,
   too_many_requests: 429,
   unavailable: 503,
   internal: 500,
@@ -86,6 +87,13 @@ export class Conflict extends S15nError {
 export class TooLarge extends S15nError {
   constructor(message = 'request body too large') {
     super('too_large', message);
+  }
+}
+
+/** A byte range that starts at or after the end of what it asks for (a blob's bytes). */
+export class RangeNotSatisfiable extends S15nError {
+  constructor(message: string) {
+    super('range_not_satisfiable', message);
   }
 }
 

@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   sync: async () => (await import('./commands/sync.js')).registerSync,
   resolve: async () => (await import('./commands/resolve.js')).registerResolve,
   log: async () => (await import('./commands/log.js')).registerLog,
+  gc: async () => (await import('./commands/gc.js')).registerGc,
   tui: async () => (await import('./commands/tui.js')).registerTui,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
   store: async () => (await import('./commands/store.js')).registerStore,

@@ -4,6 +4,8 @@ import type { SqliteStore } from '../../server/store/index.js';
 import type { RemoteClientOptions } from '../remote/client.js';
 import { type RetryNotice, formatRetry } from '../remote/retry.js';
 import { ReplicaState } from '../replica/index.js';
+import { formatSize } from '../../shared/model/files.js';
+import type { BlobTally } from '../sync/blob-fetch.js';
 import type { Counts, ItemError, Report } from '../sync/report.js';
 import { output } from './context.js';
 import { EXIT } from './exit.js';
@@ -26,6 +28,8 @@ export function formatReport(what: string, report: Report): string {
     `  ${formatCounts(report.counts)}`,
     `  started ${report.startedAt}, ended ${report.endedAt} (${seconds.toFixed(1)} s)`,
   ];
+  const attachments = report.attachments as BlobTally | undefined;
+  if (attachments && attachments.files > 0) lines.push(`  attachments ${what.startsWith('push') ? 'sent' : 'fetched'}: ${attachments.files} (${formatSize(attachments.bytes)})`);
   for (const warning of (report.warnings as string[] | undefined) ?? []) lines.push(`  warning: ${warning}`);
   for (const { id, remoteId } of (report.matched as { id: number; remoteId: number }[] | undefined) ?? []) {
     lines.push(`  matched: new item ${id} holds the key values of remote item ${remoteId}; it is that item now, merged with it (no second item was created)`);
@@ -47,10 +51,24 @@ export function exitCodeOf(store: SqliteStore, trackerId: number, report: Report
   return EXIT.ok;
 }
 
-/** Progress on stderr, only for a person watching a terminal. */
-export function progressPrinter(label: string): ((done: number, total: number | undefined) => void) | undefined {
+/** Progress on stderr, only for a person watching a terminal; `onBlobs` adds the attachments fetched to the same line. */
+export function progressPrinter(label: string): (((done: number, total: number | undefined) => void) & { onBlobs: (fetched: BlobTally) => void }) | undefined {
   if (!process.stderr.isTTY) return undefined;
-  return (done, total) => process.stderr.write(`\r${label}: ${done}${total !== undefined ? ` / ${total}` : ''} changes applied`);
+  let changes = '0 changes applied';
+  let blobs = '';
+  const draw = () => process.stderr.write(`\r${label}: ${changes}${blobs}\u001b[K`);
+  return Object.assign(
+    (done: number, total: number | undefined) => {
+      changes = `${done}${total !== undefined ? ` / ${total}` : ''} changes applied`;
+      draw();
+    },
+    {
+      onBlobs: (fetched: BlobTally) => {
+        blobs = `, ${fetched.files} attachment${fetched.files === 1 ? '' : 's'} fetched (${formatSize(fetched.bytes)})`;
+        draw();
+      },
+    },
+  );
 }
 
 /**
@@ -86,13 +104,18 @@ export async function runReported(
   store: SqliteStore,
   tracker: { id: number; name: string },
   what: 'reload' | 'push',
-  run: (hooks: { signal: AbortSignal; onProgress?: (done: number, total: number | undefined) => void; remote: RemoteClientOptions }) => Promise<Report>,
+  run: (hooks: {
+    signal: AbortSignal;
+    onProgress?: (done: number, total: number | undefined) => void;
+    onBlobs?: (fetched: BlobTally) => void;
+    remote: RemoteClientOptions;
+  }) => Promise<Report>,
 ): Promise<void> {
   const progress = progressPrinter(`${what} ${tracker.name}`);
   const cancel = cancelOnInterrupt();
   let report: Report;
   try {
-    report = await run({ signal: cancel.signal, remote: remoteHooks(cancel.signal), ...(progress ? { onProgress: progress } : {}) });
+    report = await run({ signal: cancel.signal, remote: remoteHooks(cancel.signal), ...(progress ? { onProgress: progress, onBlobs: progress.onBlobs } : {}) });
   } finally {
     cancel.dispose();
     if (progress) process.stderr.write('\n');

@@ -15,6 +15,7 @@ import { type PathParams, ROUTES, type RouteSpec, routeUrl } from '../../shared/
 import { API_PREFIX, type Change, type ChangesPage, DEFAULT_PAGE_LIMIT, type Health, type ItemBody, NDJSON, type PushChange, type PushResult, type TrackerSchemaBody, type TrackerSummary } from '../../shared/api/schemas.js';
 import { parsePushResponse } from '../../shared/api/wire-check.js';
 import { Unavailable } from '../../shared/errors.js';
+import { BlobTransfer } from './blobs.js';
 import { failureOf, refuseRedirect, remoteError } from './errors.js';
 import { inflated, ndjsonLines, parseStreamLine } from './ndjson.js';
 import { type Failure, type RetryNotice, type RetryPolicy, attemptsFor, describeFailure, pause, retryDelay } from './retry.js';
@@ -54,6 +55,8 @@ const GZIP_BODY_BYTES = 1024;
 
 export class RemoteClient {
   readonly endpoint: RemoteEndpoint;
+  /** The blob routes: attachments' contents (./blobs.ts). */
+  readonly blobs: BlobTransfer;
   private readonly http: Got;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
   /** Continuous feeds hold their connection open: they get their own, so requests never queue behind them. */
@@ -81,6 +84,7 @@ export class RemoteClient {
       // Retries are ours (see call): POST is safe to repeat, creates carry idempotency keys and updates their bases.
       retry: { limit: 0 },
     });
+    this.blobs = new BlobTransfer(this.http, this.endpoint, { retries: this.policy.retries, backoffLimitMs: this.policy.backoffLimitMs });
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { HTTPError, RequestError } from 'got';
 import { ErrorBody } from '../../shared/api/schemas.js';
-import { BadInput, Conflict, ERROR_STATUS, type ErrorCode, Forbidden, NotFound, S15nError, TooLarge, TooManyRequests, Unauthorized, Unavailable } from '../../shared/errors.js';
+import { BadInput, Conflict, ERROR_STATUS, type ErrorCode, Forbidden, NotFound, RangeNotSatisfiable, S15nError, TooLarge, TooManyRequests, Unauthorized, Unavailable } from '../../shared/errors.js';
 import type { Problem } from '../../shared/model/fields.js';
 import type { Failure } from './retry.js';
 
@@ -51,7 +51,8 @@ const REFUSALS: Partial<Record<ErrorCode, (r: Refusal) => S15nError>> = {
   method_not_allowed: (r) => new S15nError('method_not_allowed', `${r.origin} does not take this request (${r.said}); is it an s15n instance of this API version?`),
   not_acceptable: (r) => new S15nError('not_acceptable', `${r.origin} cannot answer in a form s15n reads (${r.said})`),
   conflict: (r) => new Conflict(`${r.origin}: ${r.said}`, r.details),
-  too_large: (r) => new TooLarge(`${r.origin}: request too large (${r.said}); push in smaller batches`),
+  too_large: (r) => new TooLarge(`${r.origin}: request too large (${r.said})`),
+  range_not_satisfiable: (r) => new RangeNotSatisfiable(`${r.origin}: ${r.subject}: ${r.said}`),
   // Failed logins or too many open feeds: the server's own words say which.
   too_many_requests: (r) => new TooManyRequests(`${r.origin}: ${r.said}`),
 };

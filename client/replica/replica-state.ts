@@ -11,6 +11,7 @@ import type { FieldDef } from '../../shared/model/fields.js';
 import type { FieldMapping } from '../../shared/model/transform.js';
 import { NotFound } from '../../shared/errors.js';
 import { SqliteStore, migrateModule } from '../../server/store/index.js';
+import { REPLICA_BLOBS_MODULE } from './blob-migrations.js';
 import { REPLICA_MODULE } from './migrations.js';
 import { RemoteTable } from './remote-table.js';
 import { type ItemStateRow, ITEM_STATE, type ItemSyncState, type Replica, type ReplicaRow, toItemState, toReplica } from './rows.js';
@@ -69,7 +70,7 @@ function prepare(db: Database.Database) {
  * migrated at open, so that a later command only reads what is there.
  */
 export function openLocalStore(dataDir: string, opts: { create?: boolean } = {}): SqliteStore {
-  return SqliteStore.open(dataDir, { ...opts, modules: [REPLICA_MODULE] });
+  return SqliteStore.open(dataDir, { ...opts, modules: [REPLICA_MODULE, REPLICA_BLOBS_MODULE] });
 }
 
 interface Prepared {
@@ -84,6 +85,7 @@ function preparedFor(db: Database.Database): Prepared {
   let known = prepared.get(db);
   if (!known) {
     migrateModule(db, REPLICA_MODULE);
+    migrateModule(db, REPLICA_BLOBS_MODULE);
     known = { stmts: prepare(db), log: new SyncLog(db), remotes: new RemoteTable(db) };
     prepared.set(db, known);
   }

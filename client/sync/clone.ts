@@ -7,6 +7,7 @@ import { Conflict } from '../../shared/errors.js';
 import { type FieldMapping, planClone } from '../../shared/model/transform.js';
 import type { SqliteStore } from '../../server/store/index.js';
 import type { RemoteClientOptions } from '../remote/client.js';
+import { attachmentsOf } from './blob-gc.js';
 import { type FeedOptions, applyFeed } from './feed.js';
 import { connect } from './connect.js';
 import { ReplicaState } from '../replica/index.js';
@@ -73,10 +74,11 @@ export async function clone(store: SqliteStore, remoteName: string, trackerRef: 
             ...(options.onProgress ? { onProgress: options.onProgress } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
             ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+            ...(options.onBlobs ? { onBlobs: options.onBlobs } : {}),
           },
         );
         if (feed.cancelled) throw new Error(`cancelled after ${run.counts.seen} changes`);
-        return { remote: remoteName, token: { from: feed.from, to: feed.to } };
+        return { remote: remoteName, token: { from: feed.from, to: feed.to }, ...attachmentsOf(mappings, feed.attachments) };
       },
     );
     return { tracker: { id: tracker.id, name: tracker.name }, fields: mappings, report };

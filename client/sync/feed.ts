@@ -10,6 +10,7 @@ import { type Values, inFieldOrder } from '../../shared/model/values.js';
 import type { SqliteStore, Tracker } from '../../server/store/index.js';
 import type { RemoteClient } from '../remote/client.js';
 import { type ApplyOutcome, type RemoteItem, applyRemoteItem } from './apply.js';
+import { BlobFetcher, type BlobTally } from './blob-fetch.js';
 import type { Replica, ReplicaState } from '../replica/index.js';
 import type { ReportBuilder } from './report.js';
 import { messageOf } from './run.js';
@@ -25,6 +26,8 @@ export interface FeedOptions {
   batchSize?: number;
   /** Read every linked tracker's feed up front (a clone meets most linked items anyway). */
   preloadTitles?: boolean;
+  /** Attachments fetched so far, as their bytes arrive batch by batch. */
+  onBlobs?: (fetched: BlobTally) => void;
 }
 
 export interface FeedContext {
@@ -39,6 +42,8 @@ export interface FeedResult {
   from: number;
   to: number;
   cancelled: boolean;
+  /** The attachments fetched (none in a dry run). */
+  attachments: BlobTally;
 }
 
 /**
@@ -119,13 +124,19 @@ function applyBatchOnce(ctx: FeedContext, replica: Replica, titles: LinkTitles, 
 }
 
 /** Applies one batch and counts its outcomes; returns the replica as the batch left it (its token moved). */
-async function applyCounted(ctx: FeedContext, replica: Replica, titles: LinkTitles, batch: readonly Change[]): Promise<Replica> {
+async function applyCounted(ctx: FeedContext, replica: Replica, titles: LinkTitles, blobs: BlobFetcher, batch: readonly Change[]): Promise<Replica> {
   await titles.prefetch(batch);
+  // The batch's attachments first: an item is never written before the contents it names are here.
+  await blobs.prefetch(batch, replica);
   for (const result of applyBatch(ctx, replica, titles, batch)) {
     if ('outcome' in result) ctx.report.count(result.outcome);
     else ctx.report.itemError(result.itemId, result.error);
   }
   return ctx.replicas.getReplica(ctx.trackerId) ?? replica;
+}
+
+function fetcherOf(ctx: FeedContext, options: Pick<FeedOptions, 'signal' | 'onBlobs'>): BlobFetcher {
+  return new BlobFetcher(ctx.store, ctx.client, { skip: ctx.report.dryRun, ...(options.signal ? { signal: options.signal } : {}), ...(options.onBlobs ? { onProgress: options.onBlobs } : {}) });
 }
 
 function startOf(ctx: FeedContext): Replica {
@@ -139,14 +150,15 @@ function startOf(ctx: FeedContext): Replica {
  * applies its stream: in batches, each with the token after it, in one transaction. Changes at or
  * before the replica's token (sent again after a reconnect) are skipped: nothing is applied twice.
  */
-export async function applyChanges(ctx: FeedContext, changes: readonly Change[], options: Pick<FeedOptions, 'batchSize'> = {}): Promise<FeedResult> {
+export async function applyChanges(ctx: FeedContext, changes: readonly Change[], options: Pick<FeedOptions, 'batchSize' | 'onBlobs'> = {}): Promise<FeedResult> {
   const start = startOf(ctx);
   let replica = start;
   const fresh = changes.filter((change) => change.seq > start.token);
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const titles = new LinkTitles(ctx.client, replica.remoteFields, replica.mappings);
-  for (let i = 0; i < fresh.length; i += batchSize) replica = await applyCounted(ctx, replica, titles, fresh.slice(i, i + batchSize));
-  return { from: start.token, to: replica.token, cancelled: false };
+  const blobs = fetcherOf(ctx, options);
+  for (let i = 0; i < fresh.length; i += batchSize) replica = await applyCounted(ctx, replica, titles, blobs, fresh.slice(i, i + batchSize));
+  return { from: start.token, to: replica.token, cancelled: false, attachments: { ...blobs.tally } };
 }
 
 /** Streams the feed after the replica's token and applies it batch by batch. */
@@ -156,13 +168,14 @@ export async function applyFeed(ctx: FeedContext, options: FeedOptions = {}): Pr
   let replica = start;
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const titles = new LinkTitles(client, replica.remoteFields, replica.mappings);
+  const blobs = fetcherOf(ctx, options);
   let total: number | undefined;
   let done = 0;
   let batch: Change[] = [];
 
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    replica = await applyCounted(ctx, replica, titles, batch);
+    replica = await applyCounted(ctx, replica, titles, blobs, batch);
     done += batch.length;
     batch = [];
     options.onProgress?.(done, total);
@@ -191,5 +204,5 @@ export async function applyFeed(ctx: FeedContext, options: FeedOptions = {}): Pr
     // Cancelled while waiting for the remote: the unapplied part of the batch is simply dropped.
     if (!options.signal?.aborted) throw error;
   }
-  return { from: start.token, to: replica.token, cancelled: options.signal?.aborted === true };
+  return { from: start.token, to: replica.token, cancelled: options.signal?.aborted === true, attachments: { ...blobs.tally } };
 }

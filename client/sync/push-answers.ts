@@ -12,6 +12,7 @@ import type { Values } from '../../shared/model/values.js';
 import type { RemoteClient } from '../remote/client.js';
 import type { Replica } from '../replica/index.js';
 import { type ApplyContext, type ApplyOutcome, applyRemoteItem, confirmCreate, linkMatched } from './apply.js';
+import type { BlobFetcher } from './blob-fetch.js';
 import { frozenFields, toRemoteItem } from './feed.js';
 import type { Planned } from './push-plan.js';
 import type { ReportBuilder } from './report.js';
@@ -74,8 +75,11 @@ function applyAnswer(ctx: ApplyContext, replica: Replica, titles: LinkTitles, fr
 }
 
 /** Applies the answers of one request in one transaction, each item in its own savepoint; counts them once committed. */
-export async function applyAnswers(ctx: ApplyContext, replica: Replica, titles: LinkTitles, answers: readonly Answer[], report: ReportBuilder): Promise<void> {
-  await titles.prefetch(answers.flatMap(({ result }) => (result.item ? [{ seq: 0, ...result.item } as Change] : [])));
+export async function applyAnswers(ctx: ApplyContext, replica: Replica, titles: LinkTitles, answers: readonly Answer[], report: ReportBuilder, blobs?: BlobFetcher): Promise<void> {
+  const items = answers.flatMap(({ result }) => (result.item ? [{ seq: 0, ...result.item } as Change] : []));
+  await titles.prefetch(items);
+  // A conflict's answer may name attachments the remote gained meanwhile: here before it is applied.
+  await blobs?.prefetch(items, replica);
   const frozen = frozenFields(replica, ctx.tracker);
   const settled = ctx.store.transaction(() =>
     answers.map((answer): Settled => {

@@ -11,6 +11,9 @@ import type { SqliteStore, Tracker } from '../../server/store/index.js';
 import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
 import { ReplicaState } from '../replica/index.js';
 import type { ApplyContext } from './apply.js';
+import { BlobFetcher } from './blob-fetch.js';
+import { attachmentsOf, collectAfterRun } from './blob-gc.js';
+import { BlobUploader } from './blob-upload.js';
 import { applyAnswers, predictAnswers, settle } from './push-answers.js';
 import { type Plan, type Planned, planPush } from './push-plan.js';
 import { connect } from './connect.js';
@@ -46,6 +49,9 @@ interface PushRun {
   tracker: Tracker;
   titles: LinkTitles;
   report: ReportBuilder;
+  /** Attachments: uploaded before the changes that name them, fetched before the answers that name them. */
+  uploads: BlobUploader;
+  fetches: BlobFetcher;
 }
 
 function batchesOf(planned: readonly Planned[], size: number): Planned[][] {
@@ -60,8 +66,13 @@ function applyContext(run: PushRun, tracker: Tracker): ApplyContext {
 }
 
 /** Sends one batch and applies its answers; a batch too large for the remote is sent in halves. Returns the requests made. */
-async function sendBatch(run: PushRun, batch: readonly Planned[]): Promise<number> {
+async function sendBatch(run: PushRun, planned: readonly Planned[]): Promise<number> {
   const replica = run.replicas.getReplica(run.tracker.id)!;
+  // The contents first: the remote refuses an item naming one it was not sent.
+  const refused = await run.uploads.upload(run.tracker, replica.remoteTrackerId, planned);
+  for (const [item, error] of refused) settle(run.report, item, { error });
+  const batch = planned.filter((p) => !refused.has(p));
+  if (batch.length === 0) return 0;
   let results: PushResult[];
   try {
     results = await run.client.push(replica.remoteTrackerId, batch.map((p) => p.change));
@@ -80,7 +91,7 @@ async function sendBatch(run: PushRun, batch: readonly Planned[]): Promise<numbe
     throw error;
   }
   const ctx = applyContext(run, run.store.getTracker(run.tracker.id));
-  await applyAnswers(ctx, replica, run.titles, batch.map((planned, i) => ({ planned, result: results[i]! })), run.report);
+  await applyAnswers(ctx, replica, run.titles, batch.map((item, i) => ({ planned: item, result: results[i]! })), run.report, run.fetches);
   return 1;
 }
 
@@ -88,7 +99,7 @@ async function sendBatch(run: PushRun, batch: readonly Planned[]): Promise<numbe
 async function predictRun(run: PushRun, plan: Plan, signal?: AbortSignal): Promise<void> {
   const replica = run.replicas.getReplica(run.tracker.id)!;
   const ctx = applyContext(run, run.tracker);
-  await applyAnswers(ctx, replica, run.titles, await predictAnswers(ctx, run.client, replica, plan.planned, signal), run.report);
+  await applyAnswers(ctx, replica, run.titles, await predictAnswers(ctx, run.client, replica, plan.planned, signal), run.report, run.fetches);
 }
 
 /** Counts what the plan settles without sending: unchanged items, held-back conflicts, fields that cannot go. */
@@ -152,12 +163,16 @@ export async function pushPart(part: PushPart, report: ReportBuilder, options: P
   const plan = store.transaction(() => planPush(store, replicas, tracker, replica, options));
   countPlan(report, plan);
   options.onProgress?.(0, plan.planned.length);
-  const run: PushRun = { store, replicas, client, tracker, titles: new LinkTitles(client, replica.remoteFields, replica.mappings), report };
-  if (options.dryRun === true) {
+  const dryRun = options.dryRun === true;
+  const fetches = new BlobFetcher(store, client, { skip: dryRun, ...(options.signal ? { signal: options.signal } : {}) });
+  const run: PushRun = { store, replicas, client, tracker, titles: new LinkTitles(client, replica.remoteFields, replica.mappings), report, uploads: new BlobUploader(store, client), fetches };
+  if (dryRun) {
     await predictRun(run, plan, options.signal);
     return { remote: replica.remoteName, planned: plan.planned.length };
   }
-  return { remote: replica.remoteName, requests: await sendPlan(run, plan, options) };
+  const requests = await sendPlan(run, plan, options);
+  collectAfterRun(store, replica.mappings, false);
+  return { remote: replica.remoteName, requests, ...attachmentsOf(replica.mappings, run.uploads.tally) };
 }
 
 /** Pushes a cloned tracker's local changes. Run-level failures end in a report with outcome error; answers applied so far stay. */

@@ -9,6 +9,7 @@ import { STATUSES } from '../../shared/model/fields.js';
 import { type SchemaDiff, isEmptyDiff } from '../../shared/model/transform.js';
 import type { SqliteStore, Tracker } from '../../server/store/index.js';
 import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
+import { attachmentsOf, collectAfterRun } from './blob-gc.js';
 import { type FeedOptions, applyChanges, applyFeed } from './feed.js';
 import { connect } from './connect.js';
 import { ReplicaState } from '../replica/index.js';
@@ -87,16 +88,19 @@ export async function reloadPart(part: ReloadPart, report: ReportBuilder, option
   const diff = known ? null : await followRemoteSchema(store, replicas, client, trackerId, report);
   const ctx = { store, replicas, client, trackerId, report };
   const feed = options.changes
-    ? await applyChanges(ctx, options.changes, options.batchSize ? { batchSize: options.batchSize } : {})
+    ? await applyChanges(ctx, options.changes, { ...(options.batchSize ? { batchSize: options.batchSize } : {}), ...(options.onBlobs ? { onBlobs: options.onBlobs } : {}) })
     : await applyFeed(ctx, {
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.onBlobs ? { onBlobs: options.onBlobs } : {}),
       });
   if (feed.cancelled) {
     report.fail(`cancelled after ${report.counts.seen} changes; what was applied is kept and the next reload continues from there`);
   }
-  return { remote: replica.remoteName, token: { from: feed.from, to: feed.to }, ...(diff ? { schema: diff } : {}) };
+  const mappings = replicas.requireReplica(trackerId).mappings;
+  collectAfterRun(store, mappings, report.dryRun);
+  return { remote: replica.remoteName, token: { from: feed.from, to: feed.to }, ...(diff ? { schema: diff } : {}), ...attachmentsOf(mappings, feed.attachments) };
 }
 
 /** Reloads a cloned tracker (local id or name). Run-level failures end in a report with outcome error; what was applied stays. */

@@ -9,6 +9,7 @@ import { itemTitle } from '../../shared/model/title.js';
 import { planClone } from '../../shared/model/transform.js';
 import type { Values } from '../../shared/model/values.js';
 import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
+import { attachToStore } from '../local-files.js';
 import type { RemoteClientOptions } from '../remote/client.js';
 import type { RetryNotice } from '../remote/retry.js';
 import { type CloneResult, clone } from '../sync/clone.js';
@@ -199,6 +200,9 @@ export class TuiEngine {
     if (!item) throw new BadInput(`item ${itemId} was not saved`);
     return item;
   }
+
+  /** Stores the file at `path` as a blob of this instance and answers the reference an item can name it by (the editor's attach). */
+  readonly attachFile = (path: string) => attachToStore(this.store, path);
 
   newItem(trackerId: number, draft: { status: string; values: Record<string, unknown> }): Item {
     const [item] = this.store.createItems(trackerId, [draft], this.options.user ?? null);

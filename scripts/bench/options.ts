@@ -23,6 +23,8 @@ export interface BenchOptions {
   startup: boolean;
   /** With --startup: the CLI to time instead of this build's (an older build's main.js, to compare). */
   cli: string | null;
+  /** Only the clone of 1,000 items carrying this many MB of attachments, against the raw copy of the same bytes. */
+  attachments: number | null;
   /** Only the live sync figures (`sync --watch`): propagation with 1 and 20 watchers, local edits, idle watchers. */
   live: boolean;
   /** With --live: how long the 100 watchers stay idle (s). */
@@ -41,7 +43,7 @@ export interface BenchOptions {
   link: LinkShape | null;
 }
 
-export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --csv-import N | --csv-export N | --startup [--cli FILE] | --live [--idle-seconds S] | --hub [--seconds S] [--pg URL] | --link BW,LAT] [--profile] [--keep]
+export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --csv-import N | --csv-export N | --startup [--cli FILE] | --live [--idle-seconds S] | --hub [--seconds S] [--pg URL] | --link BW,LAT | --attachments MB] [--profile] [--keep]
   --items N      items of the master (default 10000; the targets are set for 100000; with --startup 1000)
   --runs R       runs of every measure; the table shows the median and min–max (default 3; with --startup 10)
   --json         print only the JSON document on stdout (progress still goes to stderr)
@@ -51,6 +53,7 @@ export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [-
   --csv-export N only measure the peak RSS of tracker export --csv at N/10 and at N items
   --startup      only time the CLI's start: node -e 0, s15n --version, s15n item list, interleaved
   --cli FILE     with --startup: time this main.js instead of dist/client/cli/main.js (an older build)
+  --attachments MB  only the clone of 1,000 items carrying MB megabytes of files, against a raw copy of the same bytes (check the disk: 3 × MB)
   --live         only live sync: propagation to 1 and 20 watchers, local edits to the master, 100 idle watchers (items default 1000)
   --idle-seconds S  with --live: how long the idle watchers are watched (default 60)
   --hub          only the hub: the same hub (--items, default 1000000) on SQLite and PostgreSQL, concurrent clones, writers
@@ -81,6 +84,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'csv-export': { type: 'string' },
       startup: { type: 'boolean', default: false },
       cli: { type: 'string' },
+      attachments: { type: 'string' },
       live: { type: 'boolean', default: false },
       'idle-seconds': { type: 'string' },
       profile: { type: 'boolean', default: false },
@@ -97,12 +101,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const alone = ['startup', 'clone-rss', 'csv-import', 'csv-export', 'live', 'hub', 'link'].filter((name) => values[name as 'startup'] !== undefined && values[name as 'startup'] !== false);
+  const alone = ['startup', 'clone-rss', 'csv-import', 'csv-export', 'live', 'hub', 'link', 'attachments'].filter((name) => values[name as 'startup'] !== undefined && values[name as 'startup'] !== false);
   if (alone.length > 1) throw new Error(`--${alone.join(' and --')} are separate runs; give one\n${USAGE}`);
   if (values.cli !== undefined && !values.startup) throw new Error(`--cli goes with --startup\n${USAGE}`);
-  if (values.live && (values.startup || values['clone-rss'] !== undefined)) throw new Error(`--live is a run of its own; give it alone\n${USAGE}`);
   if (values['idle-seconds'] !== undefined && !values.live) throw new Error(`--idle-seconds goes with --live\n${USAGE}`);
-  if (values.hub && (values.startup || values.live || values['clone-rss'] !== undefined)) throw new Error(`--hub is a run of its own; give it without --startup, --live or --clone-rss\n${USAGE}`);
   if ((values.seconds !== undefined || values.pg !== undefined) && !values.hub) throw new Error(`--seconds and --pg go with --hub\n${USAGE}`);
   return {
     items: count(values.items, 'items', values.startup ? STARTUP_ITEMS : values.live ? LIVE_ITEMS : values.hub ? 1_000_000 : 10_000, values.live ? LIVE_ITEMS : 100),
@@ -114,6 +116,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     csvExport: values['csv-export'] === undefined ? null : count(values['csv-export'], 'csv-export', 0, 1000),
     startup: values.startup,
     cli: values.cli ?? null,
+    attachments: values.attachments === undefined ? null : count(values.attachments, 'attachments', 0, 1),
     live: values.live,
     idleSeconds: count(values['idle-seconds'], 'idle-seconds', 60),
     profile: values.profile,

@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { ATTACHMENT_ITEMS, runAttachments } from './attachments-suite.js';
 import { runCloneRss } from './clone-rss.js';
 import { runLink } from './link.js';
 import { runCsvExport, runCsvImport } from './csv.js';
@@ -20,7 +21,7 @@ import { runLive } from './live.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-type Mode = 'full' | 'clone-rss' | 'startup' | 'live' | 'hub' | 'link' | 'csv-import' | 'csv-export';
+type Mode = 'full' | 'clone-rss' | 'startup' | 'live' | 'hub' | 'link' | 'csv-import' | 'csv-export' | 'attachments';
 
 /** The measure the options ask for, with the items and runs it used. */
 async function runMode(options: BenchOptions, p: Processes, root: string, log: (line: string) => void): Promise<{ mode: Mode; items: number; runs: number; result: SuiteResult }> {
@@ -28,6 +29,7 @@ async function runMode(options: BenchOptions, p: Processes, root: string, log: (
   if (options.link) return { mode: 'link', items: options.items, runs: options.runs, result: await runLink(p, root, options.items, options.runs, options.link, log) };
   if (options.csvImport !== null) return { mode: 'csv-import', items: options.csvImport, runs: options.runs, result: runCsvImport(root, options.csvImport, options.runs, log) };
   if (options.csvExport !== null) return { mode: 'csv-export', items: options.csvExport, runs: 1, result: await runCsvExport(p, root, options.csvExport, log) };
+  if (options.attachments !== null) return { mode: 'attachments', items: ATTACHMENT_ITEMS, runs: options.runs, result: await runAttachments(p, root, options.attachments, options.runs, log) };
   if (options.hub) {
     const { runHub } = await import('./hub.js');
     return { mode: 'hub', items: options.items, runs: options.runs, result: await runHub(p, root, { items: options.items, runs: options.runs, seconds: options.seconds, pg: options.pg }, log) };
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
     } else {
       const items = document.options.items;
       const targetItems = mode === 'startup' ? STARTUP_ITEMS : TARGET_ITEMS;
-      const size = mode === 'clone-rss' || mode === 'live' || mode === 'hub' || mode.startsWith('csv') || items === targetItems ? '' : `\nThe targets are set for ${targetItems} items; this run used ${items}.\n`;
+      const size = mode === 'clone-rss' || mode === 'live' || mode === 'hub' || mode === 'attachments' || mode.startsWith('csv') || items === targetItems ? '' : `\nThe targets are set for ${targetItems} items; this run used ${items}.\n`;
       process.stdout.write(
         `\ns15n bench: ${items} items, ${document.options.runs} run(s), ${host.nproc} × ${host.cpu}, node ${host.node}, ${document.durationS} s, ` +
           `load average ${document.loadAverage.atStart} at start, ${document.loadAverage.atEnd} at end\n\n` +

@@ -2,7 +2,7 @@
 import type { RequestCounter } from './listen.js';
 import { type Handlers, peakRssMb, serveRpc } from './rpc.js';
 
-export type ServerKind = 'floor' | 's15n' | 'pouch';
+export type ServerKind = 'floor' | 's15n' | 'pouch' | 'files';
 
 export interface StartServer {
   kind: ServerKind;
@@ -30,6 +30,13 @@ const handlers = {
         floor.close();
       };
       return { url: floor.url };
+    }
+    if (args.kind === 'files') {
+      const { serveFiles } = await import('./attachments.js');
+      const files = await serveFiles(args.dir);
+      requests = files.requests;
+      close = () => files.close();
+      return { url: files.url };
     }
     if (args.kind === 'pouch') {
       const { editDocs, servePouch } = await import('./pouch.js');

@@ -63,6 +63,14 @@ const handlers = {
     const { s15nPush } = await import('./s15n.js');
     return measured(() => s15nPush(args.dir, args.count, args.mark, args.offset, { compression: args.compression !== false }));
   },
+  async buildAttachmentMaster(args: { dir: string; items: number; bytesEach: number }) {
+    const { buildAttachmentMaster } = await import('./attachments.js');
+    return measured(() => buildAttachmentMaster(args.dir, args.items, args.bytesEach));
+  },
+  async rawFetch(args: { url: string; hashes: string[]; dir: string }) {
+    const { rawFetch } = await import('./attachments.js');
+    return measured(() => rawFetch(args.url, args.hashes, args.dir));
+  },
   async merge(args: { field: 'title' | 'description' }) {
     const { mergeRate } = await import('./merge.js');
     return measured(() => mergeRate(args.field));

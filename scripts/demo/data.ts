@@ -4,6 +4,7 @@
  * of the demo shows the same data.
  */
 import type { FieldInput, NewItem } from '../../server/store/index.js';
+import type { FileRef } from '../../shared/model/files.js';
 import { seededRandom as random } from '../../shared/random.js';
 
 function pick<T>(rand: () => number, list: readonly T[]): T {
@@ -76,8 +77,8 @@ const LABELS = ['regression', 'ux', 'performance', 'security', 'good-first-issue
 const OFFICES = ['48.8566,2.3522', '52.52,13.405,12', '40.7128,-74.006', '35.6762,139.6503,10'];
 const USERS = ['alice', 'bob'];
 
-/** `count` bug items; component links point at `componentIds`. */
-export function bugItems(count: number, componentIds: readonly number[], seed = 15): NewItem[] {
+/** `count` bug items; component links point at `componentIds`; about one in five has one or two of `attachments`. */
+export function bugItems(count: number, componentIds: readonly number[], seed = 15, attachments: readonly FileRef[] = []): NewItem[] {
   const rand = random(seed);
   const start = Date.UTC(2024, 0, 8, 9, 0, 0);
   return Array.from({ length: count }, (_, index) => {
@@ -100,7 +101,7 @@ export function bugItems(count: number, componentIds: readonly number[], seed = 
       assignee: pick(rand, USERS),
       wiki: rand() < 0.3 ? `Bug ${index + 1} notes` : null,
       component: componentIds.length > 0 ? pick(rand, componentIds) : null,
-      attachments: rand() < 0.2 ? [`screenshot-${index + 1}.png`] : [],
+      attachments: attachments.length > 0 && rand() < 0.2 ? some(rand, attachments, 2) : [],
     };
     const status = rand() < 0.7 ? 'open' : rand() < 0.5 ? 'pending' : 'closed';
     return { status, values };

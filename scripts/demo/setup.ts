@@ -12,7 +12,12 @@ import { clone } from '../../client/sync/clone.js';
 import { reload } from '../../client/sync/reload.js';
 import { addRemote } from '../../client/sync/remotes.js';
 import { ReplicaState, openLocalStore } from '../../client/replica/index.js';
+import { Readable } from 'node:stream';
+import { putBlob } from '../../server/store/sqlite/blob-put.js';
+import { fileTypeOf } from '../../shared/model/file-types.js';
+import type { FileRef } from '../../shared/model/files.js';
 import { COMPONENT_FIELDS, bugFields, bugItems, componentItems } from './data.js';
+import { sampleFiles } from './files.js';
 
 export interface DemoUser {
   name: string;
@@ -54,7 +59,13 @@ async function seedMaster(dataDir: string, count: number) {
   const components = master.createTracker({ name: 'components', description: 'Parts of the product', fields: COMPONENT_FIELDS });
   const componentIds = master.createItems(components.id, componentItems(), alice.name).map((item) => item.id);
   const bugs = master.createTracker({ name: 'bugs', description: 'Bug reports of the demo product', fields: bugFields(components.id) });
-  const items = bugItems(count, componentIds);
+  // The attachments' contents first: an item never names a blob its instance lacks.
+  const attachments: FileRef[] = [];
+  for (const { name, bytes } of sampleFiles()) {
+    const stored = await putBlob(master.blobs, null, Readable.from([bytes]), { limits: { maxSize: bytes.length, quota: bytes.length } });
+    attachments.push({ name, size: stored.size, type: fileTypeOf(name), sha256: stored.sha256 });
+  }
+  const items = bugItems(count, componentIds, undefined, attachments);
   const masterIds = master.createItems(bugs.id, items, alice.name).map((item) => item.id);
   master.grant(bob.name, bugs.id, 'edit');
   master.grant(bob.name, components.id, 'view');

@@ -7,6 +7,7 @@ import type { PushChange, PushResult } from '../../shared/api/schemas.js';
 import type { FieldDef } from '../../shared/model/fields.js';
 import type { FieldEdit } from '../../shared/model/schema-edit.js';
 import type { UpsertOptions, UpsertResult, UpsertRow } from '../../shared/model/upsert.js';
+import type { BlobRead, ByteRange, GcOptions, GcReport, PutBlobOptions, StoredBlob } from './blob-types.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from './types.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -64,6 +65,21 @@ export interface HubStore {
   // --- push
   /** Applies a batch in one transaction; each change is answered on its own (DESIGN §5). */
   applyPush(trackerId: number, changes: readonly PushChange[], actor: Actor): Promise<PushResult[]>;
+
+  // --- blobs: attachments' contents by sha256, stored once per instance (DESIGN §14)
+  /** The size of a blob the tracker's callers may read (one of its items names it, or it was uploaded to it), else undefined. */
+  blobSize(trackerId: number, sha256: string): Promise<number | undefined>;
+  /**
+   * Stores a blob from a stream, never whole in memory, for the tracker (or for no tracker: a
+   * local attach on the instance itself): hashed while written, refused and not kept when it
+   * hashes to another sha256 than named (BadInput), passes the size limit or the tracker's quota
+   * (TooLarge); written crash-safe (temp file, fsync, rename); idempotent.
+   */
+  putBlob(trackerId: number | null, body: AsyncIterable<Uint8Array>, opts: PutBlobOptions): Promise<StoredBlob>;
+  /** A blob's bytes (a range of them) when the tracker's callers may read it, else undefined. */
+  readBlob(trackerId: number, sha256: string, range?: ByteRange): Promise<BlobRead | undefined>;
+  /** Removes the blobs no item version refers to anymore, after a grace period. */
+  collectGarbage(opts?: GcOptions): Promise<GcReport>;
 
   // --- users and rights
   addUser(name: string, password: string, opts?: { admin?: boolean }): Promise<User>;

@@ -2,11 +2,11 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { type RouteSpec, openApiPath, routeList, statusesOf } from './routes.js';
-import { API_PREFIX, ErrorBody, NDJSON } from './schemas.js';
+import { API_PREFIX, ErrorBody, JSON_MEDIA, NDJSON, OCTETS } from './schemas.js';
 
 type Document = ReturnType<OpenApiGeneratorV3['generateDocument']>;
 
-const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+const json = (schema: z.ZodType) => ({ [JSON_MEDIA]: { schema } });
 type Headers = NonNullable<RouteSpec['answer']['headers']>;
 
 /** Headers of error answers that say what to do next. */
@@ -22,27 +22,35 @@ function headersOf(headers: Headers | undefined): ResponseConfig['headers'] {
 
 const ETAG: Headers = { ETag: { type: 'string', description: 'a weak entity tag of this answer, for If-None-Match' } };
 
-function answerOf(route: RouteSpec): ResponseConfig {
-  const { answer } = route;
+/** What a 200 (and a 206) holds: JSON (an NDJSON stream as well), another media type, raw bytes, or nothing at all. */
+function contentOf(answer: RouteSpec['answer']): ResponseConfig['content'] | undefined {
+  if (answer.content === 'none') return undefined;
+  if (answer.content === 'bytes') return { [OCTETS]: { schema: answer.schema } };
   const body = answer.contentType ? { [answer.contentType]: { schema: answer.schema } } : json(answer.schema);
-  const content = { ...body, ...(answer.stream ? { [NDJSON]: { schema: z.string().meta({ description: answer.stream }) } } : {}) };
-  const headers = headersOf({ ...answer.headers, ...(answer.etag ? ETAG : {}) });
-  return { description: answer.description, content, ...(headers ? { headers } : {}) };
+  return { ...body, ...(answer.stream ? { [NDJSON]: { schema: z.string().meta({ description: answer.stream }) } } : {}) };
+}
+
+function answerOf(route: RouteSpec, description = route.answer.description): ResponseConfig {
+  const content = contentOf(route.answer);
+  const headers = headersOf({ ...route.answer.headers, ...(route.answer.etag ? ETAG : {}) });
+  return { description, ...(content ? { content } : {}), ...(headers ? { headers } : {}) };
 }
 
 function responsesOf(route: RouteSpec): RouteConfig['responses'] {
   const responses: RouteConfig['responses'] = {};
   for (const { status, reason } of statusesOf(route)) {
     const headers = headersOf(ERROR_HEADERS[status]);
-    if (status === 200) responses[status] = answerOf(route);
+    if (status === 200 || status === 206) responses[status] = answerOf(route, reason);
     else if (status === 304) responses[status] = { description: reason, headers: headersOf(ETAG)! };
-    else responses[status] = { description: reason, content: json(ErrorBody), ...(headers ? { headers } : {}) };
+    // An answer to HEAD has no body, its errors neither.
+    else responses[status] = { description: reason, ...(route.method === 'head' ? {} : { content: json(ErrorBody) }), ...(headers ? { headers } : {}) };
   }
   return responses;
 }
 
 function operationOf(route: RouteSpec): RouteConfig {
-  const { params, query, body } = route.request;
+  const { params, query, body, bytes, headers } = route.request;
+  const requestBody = body ? { required: true, content: json(body) } : bytes ? { required: true, description: bytes, content: { [OCTETS]: { schema: z.string().meta({ format: 'binary' }) } } } : undefined;
   return {
     method: route.method,
     path: `${API_PREFIX}${openApiPath(route)}`,
@@ -50,7 +58,7 @@ function operationOf(route: RouteSpec): RouteConfig {
     summary: route.summary,
     // Every route but health asks for credentials; health says so with an empty list.
     security: route.right === 'none' ? [] : [{ basic: [] }],
-    request: { ...(params ? { params } : {}), ...(query ? { query } : {}), ...(body ? { body: { required: true, content: json(body) } } : {}) },
+    request: { ...(params ? { params } : {}), ...(query ? { query } : {}), ...(headers ? { headers } : {}), ...(requestBody ? { body: requestBody } : {}) },
     responses: responsesOf(route),
   };
 }

@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import {
   ApiDocument,
+  BlobParams,
+  Bytes,
   ChangesPage,
   ChangesQuery,
   Health,
@@ -14,8 +16,11 @@ import {
   ItemParams,
   JSON_MEDIA,
   NDJSON,
+  OCTETS,
   PushRequest,
   PushResponse,
+  RangeHeaders,
+  StoredBlobBody,
   TrackerList,
   TrackerParams,
   TrackerSchemaBody,
@@ -29,7 +34,7 @@ const TRACKER_RIGHTS = ['view', 'edit'] as const;
 export type TrackerRight = (typeof TRACKER_RIGHTS)[number];
 
 /** The error statuses of the API (DESIGN §5); shared/errors.ts gives each its code. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 406 | 409 | 413 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 406 | 409 | 413 | 416 | 429;
 
 export interface RouteRequest {
   /** The path parameters (`:name` in the path), strings on the wire. */
@@ -37,6 +42,10 @@ export interface RouteRequest {
   query?: z.ZodObject;
   /** A JSON body, read whatever its Content-Type says. */
   body?: z.ZodType;
+  /** A body of raw bytes instead (what they are): streamed to the handler, never parsed nor buffered. */
+  bytes?: string;
+  /** Request headers the route reads, for the document. */
+  headers?: z.ZodObject;
 }
 
 export interface RouteAnswer {
@@ -55,12 +64,16 @@ export interface RouteAnswer {
    * §13.1.2): a matching tag, or `*`, is answered 304 without a body.
    */
   etag?: true;
+  /** What the answer body is: JSON (the default), raw bytes (`application/octet-stream`), or nothing (HEAD). */
+  content?: 'json' | 'bytes' | 'none';
+  /** The route also answers 206 Partial Content: when. */
+  partial?: string;
 }
 
 export interface RouteSpec {
   /** The route's name: the OpenAPI operationId, the handler's key on the server. */
   id: string;
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'head';
   /** Express-style, under API_PREFIX: `/trackers/:id/changes`. */
   path: string;
   summary: string;
@@ -88,6 +101,13 @@ export const NEGOTIATION_ERRORS = {
 export const NOT_MODIFIED = 'not modified: If-None-Match names the current ETag (weak comparison) or is *; no body';
 
 const PERCENT = 'malformed percent-encoding in the path';
+
+/** What every answer about a blob says in its headers. */
+const BLOB_HEADERS = {
+  'Content-Length': { type: 'integer', description: 'the size of the content (of the range, with 206)' },
+  ETag: { type: 'string', description: 'the sha256, quoted: the content never changes under it' },
+  'Accept-Ranges': { type: 'string', description: 'bytes' },
+} as const;
 
 function defineRoutes<const T extends Record<string, Omit<RouteSpec, 'id'>>>(routes: T): { [K in keyof T]: T[K] & { id: K } } {
   return Object.fromEntries(Object.entries(routes).map(([id, route]) => [id, { ...route, id }])) as { [K in keyof T]: T[K] & { id: K } };
@@ -194,6 +214,53 @@ export const ROUTES = defineRoutes({
     errors: { 400: PERCENT, 403: 'no view right on the tracker', 404: 'unknown tracker' },
     subject: (params) => `tracker "${params.id}"`,
   },
+  // HEAD before GET: Express answers a HEAD with the first route of the path that can.
+  headBlob: {
+    method: 'head',
+    path: '/trackers/:id/blobs/:sha256',
+    summary: 'Whether the tracker holds an attachment content, and its size (a push asks before it uploads)',
+    right: 'view',
+    request: { params: BlobParams },
+    answer: { description: 'the tracker holds it (no body)', schema: Bytes, content: 'none', headers: BLOB_HEADERS },
+    errors: { 400: `the sha256 is not 64 lowercase hex digits, or ${PERCENT}`, 403: 'no view right on the tracker', 404: 'unknown tracker, or no such content sent to it or named by its items' },
+    subject: (params) => `attachment ${String(params.sha256).slice(0, 12)}…`,
+  },
+  getBlob: {
+    method: 'get',
+    path: '/trackers/:id/blobs/:sha256',
+    summary: 'The bytes of an attachment; a Range of them resumes a cut download',
+    right: 'view',
+    request: { params: BlobParams, headers: RangeHeaders },
+    answer: {
+      description: 'the whole content',
+      schema: Bytes,
+      content: 'bytes',
+      partial: 'the range asked for (Content-Range says which bytes of how many)',
+      headers: { ...BLOB_HEADERS, 'Content-Range': { type: 'string', description: 'with 206: bytes START-END/SIZE' } },
+    },
+    errors: {
+      400: `the sha256 is not 64 lowercase hex digits, or ${PERCENT}`,
+      403: 'no view right on the tracker',
+      404: 'unknown tracker, or no such content sent to it or named by its items',
+      416: 'a range that starts at or after the end of the content (Content-Range: bytes */SIZE)',
+    },
+    subject: (params) => `attachment ${String(params.sha256).slice(0, 12)}…`,
+  },
+  putBlob: {
+    method: 'put',
+    path: '/trackers/:id/blobs/:sha256',
+    summary: 'Upload an attachment content under its sha256 (before the push that names it); idempotent',
+    right: 'edit',
+    request: { params: BlobParams, bytes: 'the content; its sha256 must be the one of the path' },
+    answer: { description: 'stored (or already there): its hash and size', schema: StoredBlobBody },
+    errors: {
+      400: `the bytes do not hash to the sha256 of the path (nothing is kept), a bad sha256, an encoded body, or ${PERCENT}`,
+      403: 'no edit right on the tracker',
+      404: 'unknown tracker',
+      413: 'a file larger than the limit of this instance (64 MiB by default), or past the quota of the tracker',
+    },
+    subject: (params) => `attachment ${String(params.sha256).slice(0, 12)}…`,
+  },
   listUsers: {
     method: 'get',
     path: '/users',
@@ -215,7 +282,8 @@ export function routeList(): RouteSpec[] {
 
 /** Every status a route answers with why, in order: its 200, its 304 if it sends ETags, then its own errors, negotiation's and authentication's. */
 export function statusesOf(route: RouteSpec): { status: number; reason: string }[] {
-  const errors: Partial<Record<ErrorStatus, string>> = { ...route.errors, ...NEGOTIATION_ERRORS };
+  // An answer without a body (HEAD) takes any Accept.
+  const errors: Partial<Record<ErrorStatus, string>> = { ...route.errors, ...(mediaTypesOf(route).length > 0 ? NEGOTIATION_ERRORS : {}) };
   // A status both the route and authentication answer is documented with both reasons.
   for (const [status, reason] of Object.entries(route.right === 'none' ? {} : AUTH_ERRORS)) {
     const own = errors[Number(status) as ErrorStatus];
@@ -223,12 +291,17 @@ export function statusesOf(route: RouteSpec): { status: number; reason: string }
   }
   const listed = Object.entries(errors).map(([status, reason]) => ({ status: Number(status), reason }));
   const ok = [{ status: 200, reason: route.answer.description }, ...(route.answer.etag ? [{ status: 304, reason: NOT_MODIFIED }] : [])];
-  return [...ok, ...listed.sort((a, b) => a.status - b.status)];
+  const partial = route.answer.partial ? [{ status: 206, reason: route.answer.partial }] : [];
+  return [...ok, ...partial, ...listed.sort((a, b) => a.status - b.status)];
 }
 
-/** The media types a route answers with, the default first (what `Accept: *\/*` gets). */
+/**
+ * The media types a route answers with, the default first (what `Accept: *\/*` gets); none for
+ * an answer without a body (HEAD), which any Accept takes.
+ */
 export function mediaTypesOf(route: RouteSpec): string[] {
-  const body = route.answer.contentType ?? JSON_MEDIA;
+  if (route.answer.content === 'none') return [];
+  const body = route.answer.content === 'bytes' ? OCTETS : (route.answer.contentType ?? JSON_MEDIA);
   return route.answer.stream ? [body, NDJSON] : [body];
 }
 
@@ -237,7 +310,7 @@ export function allowedMethods(path: string): string[] {
   const methods = routeList()
     .filter((route) => route.path === path)
     .flatMap((route) => (route.method === 'get' ? ['GET', 'HEAD'] : [route.method.toUpperCase()]));
-  return [...methods, 'OPTIONS'];
+  return [...new Set(methods), 'OPTIONS'];
 }
 
 /** Whether a route's right is checked against the tracker of its path. */

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { FIELD_TYPES, STATUSES } from '../model/fields.js';
+import { SHA256_PATTERN } from '../model/files.js';
 import { CONTINUOUS_TIMEOUT_MS, FEED_KINDS, HEARTBEAT_MS, LONGPOLL_TIMEOUT_MS } from './live.js';
 
 export const API_PREFIX = '/api/v1';
@@ -16,6 +17,8 @@ export const MAX_PAGE_LIMIT = 10_000;
 export const MAX_PUSH_CHANGES = 10_000;
 export const NDJSON = 'application/x-ndjson';
 export const JSON_MEDIA = 'application/json';
+/** Raw bytes: attachment contents (DESIGN §14). */
+export const OCTETS = 'application/octet-stream';
 /** The largest change token: tokens are integers that JSON numbers hold exactly (2^53 - 1). */
 export const MAX_TOKEN = Number.MAX_SAFE_INTEGER;
 
@@ -30,8 +33,19 @@ export const ErrorBody = z
   .meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+/** An attachment of a files field (DESIGN §14): its content is the blob of that sha256 (GET …/blobs/{sha256}). */
+export const FileRef = z
+  .object({
+    name: z.string(),
+    size: z.number().int().min(0),
+    type: z.string().meta({ description: 'a media type, e.g. image/png' }),
+    sha256: z.string().regex(SHA256_PATTERN, '64 lowercase hex digits'),
+  })
+  .loose()
+  .meta({ id: 'FileRef' });
+
 export const FieldValue = z
-  .union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()])
+  .union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.array(FileRef), z.null()])
   .meta({ id: 'FieldValue' });
 /** Values as sent: validated per field against the tracker's schema, not here. */
 export const ValuesInput = z.record(z.string(), z.unknown()).meta({ id: 'Values' });
@@ -216,6 +230,26 @@ export type PushResult = z.infer<typeof PushResult>;
 
 export const PushResponse = z.object({ results: z.array(PushResult) }).loose().meta({ id: 'PushResponse' });
 export type PushResponse = z.infer<typeof PushResponse>;
+
+/** The path of a blob: its tracker (`:id`) and its sha256. */
+export const BlobParams = TrackerParams.extend({
+  sha256: z.string().regex(SHA256_PATTERN, '64 lowercase hex digits').meta({ description: 'the sha256 of the content, 64 lowercase hex digits' }),
+});
+
+/** The answer to an upload: what is now stored under the hash. */
+export const StoredBlobBody = z
+  .object({ sha256: z.string(), size: z.number().int().min(0), created: z.boolean().meta({ description: 'false when the instance already held these bytes' }) })
+  .loose()
+  .meta({ id: 'StoredBlob' });
+export type StoredBlobBody = z.infer<typeof StoredBlobBody>;
+
+/** Raw bytes (a blob's content), as the document shows them. */
+export const Bytes = z.string().meta({ format: 'binary', description: 'the raw bytes' });
+
+/** The Range header a blob's GET reads: one range of bytes, so a cut download resumes where it stopped. */
+export const RangeHeaders = z.object({
+  range: z.string().optional().meta({ description: 'bytes=START-[END] or bytes=-SUFFIX: one range; other forms are ignored (the whole blob is sent)' }),
+});
 
 export const UserList = z.object({ users: z.array(z.string()) }).loose().meta({ id: 'UserList' });
 export type UserList = z.infer<typeof UserList>;

@@ -7,6 +7,7 @@
  * of its error.
  */
 import { isStatus } from '../model/fields.js';
+import { isFileList } from '../model/files.js';
 import type { FieldValue } from '../model/values.js';
 import { Change, PUSH_RESULT_STATUSES, PushResponse } from './schemas.js';
 
@@ -20,6 +21,7 @@ function isFieldValue(value: unknown): value is FieldValue {
     case 'object':
       if (value === null) return true;
       if (!Array.isArray(value)) return false;
+      if (value.length > 0 && typeof value[0] === 'object') return isFileList(value);
       for (const entry of value) if (typeof entry !== 'string') return false;
       return true;
     default:

@@ -10,6 +10,7 @@ export {
   type ItemDecision,
 } from './item.js';
 export { defaultConflictPolicy, type ConflictPolicy, type Resolution } from './policy.js';
+export { mergeFiles } from './files.js';
 export { mergeSets } from './sets.js';
 export { mergeText, type TextHunk, type TextMerge } from './text.js';
 export {

@@ -1,7 +1,9 @@
 /** The conflict policy: the one place that decides what happens when both sides changed a field differently. */
 import { type FieldDef, SET_TYPES } from '../model/fields.js';
+import { type FileRef, isFileList } from '../model/files.js';
 import { type FieldValue, valuesEqual } from '../model/values.js';
 import { sameCanonicalSet } from './canonical.js';
+import { mergeFiles } from './files.js';
 import { mergeSets } from './sets.js';
 import { type TextHunk, mergeText } from './text.js';
 
@@ -28,7 +30,11 @@ function isStringSet(value: FieldValue): value is string[] | null {
   return value === null || (Array.isArray(value) && value.every((entry) => typeof entry === 'string'));
 }
 
-/** DESIGN §4: textarea merges by lines (diff3), set types by adds and removes, anything else is a conflict. */
+function isFiles(value: FieldValue): value is FileRef[] | null {
+  return value === null || (Array.isArray(value) && isFileList(value));
+}
+
+/** DESIGN §4: textarea merges by lines (diff3), set types by adds and removes (files by sha256), anything else is a conflict. */
 export const defaultConflictPolicy: ConflictPolicy = {
   // valuesEqual decides; equal canonical sets (two parses of one stored value) answer without allocating.
   isEqual: (field, a, b) => a === b || sameCanonicalSet(field.type, a, b) || valuesEqual(field.type, a, b),
@@ -40,6 +46,9 @@ export const defaultConflictPolicy: ConflictPolicy = {
     }
     if (SET_TYPES.has(field.type) && isStringSet(base) && isStringSet(local) && isStringSet(remote)) {
       return { outcome: 'merged', value: mergeSets(base, local, remote) };
+    }
+    if (field.type === 'files' && isFiles(base) && isFiles(local) && isFiles(remote)) {
+      return { outcome: 'merged', value: mergeFiles(base, local, remote) };
     }
     return { outcome: 'conflict' };
   },

@@ -53,8 +53,8 @@ export const STATUS_FIELD_DEF: Readonly<FieldDef> = Object.freeze({
   required: true,
 });
 
-/** Types whose value is a set of strings: compared as sorted sets, merged as sets. */
-export const SET_TYPES: ReadonlySet<FieldType> = new Set(['multiselect', 'tags', 'files']);
+/** Types whose value is a set of strings: compared as sorted sets, merged as sets (files, a set of file references, has its own: files.ts). */
+export const SET_TYPES: ReadonlySet<FieldType> = new Set(['multiselect', 'tags']);
 /** Types the server assigns; a client never sends a value for them. */
 export const SERVER_ASSIGNED_TYPES: ReadonlySet<FieldType> = new Set(['autoincrement']);
 

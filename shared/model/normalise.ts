@@ -6,8 +6,9 @@
  * and are left out, which is why an absent key and an explicit null compare equal.
  */
 import { type FieldDef, type FieldType, SET_TYPES } from './fields.js';
+import { type FileRef, canonicalFiles, isCanonicalFiles, isFileList, sameFileRef } from './files.js';
 
-export type FieldValue = string | number | boolean | string[] | null;
+export type FieldValue = string | number | boolean | string[] | FileRef[] | null;
 export type Values = Record<string, FieldValue>;
 
 const DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -108,7 +109,7 @@ export function normalizeValue(type: FieldType, value: unknown): FieldValue {
   if (typeof value === 'string') {
     if (type === 'datetime' && ISO_DATETIME.test(value) && dayOfMonth(value) <= 28) return value;
     if (type === 'location' && isCanonicalLocation(value)) return value;
-  } else if (Array.isArray(value) && SET_TYPES.has(type) && isCanonicalSet(type, value)) {
+  } else if (Array.isArray(value) && (SET_TYPES.has(type) ? isCanonicalSet(type, value) : type === 'files' && isCanonicalFiles(value))) {
     return value;
   }
   return normalizeValueFully(type, value);
@@ -135,11 +136,13 @@ export function normalizeValueFully(type: FieldType, value: unknown): FieldValue
       break;
     case 'multiselect':
     case 'tags':
-    case 'files':
       if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
         const set = canonicalSet(value, type === 'tags');
         return set.length === 0 ? null : set;
       }
+      break;
+    case 'files':
+      if (Array.isArray(value) && isFileList(value)) return canonicalFiles(value);
       break;
     default:
       break;
@@ -154,8 +157,14 @@ export function valuesEqual(type: FieldType, a: unknown, b: unknown): boolean {
   const x = normalizeValue(type, a);
   const y = normalizeValue(type, b);
   if (x === y) return true;
-  if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((v, i) => v === y[i]);
+  if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((v, i) => sameEntry(v, y[i]));
   return false;
+}
+
+/** Entries of two canonical lists: strings by value, file references by what they say. */
+function sameEntry(a: string | FileRef, b: string | FileRef | undefined): boolean {
+  if (a === b) return true;
+  return typeof a === 'object' && typeof b === 'object' && sameFileRef(a, b);
 }
 
 /**

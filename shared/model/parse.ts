@@ -58,6 +58,19 @@ function parseList(text: string): ParsedText {
   return ok(list.length === 0 ? null : list);
 }
 
+/** Attachments as text: only their JSON form reads back (contents are attached by path: `s15n item attach`, the TUI editor). */
+function parseFileList(text: string): ParsedText {
+  const hint = 'expected a JSON array of {"name", "size", "type", "sha256"} (attach files with `s15n item attach`)';
+  if (!text.startsWith('[')) return fail(hint);
+  try {
+    const entries: unknown = JSON.parse(text);
+    if (!Array.isArray(entries) || !entries.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))) return fail(hint);
+    return ok(entries.length === 0 ? null : (entries as FieldValue));
+  } catch {
+    return fail(hint);
+  }
+}
+
 function parseId(text: string, what: string): ParsedText {
   const n = Number(text);
   return ID.test(text) && n > 0 && Number.isSafeInteger(n) ? ok(n) : fail(`expected ${what} (a positive integer)`);
@@ -90,8 +103,9 @@ export function parseFieldText(field: Pick<FieldDef, 'type'>, text: string): Par
     }
     case 'multiselect':
     case 'tags':
-    case 'files':
       return parseList(t);
+    case 'files':
+      return parseFileList(t);
     default:
       if (TRIMMED_STRING_TYPES.has(field.type)) return ok(quotedString(t) ?? t);
       return ok(t);

@@ -84,7 +84,7 @@ function optionsInUse(ctx: EditContext, field: FieldDef, options: readonly strin
   for (const option of gone) {
     const ids = itemsWhere(ctx, (values) => {
       const value = values[field.name];
-      return Array.isArray(value) ? value.includes(option) : value === option;
+      return Array.isArray(value) ? (value as readonly unknown[]).includes(option) : value === option;
     });
     if (ids.length > 0) problems.push({ field: 'options', reason: `"${clipText(option)}" is still used by ${someIds(ids)}: give ${ids.length === 1 ? 'it' : 'them'} another value first` });
   }

@@ -25,7 +25,6 @@ export interface CloneContext {
 const SKIPPED: Partial<Record<FieldType, string>> = {
   autoincrement: 'the server assigns it; a clone cannot',
   page: 'refers to wiki content outside the tracker',
-  files: 'attachments are not replicated in v1',
 };
 
 /** Maps each remote field per the transform table; local fields keep the remote's permanent names and order. */

@@ -14,6 +14,7 @@ import {
   clipText,
   isStatus,
 } from './fields.js';
+import { checkFiles } from './files.js';
 import { type FieldValue, type Values, canonicalDatetime, canonicalLocation, canonicalSet, canonicalValues, isEmptyValue, normalizeValue } from './normalise.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -87,7 +88,7 @@ export function validateValue(field: FieldDef, value: unknown): ValueCheck {
     case 'tags':
       return checkStringSet(value, undefined, true);
     case 'files':
-      return checkStringSet(value, undefined, false);
+      return checkFiles(value);
     case 'date':
       if (typeof value !== 'string' || !isValidDate(value.trim())) return fail(`expected a date as YYYY-MM-DD, got ${describe(value)}`);
       return { ok: true, value: value.trim() };

@@ -3,9 +3,11 @@
  * (DESIGN §9), so the SQLite engine and any other run the same suite. `open` makes a fresh,
  * empty instance; `close` is awaited after each test.
  */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { HubStore } from '../../server/store/index.js';
-import { BadInput, Conflict, NotFound } from '../../shared/errors.js';
+import { BadInput, Conflict, NotFound, TooLarge } from '../../shared/errors.js';
 import { describeKeyContract } from './hub-store-keys.js';
 
 export interface ContractEngine {
@@ -219,6 +221,104 @@ export function describeHubStore(engine: ContractEngine): void {
     });
 
     describeKeyContract(withStore);
+
+    describe('blobs', () => {
+      const LIMITS = { maxSize: 1 << 20, quota: 1 << 22 };
+      const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+      /** The bytes as a stream of small chunks, as a request body arrives. */
+      const body = (bytes: Buffer) => Readable.from(Array.from({ length: Math.ceil(bytes.length / 1000) }, (_, i) => bytes.subarray(i * 1000, (i + 1) * 1000)));
+      const read = async (store: HubStore, trackerId: number, hash: string, range?: { start: number; end: number }) => {
+        const blob = await store.readBlob(trackerId, hash, range);
+        if (!blob) return undefined;
+        const chunks: Buffer[] = [];
+        for await (const chunk of blob.stream) chunks.push(chunk as Buffer);
+        return { size: blob.size, bytes: Buffer.concat(chunks) };
+      };
+      const filesTracker = (store: HubStore, name = 'T') => store.createTracker({ name, fields: [{ name: 'title', type: 'text' }, { name: 'shots', type: 'files' }] });
+      const refOf = (bytes: Buffer, name = 'a.bin') => ({ name, size: bytes.length, type: 'application/octet-stream', sha256: sha(bytes) });
+
+      it('stores bytes under their sha256 once, idempotently, and reads them back whole or by range; 0 bytes too', withStore(async (store) => {
+        const t = await filesTracker(store);
+        const bytes = Buffer.from(Array.from({ length: 2500 }, (_, i) => i % 251));
+        const first = await store.putBlob(t.id, body(bytes), { sha256: sha(bytes), limits: LIMITS });
+        expect(first).toEqual({ sha256: sha(bytes), size: 2500, created: true });
+        expect(await store.putBlob(t.id, body(bytes), { sha256: sha(bytes), limits: LIMITS })).toMatchObject({ created: false });
+        expect(await store.blobSize(t.id, sha(bytes))).toBe(2500);
+        expect((await read(store, t.id, sha(bytes)))?.bytes.equals(bytes)).toBe(true);
+        expect(await read(store, t.id, sha(bytes), { start: 2000, end: 2499 })).toEqual({ size: 2500, bytes: bytes.subarray(2000) });
+        const empty = Buffer.alloc(0);
+        expect(await store.putBlob(t.id, body(empty), { limits: LIMITS })).toEqual({ sha256: sha(empty), size: 0, created: true });
+        expect(await read(store, t.id, sha(empty))).toEqual({ size: 0, bytes: empty });
+        expect((await store.collectGarbage()).kept).toBe(2);
+      }));
+
+      it('keeps nothing of bytes that hash otherwise than named, pass the size limit or the quota; a path is never a hash', withStore(async (store) => {
+        const t = await filesTracker(store);
+        const bytes = Buffer.from('the real content');
+        const wrong = store.putBlob(t.id, body(bytes), { sha256: 'a'.repeat(64), limits: LIMITS });
+        await expect(wrong).rejects.toBeInstanceOf(BadInput);
+        await expect(store.putBlob(t.id, body(Buffer.alloc(2000)), { limits: { maxSize: 1000, quota: LIMITS.quota } })).rejects.toBeInstanceOf(TooLarge);
+        await store.putBlob(t.id, body(Buffer.alloc(600, 1)), { limits: { maxSize: 1000, quota: 1000 } });
+        await expect(store.putBlob(t.id, body(Buffer.alloc(600, 2)), { limits: { maxSize: 1000, quota: 1000 } })).rejects.toBeInstanceOf(TooLarge);
+        // The same bytes again count once against the quota.
+        await store.putBlob(t.id, body(Buffer.alloc(600, 1)), { limits: { maxSize: 1000, quota: 1000 } });
+        expect(await store.blobSize(t.id, sha(bytes))).toBeUndefined();
+        expect(await store.blobSize(t.id, 'a'.repeat(64))).toBeUndefined();
+        expect((await store.collectGarbage()).kept).toBe(1);
+        for (const trick of ['../s15n.db', '../../etc/passwd', `${'a'.repeat(62)}/..`]) expect(await store.readBlob(t.id, trick)).toBeUndefined();
+      }));
+
+      it('lets a tracker read only the blobs sent to it or named by its items', withStore(async (store) => {
+        const a = await filesTracker(store, 'A');
+        const b = await filesTracker(store, 'B');
+        const bytes = Buffer.from('a secret of tracker A');
+        await store.putBlob(a.id, body(bytes), { limits: LIMITS });
+        expect(await store.blobSize(a.id, sha(bytes))).toBe(bytes.length);
+        expect(await store.blobSize(b.id, sha(bytes))).toBeUndefined();
+        expect(await store.readBlob(b.id, sha(bytes))).toBeUndefined();
+        // Naming it in B's push without sending it to B is refused, so B's readers never learn it.
+        const [refused] = await store.applyPush(b.id, [{ op: 'create', idempotencyKey: 'k', values: { shots: [refOf(bytes)] } }], { user: 'u', isAdmin: false });
+        expect(refused).toMatchObject({ status: 'rejected', error: expect.stringMatching(/^values\.shots: no content for "a\.bin".*upload/) });
+      }));
+
+      it('takes items that name blobs it holds, refuses those that name one it lacks or of another size, and stores one file for 100 items', withStore(async (store) => {
+        const t = await filesTracker(store);
+        const bytes = Buffer.from('a screenshot');
+        const missing = store.createItems(t.id, [{ values: { shots: [refOf(bytes)] } }], null);
+        await expect(missing).rejects.toBeInstanceOf(BadInput);
+        expect(await missing.catch((error: BadInput) => error.problems)).toEqual([{ field: 'values.shots', reason: expect.stringMatching(/no content for "a.bin"/) }]);
+        await store.putBlob(null, body(bytes), { limits: LIMITS });
+        await expect(store.createItems(t.id, [{ values: { shots: [{ ...refOf(bytes), size: 99 }] } }], null)).rejects.toBeInstanceOf(BadInput);
+        const items = await store.createItems(t.id, Array.from({ length: 100 }, (_, i) => ({ values: { title: `i${i}`, shots: [refOf(bytes, `shot-${i}.png`)] } })), null);
+        expect(items[99]!.values.shots).toEqual([refOf(bytes, 'shot-99.png')]);
+        expect(await store.blobSize(t.id, sha(bytes))).toBe(bytes.length);
+        expect((await store.collectGarbage({ graceMs: 0 })).kept).toBe(1);
+        const [pushed] = await store.applyPush(t.id, [{ op: 'create', idempotencyKey: 'k', values: { shots: [refOf(bytes, 'again.png')] } }], { user: 'u', isAdmin: false });
+        expect(pushed).toMatchObject({ status: 'created' });
+        // A push that changes another field keeps the attachments the item names.
+        const [retitled] = await store.applyPush(t.id, [{ op: 'update', id: pushed!.id!, baseVersion: 1, fields: { title: { base: null, value: 'renamed' } } }], { user: 'u', isAdmin: false });
+        expect(retitled).toMatchObject({ status: 'updated', item: { values: { title: 'renamed', shots: [refOf(bytes, 'again.png')] } } });
+      }));
+
+      it('collects a blob once no item version names it and a grace period has passed since a collection first found it so', withStore(async (store) => {
+        const t = await filesTracker(store);
+        const [one, two] = [Buffer.from('one'), Buffer.from('two')];
+        for (const bytes of [one, two]) await store.putBlob(null, body(bytes), { limits: LIMITS });
+        const [item] = await store.createItems(t.id, [{ values: { shots: [refOf(one), refOf(two)] } }], null);
+        expect(await store.collectGarbage({ graceMs: 0 })).toMatchObject({ removed: 0, kept: 2 });
+        await store.updateItems(t.id, [item!.id], { values: { shots: [refOf(one)] } }, null);
+        // Unreferenced now, but within the grace period: a clone that read the old version may still fetch it.
+        expect(await store.collectGarbage()).toMatchObject({ removed: 0, kept: 2 });
+        expect(await store.blobSize(t.id, sha(two))).toBeUndefined();
+        expect(await store.collectGarbage({ graceMs: 0 })).toMatchObject({ removed: 1, bytes: 3, kept: 1 });
+        await store.deleteItems(t.id, [item!.id], null);
+        expect(await store.collectGarbage({ graceMs: 0 })).toMatchObject({ removed: 1, kept: 0 });
+        // A blob sent but not yet named waits for its item change through the grace period.
+        await store.putBlob(t.id, body(two), { limits: LIMITS });
+        expect(await store.collectGarbage()).toMatchObject({ removed: 0, kept: 1 });
+        expect(await store.blobSize(t.id, sha(two))).toBe(3);
+      }));
+    });
 
     describe('users and rights', () => {
       it('adds users with hashed passwords, verifies them, and orders rights view < edit < admin', withStore(async (store) => {

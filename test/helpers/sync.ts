@@ -5,6 +5,7 @@ import type { Values } from '../../shared/model/values.js';
 import { addRemote } from '../../client/sync/remotes.js';
 import { ReplicaState } from '../../client/replica/index.js';
 import { CLI, type CliResult } from './cli.js';
+import type { ServeOptions } from '../../server/serve.js';
 import { PASSWORDS, type TestInstance, createEveryTypeTracker, seedUsers, startInstance, tempStore } from './instance.js';
 
 /** Client options that fail fast: tests of unreachable remotes must not wait for the production backoff. */
@@ -23,8 +24,8 @@ export interface SyncPair {
  * A master with users of every kind (see seedUsers) and a clone whose remote "origin" logs in
  * as `user` (root, the instance admin, by default).
  */
-export async function startPair(options: { user?: keyof typeof PASSWORDS; simple?: boolean } = {}): Promise<SyncPair> {
-  const master = await startInstance();
+export async function startPair(options: { user?: keyof typeof PASSWORDS; simple?: boolean; serve?: Omit<ServeOptions, 'store' | 'port'> } = {}): Promise<SyncPair> {
+  const master = await startInstance(options.serve);
   const tracker = options.simple
     ? master.store.createTracker({ name: 'Tasks', fields: [{ name: 'title', type: 'text', required: true }, { name: 'notes', type: 'textarea' }, { name: 'n', type: 'number' }, { name: 'labels', type: 'multiselect', options: ['a', 'b', 'c', 'd'] }] })
     : createEveryTypeTracker(master.store);
@@ -76,9 +77,9 @@ export function tokenOf(store: SqliteStore, trackerRef: string | number): number
  * Runs the built CLI without blocking the event loop: runCli (spawnSync) would freeze the
  * master served by this very process, and the child would wait for it forever.
  */
-export function runCliAsync(args: string[], opts: { data?: string; input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCliAsync(args: string[], opts: { data?: string; input?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
   const full = opts.data ? ['--data', opts.data, ...args] : args;
-  const child = spawn(process.execPath, [CLI, ...full], { env: { ...process.env, S15N_DATA: '', ...opts.env } });
+  const child = spawn(process.execPath, [CLI, ...full], { env: { ...process.env, S15N_DATA: '', ...opts.env }, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

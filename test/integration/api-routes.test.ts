@@ -4,6 +4,8 @@
  * route but health asks for credentials; every status a route is seen to answer is documented;
  * every declared error status has its own wording in the client.
  */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORDED_STATUSES } from '../../client/remote/errors.js';
@@ -29,13 +31,16 @@ let bugs: Tracker;
 let itemId: number;
 /** The item's ETag, as a strong tag: If-None-Match compares weakly. */
 let itemTag: string;
+const blob = Buffer.from('the bytes of an attachment');
+const blobSha = createHash('sha256').update(blob).digest('hex');
 const doc = openApiDocument('test') as unknown as { paths: Paths };
 
 beforeAll(async () => {
   // A small body limit and a throttle that locks at the first failure, so 413 and 429 are cheap to see.
-  inst = await startInstance({ bodyLimit: 4096, loginThrottle: { max: 1, windowMs: 60_000 } });
+  inst = await startInstance({ bodyLimit: 4096, loginThrottle: { max: 1, windowMs: 60_000 }, blobLimits: { maxSize: 4096 } });
   bugs = await everyTypeTracker(inst.hub);
   await seedUsers(inst.hub, bugs);
+  await inst.hub.putBlob(bugs.id, Readable.from([blob]), { limits: { maxSize: 4096, quota: 1 << 20 } });
   itemId = (await inst.hub.createItems(bugs.id, [{ values: { title: 'first' } }], 'root'))[0]!.id;
   itemTag = String((await api(inst.url, `/trackers/${bugs.id}/items/${itemId}`, { user: 'root' })).headers.etag).replace(/^W\//, '');
 });
@@ -76,7 +81,7 @@ function mounted(app: Express): string[] {
 
 /** A documented path with real values for its parameters. */
 function concrete(path: string): string {
-  return path.slice(API_PREFIX.length).replace('{id}', String(bugs.id)).replace('{itemId}', String(itemId));
+  return path.slice(API_PREFIX.length).replace('{id}', String(bugs.id)).replace('{itemId}', String(itemId)).replace('{sha256}', blobSha);
 }
 
 describe('the mounted routes, the table and the document', () => {
@@ -142,6 +147,9 @@ describe('the mounted routes, the table and the document', () => {
 /** Requests that make each route answer each of its statuses. */
 function probes(): Record<RouteId, (ApiRequest & { path: string })[]> {
   const push = `/trackers/${bugs.id}/push`;
+  const blobs = `/trackers/${bugs.id}/blobs`;
+  const blobPath = `${blobs}/${blobSha}`;
+  const big = Buffer.alloc(8192, 7);
   const change = { changes: [{ op: 'create', idempotencyKey: `k-${Date.now()}`, values: { title: 'x' } }] };
   return {
     health: [{ path: '/health' }, { path: '/health', user: 'root', password: 'wrong' }, { path: '/health', headers: { accept: 'text/html' } }],
@@ -187,6 +195,23 @@ function probes(): Record<RouteId, (ApiRequest & { path: string })[]> {
     ],
     listUsers: [{ path: '/users', user: 'root' }, { path: '/users', user: 'vera' }, { path: '/users', user: 'root', headers: { accept: 'text/csv' } }],
     exportCsv: [{ path: `/trackers/${bugs.id}/export.csv`, user: 'vera' }, { path: '/trackers/%/export.csv', user: 'root' }, { path: `/trackers/${bugs.id}/export.csv`, user: 'olga' }, { path: '/trackers/nope/export.csv', user: 'root' }, { path: `/trackers/${bugs.id}/export.csv`, user: 'vera', headers: { accept: 'application/json' } }],
+    headBlob: [{ path: blobPath, user: 'vera' }, { path: `${blobs}/xyz`, user: 'vera' }, { path: blobPath, user: 'olga' }, { path: `${blobs}/${'0'.repeat(64)}`, user: 'root' }],
+    getBlob: [
+      { path: blobPath, user: 'vera' },
+      { path: blobPath, user: 'vera', headers: { range: 'bytes=4-' } },
+      { path: `${blobs}/${blobSha.toUpperCase()}`, user: 'vera' },
+      { path: blobPath, user: 'olga' },
+      { path: `${blobs}/${'0'.repeat(64)}`, user: 'root' },
+      { path: blobPath, user: 'vera', headers: { range: `bytes=${blob.length}-` } },
+      { path: blobPath, user: 'vera', headers: { accept: 'application/json' } },
+    ],
+    putBlob: [
+      { path: blobPath, user: 'eddie', raw: blob },
+      { path: blobPath, user: 'eddie', raw: Buffer.from('other bytes') },
+      { path: blobPath, user: 'vera', raw: blob },
+      { path: `/trackers/nope/blobs/${blobSha}`, user: 'root', raw: blob },
+      { path: `${blobs}/${createHash('sha256').update(big).digest('hex')}`, user: 'eddie', raw: big },
+    ],
   };
 }
 
@@ -218,13 +243,13 @@ describe('the statuses of each route', () => {
 });
 
 describe('the table', () => {
-  it('declares what its checks can answer: 400 for any input read, 403 and 404 for a tracker right, 413 for a body', () => {
+  it('declares what its checks can answer: 400 for any input read, 403 and 404 for a tracker right, 413 for a body (JSON or bytes)', () => {
     for (const route of routeList()) {
-      const { params, query, body } = route.request;
+      const { params, query, body, bytes } = route.request;
       const errors = Object.keys(route.errors).map(Number);
-      if (params || query || body) expect(errors, route.id).toContain(400);
+      if (params || query || body || bytes) expect(errors, route.id).toContain(400);
       if (isTrackerRight(route.right)) expect(errors, route.id).toEqual(expect.arrayContaining([403, 404]));
-      if (body) expect(errors, route.id).toContain(413);
+      if (body || bytes) expect(errors, route.id).toContain(413);
       // The path's parameters are the params schema's, and a route with any says what it is about.
       const names = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
       expect(Object.keys(params?.shape ?? {}), route.id).toEqual(names);

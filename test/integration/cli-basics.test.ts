@@ -131,7 +131,7 @@ describe('start-up: a command loads only the modules it uses (DESIGN §15)', () 
     const items = modulesLoadedBy(['item', 'list', 'Bugs'], data);
     expect(items.code).toBe(0);
     expect(items.stdout).toContain('first');
-    expect(commandModules(items.urls)).toEqual(['item']);
+    expect(commandModules(items.urls)).toEqual(['item', 'item-files']);
     // Managing remotes never talks to one: only connect.ts loads the HTTP client.
     const remotes = modulesLoadedBy(['remote', 'list'], data);
     expect(remotes.code).toBe(0);
@@ -150,7 +150,7 @@ describe('start-up: a command loads only the modules it uses (DESIGN §15)', () 
     const help = modulesLoadedBy(['--help']);
     expect(help.code).toBe(0);
     expect(new Set(commandModules(help.urls))).toEqual(
-      new Set(['init', 'user', 'grant', 'tracker', 'item', 'serve', 'remote', 'clone', 'reload', 'status', 'push', 'sync', 'resolve', 'log', 'tui', 'demo', 'store']),
+      new Set(['init', 'user', 'grant', 'tracker', 'item', 'item-files', 'serve', 'remote', 'clone', 'reload', 'status', 'push', 'sync', 'resolve', 'log', 'gc', 'tui', 'demo', 'store']),
     );
   });
 });

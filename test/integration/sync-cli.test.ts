@@ -84,7 +84,8 @@ describe('s15n clone', { timeout: 60_000 }, () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/owner\s+transformed user -> dropdown/);
     expect(text.stdout).toMatch(/person\s+transformed itemlink -> text/);
-    expect(text.stdout).toMatch(/files\s+skipped \(files\): attachments/);
+    expect(text.stdout).toMatch(/files\s+kept \(files\)/);
+    expect(text.stdout).toMatch(/wiki\s+skipped \(page\)/);
     expect(text.stdout).toMatch(/title\s+kept \(text\)/);
     expect(text.stdout).toMatch(/seen 1: created 1/);
 

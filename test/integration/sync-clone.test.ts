@@ -3,6 +3,7 @@ import { clone } from '../../client/sync/clone.js';
 import { ReplicaState } from '../../client/replica/index.js';
 import { reload } from '../../client/sync/reload.js';
 import { addRemote } from '../../client/sync/remotes.js';
+import { blobFiles, bytesOf, storeBlob } from '../helpers/blobs.js';
 import { PASSWORDS } from '../helpers/instance.js';
 import { FAST, type SyncPair, localOf, masterAdd, startPair, tokenOf } from '../helpers/sync.js';
 
@@ -26,7 +27,6 @@ const FULL = {
   where: '48.85,2.35',
   owner: 'alice',
   wiki: 'HomePage',
-  files: ['shot.png'],
 };
 
 function addPerson(p: SyncPair, fullname: string): number {
@@ -37,36 +37,39 @@ describe('clone', () => {
   it('keeps, transforms and skips every field type as the transform table says, and reports each field', async () => {
     pair = await startPair();
     const ann = addPerson(pair, 'Ann Lee');
-    const remote = masterAdd(pair, { ...FULL, person: ann });
+    const shot = await storeBlob(pair.master.store, bytesOf(5000), 'shot.png');
+    const remote = masterAdd(pair, { ...FULL, person: ann, files: [shot] });
     const result = await clone(pair.clone, 'origin', 'Bugs', { remote: FAST });
 
     const byName = Object.fromEntries(result.fields.map((f) => [f.name, f]));
-    for (const name of ['title', 'body', 'estimate', 'done', 'priority', 'platforms', 'due', 'seen', 'contact', 'link', 'tags', 'where']) {
+    for (const name of ['title', 'body', 'estimate', 'done', 'priority', 'platforms', 'due', 'seen', 'contact', 'link', 'tags', 'where', 'files']) {
       expect(byName[name]).toMatchObject({ action: 'kept', localType: byName[name]?.remoteType });
     }
     expect(byName.owner).toMatchObject({ remoteType: 'user', action: 'transformed', localType: 'dropdown' });
     expect(byName.person).toMatchObject({ remoteType: 'itemlink', action: 'transformed', localType: 'text' });
-    for (const name of ['number', 'wiki', 'files']) {
+    for (const name of ['number', 'wiki']) {
       expect(byName[name]?.action).toBe('skipped');
       expect(byName[name]?.reason).toMatch(/\w/);
     }
 
     const local = pair.clone.getTracker('Bugs');
     expect(local.id).toBe(result.tracker.id);
-    expect(local.fields.map((f) => f.name)).toEqual(['title', 'body', 'estimate', 'done', 'priority', 'platforms', 'due', 'seen', 'contact', 'link', 'tags', 'where', 'owner', 'person']);
+    expect(local.fields.map((f) => f.name)).toEqual(['title', 'body', 'estimate', 'done', 'priority', 'platforms', 'due', 'seen', 'contact', 'link', 'tags', 'where', 'owner', 'person', 'files']);
     expect(local.fields.find((f) => f.name === 'owner')).toMatchObject({ type: 'dropdown', options: ['alice', 'eddie', 'olga', 'root', 'vera'] });
     expect(local.fields.find((f) => f.name === 'priority')?.options).toEqual(['low', 'medium', 'high']);
 
     const item = localOf(pair, remote.id);
-    const { wiki: _wiki, files: _files, ...kept } = FULL;
+    const { wiki: _wiki, ...kept } = FULL;
     expect(item.values).toEqual({
       ...kept,
       platforms: ['linux', 'mac'],
       tags: ['crash', 'ui'],
       seen: '2024-05-01T10:00:00.000Z',
       person: 'Ann Lee',
+      files: [shot],
     });
-    expect(result.report).toMatchObject({ outcome: 'success', dryRun: false, counts: { seen: 1, created: 1, errors: 0 } });
+    expect(result.report).toMatchObject({ outcome: 'success', dryRun: false, counts: { seen: 1, created: 1, errors: 0 }, attachments: { files: 1, bytes: 5000 } });
+    expect(blobFiles(pair.cloneDir).blobs).toEqual([shot.sha256]);
   });
 
   it('turns user fields into text when the remote user may not list users', async () => {

@@ -28,7 +28,9 @@ const POOLS: Record<FieldType, fc.Arbitrary<unknown>> = {
   autoincrement: fc.constantFrom(1, 2),
   page: fc.constantFrom('Home', 'About'),
   itemlink: fc.constantFrom(1, 2),
-  files: set(['f1', 'f2', 'f3']),
+  files: fc
+    .subarray([1, 2, 3].map((n) => ({ name: `f${n}.png`, size: n, type: 'image/png', sha256: String(n).repeat(64) })))
+    .chain((xs) => fc.shuffledSubarray([...xs, ...xs], { minLength: xs.length })),
 };
 
 const schema = fc.uniqueArray(fc.constantFrom(...FIELD_TYPES), { minLength: 1, maxLength: 6 }).map((types) => types.map((t) => field(`f_${t}`, t)));
@@ -211,8 +213,10 @@ describe('sameState and localChanges: the one rule of what is a local change', (
 /** Whether the decided value of a field keeps local's change of it (DESIGN §4: nothing local is lost without a conflict). */
 function keepsLocalEdit(f: FieldDef, base: unknown, local: unknown, remote: unknown, decided: unknown): boolean {
   if (valuesEqual(f.type, local, decided)) return true;
-  if (SET_TYPES.has(f.type)) {
-    const [b, l, d] = [base, local, decided].map((v) => new Set((normalizeValue(f.type, v) as string[] | null) ?? [])) as [Set<string>, Set<string>, Set<string>];
+  if (SET_TYPES.has(f.type) || f.type === 'files') {
+    // Set entries by value; attachments by their sha256.
+    const keys = (v: unknown) => new Set(((normalizeValue(f.type, v) as (string | { sha256: string })[] | null) ?? []).map((e) => (typeof e === 'string' ? e : e.sha256)));
+    const [b, l, d] = [base, local, decided].map(keys) as [Set<string>, Set<string>, Set<string>];
     return [...l].every((x) => b.has(x) || d.has(x)) && [...b].every((x) => l.has(x) || !d.has(x));
   }
   if (f.type === 'textarea') {

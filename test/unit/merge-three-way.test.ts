@@ -3,9 +3,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type FieldConflict, type ItemState, type MergeResult, STATUS_FIELD_DEF, mergeItem } from '../../shared/merge/index.js';
 import { FIELD_TYPES, type FieldDef, type FieldType, type ItemStatus, STATUSES } from '../../shared/model/fields.js';
+import type { FileRef } from '../../shared/model/files.js';
 import { type FieldValue, type Values, normalizeValue, validateValue, valuesEqual } from '../../shared/model/values.js';
 
 const OPTIONS = ['low', 'mid', 'high'];
+const hashOf = (digit: string) => digit.repeat(64);
+/** Attachments from a small pool: three contents, two names for one of them. */
+const FILES = [
+  { name: 'a.png', size: 3, type: 'image/png', sha256: hashOf('a') },
+  { name: 'b.txt', size: 0, type: 'text/plain', sha256: hashOf('b') },
+  { name: 'c.pdf', size: 9, type: 'application/pdf', sha256: hashOf('c') },
+  { name: 'renamed.pdf', size: 9, type: 'application/pdf', sha256: hashOf('c') },
+];
 
 /** Valid values of each type, from small pools so that sides often hold the same value. */
 const VALUE: Record<FieldType, fc.Arbitrary<unknown>> = {
@@ -30,7 +39,7 @@ const VALUE: Record<FieldType, fc.Arbitrary<unknown>> = {
   autoincrement: fc.integer({ min: 1, max: 3 }),
   page: fc.constantFrom('HomePage', 'Roadmap'),
   itemlink: fc.integer({ min: 1, max: 3 }),
-  files: fc.uniqueArray(fc.constantFrom('a.png', 'b.txt', 'c.pdf')),
+  files: fc.uniqueArray(fc.constantFrom(...FILES), { selector: (f) => f.sha256 }),
 };
 
 /** Another representation of the same value: never a change, never a conflict. */
@@ -40,8 +49,12 @@ function restyle(type: FieldType, value: FieldValue): unknown {
     case 'number':
       return value === 0 ? -0 : value;
     case 'multiselect':
-    case 'files':
       return [...(value as string[])].reverse().concat((value as string[]).slice(0, 1));
+    case 'files': {
+      // Reversed, one entry twice, and a key a newer peer might add.
+      const files = value as FileRef[];
+      return [...files].reverse().map((f, i) => (i === 0 ? { extra: true, ...f } : f)).concat(files.slice(0, 1));
+    }
     case 'tags':
       return [...(value as string[])].reverse().map((tag) => ` ${tag} `).concat(['  ', (value as string[])[0] as string]);
     case 'datetime': {
@@ -211,7 +224,9 @@ describe('mergeItem: both sides changed', () => {
         const result = mergeItem(fields, base, local, remote);
         for (const field of fields.filter((f) => SET_LIKE.has(f.type))) {
           expect(result.outcomes[field.name]).not.toBe('conflict');
-          const [b, l, r, m] = [base, local, remote, result.state].map((s) => (s.values[field.name] ?? []) as string[]) as [string[], string[], string[], string[]];
+          // Set entries are strings; attachments are keyed by their sha256.
+          const keys = (s: ItemState) => ((s.values[field.name] ?? []) as (string | FileRef)[]).map((e) => (typeof e === 'string' ? e : e.sha256));
+          const [b, l, r, m] = [base, local, remote, result.state].map(keys) as [string[], string[], string[], string[]];
           for (const entry of new Set([...b, ...l, ...r])) {
             const expected = b.includes(entry) ? l.includes(entry) && r.includes(entry) : l.includes(entry) || r.includes(entry);
             expect(m.includes(entry), `${field.name} ${entry}`).toBe(expected);

@@ -59,7 +59,7 @@ describe('parseFieldText', () => {
   });
 
   it('reads a list as comma-separated words or a JSON array of strings', () => {
-    for (const type of ['multiselect', 'tags', 'files'] as const) {
+    for (const type of ['multiselect', 'tags'] as const) {
       expect(parsed(type, 'a, b,,c ')).toEqual(['a', 'b', 'c']);
       expect(parsed(type, ' ["x, y", " z"] ')).toEqual(['x, y', ' z']);
       expect(parsed(type, 'single')).toEqual(['single']);
@@ -68,6 +68,16 @@ describe('parseFieldText', () => {
       expect(refusal(type, '[1,2]')).toBe('expected a JSON array of strings');
       expect(refusal(type, '[oops')).toMatch(/JSON array of strings or comma-separated/);
     }
+  });
+});
+
+describe('parseFieldText of attachments', () => {
+  it('reads only their JSON form (contents are attached by path) and clears on empty text', () => {
+    const ref = { name: 'a.png', size: 3, type: 'image/png', sha256: 'a'.repeat(64) };
+    expect(parsed('files', JSON.stringify([ref]))).toEqual([ref]);
+    expect(parsed('files', '[]')).toBeNull();
+    expect(parsed('files', ' ')).toBeNull();
+    for (const text of ['a.png', '["a.png"]', '[oops', '{"name":"a"}']) expect(refusal('files', text), text).toMatch(/item attach/);
   });
 });
 
@@ -116,7 +126,13 @@ const RAW: Record<FieldType, fc.Arbitrary<Case>> = {
   email: of('email', fc.emailAddress()),
   url: of('url', fc.webUrl({ withQueryParameters: true, withFragments: true })),
   tags: of('tags', fc.array(anyText, { minLength: 1, maxLength: 5 })),
-  files: of('files', fc.array(fc.oneof(anyText, fc.constant('')), { minLength: 1, maxLength: 5 })),
+  files: of(
+    'files',
+    fc.array(
+      fc.record({ name: oneLine.filter((s) => !/[/\\]/.test(s) && s !== '.' && s !== '..'), size: fc.nat(), type: fc.constantFrom('image/png', 'text/plain'), sha256: fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }) }),
+      { minLength: 1, maxLength: 5 },
+    ),
+  ),
   location: of(
     'location',
     fc.tuple(fc.integer({ min: -90_000, max: 90_000 }), fc.integer({ min: -180_000, max: 180_000 }), fc.option(fc.integer({ min: 0, max: 20 }))).map(

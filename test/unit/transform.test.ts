@@ -13,12 +13,12 @@ describe('planClone', () => {
   it('keeps, transforms and skips each field type as the design table says', () => {
     const { mappings } = planClone(everyType, { users: ['bob', 'alice'] });
     const byType = Object.fromEntries(mappings.map((m) => [m.remoteType, m]));
-    for (const type of ['text', 'textarea', 'number', 'checkbox', 'dropdown', 'multiselect', 'date', 'datetime', 'email', 'url', 'tags', 'location'] as const) {
+    for (const type of ['text', 'textarea', 'number', 'checkbox', 'dropdown', 'multiselect', 'date', 'datetime', 'email', 'url', 'tags', 'location', 'files'] as const) {
       expect(byType[type]).toMatchObject({ action: 'kept', localType: type });
     }
     expect(byType.user).toMatchObject({ action: 'transformed', localType: 'dropdown' });
     expect(byType.itemlink).toMatchObject({ action: 'transformed', localType: 'text' });
-    for (const type of ['autoincrement', 'page', 'files'] as const) {
+    for (const type of ['autoincrement', 'page'] as const) {
       expect(byType[type]?.action).toBe('skipped');
       expect(byType[type]?.reason).toBeTruthy();
     }
@@ -38,7 +38,7 @@ describe('planClone', () => {
 
   it('keeps the remote order and permanent names of the fields it keeps, and copies options', () => {
     const { localFields } = planClone(everyType, { users: ['u'] });
-    expect(localFields.map((f) => f.name)).toEqual(everyType.filter((f) => !['autoincrement', 'page', 'files'].includes(f.type)).map((f) => f.name));
+    expect(localFields.map((f) => f.name)).toEqual(everyType.filter((f) => !['autoincrement', 'page'].includes(f.type)).map((f) => f.name));
     expect(localFields.find((f) => f.type === 'dropdown')?.options).toEqual(['a', 'b']);
   });
 });
@@ -60,14 +60,15 @@ describe('remoteValuesToLocal', () => {
 });
 
 describe('pushable fields', () => {
-  it('sends back kept fields, user fields and status, never transformed itemlinks or skipped fields', () => {
+  it('sends back kept fields (attachments too), user fields and status, never transformed itemlinks or skipped fields', () => {
     const { mappings } = planClone(everyType, { users: ['u'] });
     const names = pushableFieldNames(mappings);
     expect(names.has('status')).toBe(true);
     expect(names.has('f_user')).toBe(true);
     expect(names.has('f_text')).toBe(true);
     expect(names.has('f_itemlink')).toBe(false);
-    expect(names.has('f_files')).toBe(false);
+    expect(names.has('f_files')).toBe(true);
+    expect(names.has('f_page')).toBe(false);
     expect(isPushable(undefined)).toBe(false);
   });
 });

@@ -24,7 +24,21 @@ describe('validateValue accepts and refuses by type', () => {
     [field('user'), ['alice'], [3, 'two\nlines']],
     [field('page'), ['HomePage'], [{}, 'a\nb']],
     [field('itemlink', { linkedTracker: 1 }), [1, 42], [0, -1, 1.5, '3']],
-    [field('files'), [['a.png']], ['a.png', [1]]],
+    [
+      field('files'),
+      [[{ name: 'a.png', size: 3, type: 'image/png', sha256: 'a'.repeat(64) }], [{ name: 'x', size: 0, type: 'application/octet-stream', sha256: '0'.repeat(64), more: 1 }]],
+      [
+        'a.png',
+        [1],
+        ['a.png'],
+        [{ name: '../etc/passwd', size: 1, type: 'text/plain', sha256: 'a'.repeat(64) }],
+        [{ name: 'a', size: -1, type: 'text/plain', sha256: 'a'.repeat(64) }],
+        [{ name: 'a', size: 1, type: 'not a type', sha256: 'a'.repeat(64) }],
+        [{ name: 'a', size: 1, type: 'text/plain', sha256: 'A'.repeat(64) }],
+        [{ name: '..', size: 1, type: 'text/plain', sha256: 'a'.repeat(64) }],
+        [{ name: 'a\u0000b', size: 1, type: 'text/plain', sha256: 'a'.repeat(64) }],
+      ],
+    ],
   ];
   for (const [f, good, bad] of cases) {
     it(`${f.type}: accepts ${good.length} valid values and refuses ${bad.length} invalid ones with a reason`, () => {

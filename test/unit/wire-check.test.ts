@@ -5,7 +5,19 @@ import { isWellFormedChange, isWellFormedPushResponse, parseChange, parsePushRes
 import { Change, PUSH_RESULT_STATUSES, PushResponse } from '../../shared/api/schemas.js';
 import { STATUSES } from '../../shared/model/fields.js';
 
-const fieldValue = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 4 }));
+const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 });
+const fileRef = fc.record({ name: fc.string(), size: fc.nat(), type: fc.string(), sha256: hex, extra: fc.jsonValue() }, { requiredKeys: ['name', 'size', 'type', 'sha256'] });
+/** An attachment nearly well formed: a bad hash, a negative or fractional size, a missing key. */
+const nearFileRef = fc.record(
+  {
+    name: fc.oneof(fc.string(), fc.integer()),
+    size: fc.oneof(fc.nat(), fc.integer({ min: -3, max: -1 }), fc.double()),
+    type: fc.string(),
+    sha256: fc.oneof(hex, fc.string(), hex.map((h) => h.toUpperCase())),
+  },
+  { requiredKeys: ['size', 'type'] },
+);
+const fieldValue = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 4 }), fc.array(fileRef, { minLength: 1, maxLength: 3 }));
 
 const validChange = fc.record(
   {
@@ -34,7 +46,7 @@ const nearChange = fc
   });
 
 /** A valid change with one value replaced by an arbitrary JSON value. */
-const badValue = fc.tuple(validChange, fc.string(), fc.jsonValue()).map(([change, name, value]) => ({ ...change, values: { ...change.values, [name]: value } }));
+const badValue = fc.tuple(validChange, fc.string(), fc.oneof(fc.jsonValue(), fc.array(fc.oneof(fileRef, nearFileRef), { minLength: 1, maxLength: 3 }))).map(([change, name, value]) => ({ ...change, values: { ...change.values, [name]: value } }));
 
 /** What a feed line can hold: JSON, so the round trip through text is part of the input. */
 const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));

@@ -35,7 +35,7 @@ export function registerClone(program: Command): void {
             remote: remoteHooks(cancel.signal),
             ...(opts.as ? { as: opts.as } : {}),
             ...(batchSize ? { batchSize } : {}),
-            ...(progress ? { onProgress: progress } : {}),
+            ...(progress ? { onProgress: progress, onBlobs: progress.onBlobs } : {}),
           });
         } finally {
           cancel.dispose();

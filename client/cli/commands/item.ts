@@ -4,10 +4,12 @@ import type { Item, Tracker } from '../../../server/store/index.js';
 import { itemToWire } from '../../../server/store/index.js';
 import { BadInput, NotFound } from '../../../shared/errors.js';
 import { isStatus } from '../../../shared/model/fields.js';
+import { formatSize, isFileList } from '../../../shared/model/files.js';
 import { itemTitle } from '../../../shared/model/title.js';
 import { collect, output, parseId, parseJson, withHub } from '../context.js';
 import { parseSets } from '../set-values.js';
 import { table } from '../table.js';
+import { registerItemFiles } from './item-files.js';
 
 /** The item's title, by the one title rule (the first line of the first text field). */
 export function titleOf(tracker: Tracker, item: Item): string {
@@ -26,7 +28,12 @@ function detail(tracker: Tracker, item: Item): string {
   const lines = [`item ${item.id} in ${tracker.name}: ${item.status}, version ${item.version}, updated ${item.updatedAt}${item.updatedBy ? ` by ${item.updatedBy}` : ''}`];
   for (const f of tracker.fields) {
     const v = item.values[f.name];
-    if (v !== undefined) lines.push(`  ${f.label || f.name}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+    if (v === undefined) continue;
+    if (f.type === 'files' && Array.isArray(v) && isFileList(v)) {
+      // One line per attachment: its name, size, type and the start of its sha256 (what `item file` also takes).
+      lines.push(`  ${f.label || f.name}: ${v.length} file${v.length === 1 ? '' : 's'}`);
+      for (const file of v) lines.push(`    ${file.name}  ${formatSize(file.size)}  ${file.type}  sha256 ${file.sha256.slice(0, 12)}`);
+    } else lines.push(`  ${f.label || f.name}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
   }
   return lines.join('\n');
 }
@@ -142,4 +149,5 @@ export function registerItem(program: Command): void {
     .option('--status <status>', 'open, pending or closed')
     .action(editItems);
   item.command('delete <tracker> <ids...>').description('delete items (they stay as tombstones in the change feed)').action(deleteItems);
+  registerItemFiles(item);
 }

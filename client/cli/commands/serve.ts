@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { BadInput, S15nError } from '../../../shared/errors.js';
 import { DEFAULT_FEEDS_PER_USER } from '../../../server/live/feed-slots.js';
 import { note, output, withHub } from '../context.js';
+import { parseSize } from '../size.js';
 
 interface ServeOpts {
   host: string;
@@ -11,6 +12,8 @@ interface ServeOpts {
   tlsKey?: string;
   bodyLimit: string;
   logLevel: string;
+  maxFile: string;
+  quota: string;
   maxFeeds: string;
 }
 
@@ -53,10 +56,13 @@ export function registerServe(program: Command): void {
     .option('--tls-cert <file>', 'PEM certificate: serve https (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key of the certificate')
     .option('--body-limit <size>', 'largest request body; larger is answered 413', '16mb')
+    .option('--max-file <size>', 'largest attachment accepted; larger is answered 413', '64mb')
+    .option('--quota <size>', 'attachments one tracker may hold (its distinct files); past it, uploads are answered 413', '10gb')
     .option('--log-level <level>', `request log on stderr: ${LOG_LEVELS.join(', ')}`, 'info')
     .option('--max-feeds <n>', 'open longpoll and continuous feeds a user may hold at once; beyond it 429', String(DEFAULT_FEEDS_PER_USER))
     .action(async (opts: ServeOpts, command: Command) => {
       const port = checkOptions(opts);
+      const blobLimits = { maxSize: parseSize(opts.maxFile, '--max-file'), quota: parseSize(opts.quota, '--quota') };
       const stopped = stopSignal();
       await withHub(command, async (store) => {
         // Loaded here, so the other commands never pay for Express.
@@ -67,6 +73,7 @@ export function registerServe(program: Command): void {
           port,
           logger: createLogger({ level: opts.logLevel }),
           bodyLimit: opts.bodyLimit,
+          blobLimits,
           maxFeedsPerUser: Number(opts.maxFeeds),
           ...(opts.tlsCert && opts.tlsKey ? { tls: { cert: opts.tlsCert, key: opts.tlsKey } } : {}),
         }).catch((error: NodeJS.ErrnoException) => {

@@ -38,7 +38,7 @@ async function copy(opts: CopyOpts, command: Command): Promise<void> {
       output(
         command,
         { from, to: target.location, ...counts },
-        `copied ${from} to ${target.location}: ${counts.trackers} tracker(s), ${counts.items} item(s) and tombstone(s), ${counts.users} user(s), ${counts.rights} right(s), ${counts.keys} push key(s); seq ${counts.seq}`,
+        `copied ${from} to ${target.location}: ${counts.trackers} tracker(s), ${counts.items} item(s) and tombstone(s), ${counts.users} user(s), ${counts.rights} right(s), ${counts.keys} push key(s), ${counts.blobs} attachment content(s); seq ${counts.seq}`,
       );
     } finally {
       await target.close();

@@ -3,6 +3,7 @@ import { MultiSelect, Select, TextInput } from '@inkjs/ui';
 import { Box, Text } from 'ink';
 import { STATUS_FIELD } from '../../../shared/model/fields.js';
 import { type EditorField, parseInput, showValue } from '../state/editor.js';
+import { FilesInput } from './FilesInput.js';
 import { MultilineEditor } from './MultilineEditor.js';
 
 /** The "(none)" choice of an optional dropdown: a value no option can have. */
@@ -21,6 +22,8 @@ export interface FieldInputProps {
 
 export function FieldInput({ field, value, active, onSet, onClose }: FieldInputProps) {
   switch (field.type) {
+    case 'files':
+      return <FilesInput value={value} active={active} onSet={onSet} onClose={onClose} />;
     case 'textarea':
       return <MultilineEditor initial={showValue(value)} onSubmit={(text) => onSet(parseInput('textarea', text))} onCancel={onClose} active={active} />;
     case 'dropdown': {

@@ -1,5 +1,6 @@
 /** One row of the item editor: the field's label, its value or its open input, and the problem found with its value. */
 import { Box, Text } from 'ink';
+import { type FileRef, formatSize } from '../../../shared/model/files.js';
 import { type EditorField, showValue } from '../state/editor.js';
 import { FieldInput, type FieldInputProps } from './FieldInput.js';
 
@@ -40,6 +41,10 @@ export function FieldRow({ problem, open, focused, labelWidth, ...input }: Field
 /** A closed field's value on one line: a checkbox as [x], a multi-line text as its first line and its length. */
 function FieldValue({ field, value }: { field: EditorField; value: unknown }) {
   if (field.type === 'checkbox') return <Text>{value === true ? '[x]' : '[ ]'}</Text>;
+  if (field.type === 'files' && Array.isArray(value) && value.length > 0) {
+    const files = value as FileRef[];
+    return <Text wrap="truncate-end">{`${files.length} file${files.length === 1 ? '' : 's'}: ${files.map((f) => `${f.name} (${formatSize(f.size)})`).join(', ')}`}</Text>;
+  }
   const text = showValue(value);
   const lines = text.split('\n');
   const shown = field.type === 'textarea' && lines.length > 1 ? `${lines[0]} … (${lines.length} lines)` : text;

@@ -93,12 +93,12 @@ function useChildInputKeys(state: EditorState, dispatch: Dispatch<EditorAction>,
     },
     { isActive: active && state.confirmDiscard },
   );
-  // The multi-line editor handles its own Esc.
+  // The multi-line editor and the attachments list handle their own Esc.
   useInput(
     (_input, key) => {
       if (key.escape) dispatch({ type: 'close' });
     },
-    { isActive: active && state.editing !== null && kind !== 'textarea' },
+    { isActive: active && state.editing !== null && kind !== 'textarea' && kind !== 'files' },
   );
 }
 
@@ -130,6 +130,14 @@ function inputBindingsOf(confirming: boolean, kind: InputKind): Binding[] {
       { keys: ['ctrl-s'], label: 'keep text' },
       { keys: ['esc'], label: 'cancel' },
       { keys: ['enter'], label: 'new line' },
+    ];
+  }
+  if (kind === 'files') {
+    return [
+      { keys: ['a'], label: 'attach a file' },
+      { keys: ['d'], label: 'detach' },
+      { keys: ['enter'], label: 'done' },
+      { keys: ['esc'], label: 'cancel' },
     ];
   }
   if (kind === 'multiselect') {

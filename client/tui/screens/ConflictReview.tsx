@@ -141,7 +141,7 @@ function ValueEditor({ entry, options, active, onValue, onCancel }: { entry: Con
     return <Select options={options.map((o) => ({ label: o, value: o }))} onChange={onValue} isDisabled={!active} />;
   }
   if (entry.type === 'multiselect' && options) {
-    return <MultiSelect options={options.map((o) => ({ label: o, value: o }))} defaultValue={Array.isArray(entry.local) ? entry.local : []} onSubmit={onValue} isDisabled={!active} />;
+    return <MultiSelect options={options.map((o) => ({ label: o, value: o }))} defaultValue={Array.isArray(entry.local) ? entry.local.filter((o): o is string => typeof o === 'string') : []} onSubmit={onValue} isDisabled={!active} />;
   }
   return (
     <Box>

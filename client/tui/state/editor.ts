@@ -13,12 +13,12 @@ export interface EditorField {
   type: FieldType;
   options?: string[];
   required: boolean;
-  /** Shown, never edited: assigned by the server (autoincrement) or not replicated (files). */
+  /** Shown, never edited: assigned by the server (autoincrement). */
   readOnly: boolean;
 }
 
-/** How a field is edited: a line of text, the multi-line editor, a pick list, a toggle. */
-export type InputKind = 'text' | 'textarea' | 'select' | 'multiselect' | 'toggle' | 'none';
+/** How a field is edited: a line of text, the multi-line editor, a pick list, a toggle, the attachments list. */
+export type InputKind = 'text' | 'textarea' | 'select' | 'multiselect' | 'toggle' | 'files' | 'none';
 
 export interface EditorState {
   fields: EditorField[];
@@ -44,7 +44,7 @@ export type EditorAction =
   | { type: 'problems'; problems: Record<string, string>; message: string | null }
   | { type: 'ask-discard'; on: boolean };
 
-const READ_ONLY: ReadonlySet<FieldType> = new Set(['autoincrement', 'files']);
+const READ_ONLY: ReadonlySet<FieldType> = new Set(['autoincrement']);
 
 /** The status row: the one status pseudo-field, editable. */
 export const STATUS_EDITOR_FIELD: EditorField = {
@@ -82,6 +82,8 @@ export function inputKind(field: EditorField): InputKind {
       return 'multiselect';
     case 'textarea':
       return 'textarea';
+    case 'files':
+      return 'files';
     default:
       return 'text';
   }

@@ -1,5 +1,6 @@
 /** The item view's state (pure): the item with its tracker, one line per field value, and how far the lines are scrolled. */
 import type { Item, Tracker } from '../../../server/store/index.js';
+import { formatSize, isFileList } from '../../../shared/model/files.js';
 import { showValue } from './editor.js';
 
 /** One line of the view: a field's label (empty on a textarea's later lines) and its text. */
@@ -36,13 +37,18 @@ export function itemViewReducer(state: ItemViewState, action: ItemViewAction): I
   }
 }
 
-/** The status, then every field; a multi-line textarea takes one line per line of text. */
+/** The status, then every field; a multi-line textarea takes one line per line of text, a files field one per attachment (name, size, type). */
 export function viewLines(state: Pick<ItemViewState, 'tracker' | 'item'>): ViewLine[] {
   const { tracker, item } = state;
   if (!item) return [];
   const lines: ViewLine[] = [{ label: 'Status', text: item.status }];
   for (const field of tracker.fields) {
-    const text = showValue(item.values[field.name]);
+    const value = item.values[field.name];
+    if (field.type === 'files' && Array.isArray(value) && value.length > 0 && isFileList(value)) {
+      value.forEach((file, index) => lines.push({ label: index === 0 ? field.label : '', text: `${file.name}  ${formatSize(file.size)}  ${file.type}` }));
+      continue;
+    }
+    const text = showValue(value);
     if (field.type === 'textarea' && text.includes('\n')) {
       text.split('\n').forEach((line, index) => lines.push({ label: index === 0 ? field.label : '', text: line }));
     } else {

@@ -1,13 +1,15 @@
 /**
  * `s15n store copy`: an SQLite instance moved into a PostgreSQL database as it is, so that its
  * clones keep syncing without a re-clone (DESIGN §10): tracker and item ids, seqs, versions,
- * tombstones, the seq counter, users with their hashes, rights, push keys, the key index and
- * autoincrement counters. One read transaction on the source (a consistent snapshot even while it serves), one
- * write transaction on the target (all or nothing).
+ * tombstones, the seq counter, users with their hashes, rights, push keys, the key index,
+ * autoincrement counters, and the attachments' contents with their references. One read
+ * transaction on the source (a consistent snapshot even while it serves), one write transaction
+ * on the target (all or nothing).
  */
 import type pg from 'pg';
 import { Conflict } from '../../../shared/errors.js';
 import type { SqliteStore } from '../sqlite/index.js';
+import { copyBlobs } from './copy-blobs.js';
 import type { PostgresHub } from './hub.js';
 
 const CHUNK = 5000;
@@ -20,6 +22,9 @@ export interface CopyCounts {
   keys: number;
   /** The instance-wide seq counter, carried over. */
   seq: number;
+  /** Attachment contents copied, and their bytes. */
+  blobs: number;
+  blobBytes: number;
 }
 
 export interface CopyOptions {
@@ -52,7 +57,7 @@ async function prepareTarget(client: pg.PoolClient, target: PostgresHub, replace
   if (!replace) {
     throw new Conflict(`${target.location} already holds ${held.trackers} tracker(s) and ${held.users} user(s); add --replace to replace them with the copy`);
   }
-  await client.query('TRUNCATE item_keys, idempotency_keys, rights, autoincrements, items, trackers, users');
+  await client.query('TRUNCATE blob_uploads, blob_refs, blob_chunks, blobs, item_keys, idempotency_keys, rights, autoincrements, items, trackers, users');
 }
 
 /** The items, a chunk at a time by id. */
@@ -103,8 +108,9 @@ export async function copySqliteToPostgres(source: SqliteStore, target: Postgres
       await insert(client, 'item_keys', ['tracker_id', 'field', 'value', 'item_id'], ['bigint', 'text', 'text', 'bigint'], keyIndex);
       const seq = (source.db.prepare("SELECT value FROM counters WHERE name = 'seq'").get() as { value: number }).value;
       await client.query("UPDATE counters SET value = $1 WHERE name = 'seq'", [seq]);
+      const blobs = await copyBlobs(client, source, target.blobs);
       await continueIds(client);
-      return { trackers: trackers.length, items, users: users.length, rights: rights.length, keys: keys.length, seq };
+      return { trackers: trackers.length, items, users: users.length, rights: rights.length, keys: keys.length, seq, blobs: blobs.blobs, blobBytes: blobs.bytes };
     });
   } finally {
     source.db.exec('COMMIT');

@@ -10,9 +10,11 @@ import type { FieldDef } from '../../../shared/model/fields.js';
 import { checkNewItem } from '../../../shared/model/items.js';
 import type { FieldEdit } from '../../../shared/model/schema-edit.js';
 import type { UpsertOptions, UpsertResult, UpsertRow } from '../../../shared/model/upsert.js';
+import type { BlobRead, ByteRange, GcOptions, GcReport, PutBlobOptions, StoredBlob } from '../blob-types.js';
 import type { ChangeListener, HubStore } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
 import { type FeedClock, serializedClock } from './clock.js';
+import { PgBlobs } from './blobs.js';
 import { PgDatabase } from './database.js';
 import { PgFeed } from './feed.js';
 import { PgItems } from './items.js';
@@ -40,6 +42,7 @@ export class PostgresHub implements HubStore {
   readonly engine = 'postgres' as const;
   readonly trackers: PgTrackers;
   readonly items: PgItems;
+  readonly blobs: PgBlobs;
   private readonly feed: PgFeed;
   private readonly pushes: PgPush;
   private readonly users: PgUsers;
@@ -54,7 +57,8 @@ export class PostgresHub implements HubStore {
     readonly created: boolean,
   ) {
     this.trackers = new PgTrackers(db);
-    this.items = new PgItems(db, this.trackers, clock);
+    this.blobs = new PgBlobs(db);
+    this.items = new PgItems(db, this.trackers, clock, this.blobs);
     this.feed = new PgFeed(db);
     this.pushes = new PgPush(db, this.items);
     this.users = new PgUsers(db);
@@ -97,11 +101,14 @@ export class PostgresHub implements HubStore {
       const checked = items.map((item, i) => checkNewItem(tracker.fields, item, `items[${i}].`));
       const problems = checked.flatMap((c) => c.problems);
       if (problems.length > 0) throw BadInput.from(problems, 'invalid item');
+      const missing = await this.items.missingBlobs(client, tracker, checked.map((c) => c.state), (i) => `items[${i}].values`);
+      if (missing.length > 0) throw BadInput.from(missing, 'invalid item');
       const writes = await this.items.planInserts(client, tracker, checked.map((c) => c.state), by);
       // A new tracker: its items' key values can only meet each other's.
       const taken = await claimKeys(client, new KeyBook(tracker), writes.map((w) => ({ before: null, after: w.item })), (i) => `items[${i}].values`);
       if (taken.length > 0) throw BadInput.from(taken, 'invalid item');
       await indexWrites(client, tracker, writes);
+      await this.blobs.syncRefs(client, tracker.fields, writes);
       await commitWrites(client, this.items.clock, tracker.id, writes);
       return { tracker, items: items.length };
     });
@@ -167,6 +174,23 @@ export class PostgresHub implements HubStore {
 
   async applyPush(trackerId: number, changes: readonly PushChange[], actor: Actor): Promise<PushResult[]> {
     return onFreshSchema(async () => this.pushes.apply(await this.trackers.get(trackerId), changes, actor));
+  }
+
+  blobSize(trackerId: number, sha256: string): Promise<number | undefined> {
+    return this.blobs.scopedSize(trackerId, sha256);
+  }
+
+  putBlob(trackerId: number | null, body: AsyncIterable<Uint8Array>, opts: PutBlobOptions): Promise<StoredBlob> {
+    return this.blobs.put(trackerId, body, opts);
+  }
+
+  readBlob(trackerId: number, sha256: string, range?: ByteRange): Promise<BlobRead | undefined> {
+    return this.blobs.read(trackerId, sha256, range);
+  }
+
+  /** Collection on PostgreSQL; `sweep` also removes this machine's temp files of uploads whose process died. */
+  collectGarbage(opts: GcOptions = {}): Promise<GcReport> {
+    return this.blobs.collect(opts.graceMs, { sweep: opts.sweep === true });
   }
 
   addUser(name: string, password: string, opts?: { admin?: boolean }): Promise<User> {

@@ -7,11 +7,14 @@
  */
 import type pg from 'pg';
 import { BadInput, NotFound } from '../../../shared/errors.js';
+import { blobProblems } from '../../../shared/model/files.js';
+import type { Problem } from '../../../shared/model/fields.js';
 import type { ItemState } from '../../../shared/merge/index.js';
 import { type ItemChange, type NewItem, checkChange, checkNewItem } from '../../../shared/model/items.js';
-import { applyChange, changedFields } from '../../../shared/model/values.js';
+import { type Values, applyChange, changedFields } from '../../../shared/model/values.js';
 import { orderedValues } from '../field-order.js';
 import type { Item, ItemListOptions, Tracker } from '../types.js';
+import { type PgBlobs, hasFiles, namedBlobs } from './blobs.js';
 import type { FeedClock } from './clock.js';
 import type { PgDatabase, Queryable } from './database.js';
 import { ITEM_COLUMNS, type ItemRow, toItem } from './rows.js';
@@ -26,7 +29,19 @@ export class PgItems {
     private readonly db: PgDatabase,
     private readonly trackers: PgTrackers,
     readonly clock: FeedClock,
+    readonly blobs: PgBlobs,
   ) {}
+
+  /**
+   * Attachments local writes name without their content in this instance (DESIGN §14: an item
+   * never refers to a blob its instance lacks), one list per state; the blobs named are held
+   * FOR SHARE until the write commits, so no collection removes them meanwhile.
+   */
+  async missingBlobs(client: Queryable, tracker: Tracker, states: readonly { values: Readonly<Values> }[], prefix: (i: number) => string): Promise<Problem[]> {
+    if (!hasFiles(tracker.fields)) return [];
+    const sizes = await this.blobs.heldSizes(client, namedBlobs(tracker.fields, states.map((s) => s.values)));
+    return states.flatMap((state, i) => blobProblems(tracker.fields, state.values, (sha256) => sizes.get(sha256), { prefix: prefix(i), hint: 'attach the file with `s15n item attach` first' }));
+  }
 
   async list(trackerId: number, opts: ItemListOptions = {}): Promise<Item[]> {
     const live = opts.includeDeleted ? '' : 'AND NOT deleted';
@@ -106,6 +121,7 @@ export class PgItems {
       await lockTracker(client, tracker, lock);
       const { writes, result } = await plan(client, new KeyBook(tracker));
       await indexWrites(client, tracker, writes);
+      await this.blobs.syncRefs(client, tracker.fields, writes);
       await commitWrites(client, this.clock, tracker.id, writes);
       return result;
     });
@@ -123,6 +139,8 @@ export class PgItems {
     const problems = checked.flatMap((c) => c.problems);
     if (problems.length > 0) throw BadInput.from(problems, 'invalid item');
     return this.write(tracker, async (client, book) => {
+      const missing = await this.missingBlobs(client, tracker, checked.map((c) => c.state), (i) => (indexed ? `items[${i}].values` : 'values'));
+      if (missing.length > 0) throw BadInput.from(missing, 'invalid item');
       const writes = await this.planInserts(client, tracker, checked.map((c) => c.state), by);
       const taken = await claimKeys(client, book, writes.map((w) => ({ before: null, after: w.item })), (i) => `${at(i)}values`);
       if (taken.length > 0) throw BadInput.from(taken, 'invalid item');
@@ -139,6 +157,7 @@ export class PgItems {
       const current = await this.lock(client, trackerId, ids);
       const writes: PlannedWrite[] = [];
       const moves: { before: Item; after: Item; at: number }[] = [];
+      const pending: Item[] = [];
       const result = ids.map((id, i) => {
         const item = current.get(id);
         if (!item || item.deleted) throw new NotFound(`unknown item ${id} in tracker "${tracker.name}"`);
@@ -146,6 +165,7 @@ export class PgItems {
         const status = checked.status ?? item.status;
         if (status === item.status && changedFields(tracker.fields, item.values, values).length === 0) return item;
         const write = this.planUpdate(tracker, item, { status, values }, false, by);
+        pending.push(write.item);
         // An id given twice sees its first change.
         current.set(id, write.item);
         writes.push(write);
@@ -155,6 +175,8 @@ export class PgItems {
       const place = (i: number) => (ids.length > 1 ? `items[${moves[i]!.at}].values` : 'values');
       const taken = await claimKeys(client, book, moves, place, new Set(Object.keys(checked.values)));
       if (taken.length > 0) throw BadInput.from(taken, 'invalid change');
+      const missing = await this.missingBlobs(client, tracker, pending, () => 'values');
+      if (missing.length > 0) throw BadInput.from(missing, 'invalid change');
       return { writes, result };
     });
   }

@@ -73,4 +73,36 @@ export const HUB_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX item_keys_by_item ON item_keys (item_id);
   `,
+  // 3: attachments (DESIGN §14): each content once, in chunks of bytea; which item names which
+  // blob (no foreign key to items: the refs of new items are written before their rows, which the
+  // feed clock writes last); which tracker a blob was uploaded to before an item named it.
+  `
+  CREATE TABLE blobs (
+    sha256 text PRIMARY KEY,
+    size bigint NOT NULL,
+    stored_at bigint NOT NULL,
+    released_at bigint
+  );
+  CREATE TABLE blob_chunks (
+    sha256 text NOT NULL REFERENCES blobs(sha256) ON DELETE CASCADE,
+    n integer NOT NULL,
+    data bytea NOT NULL,
+    PRIMARY KEY (sha256, n)
+  );
+  CREATE TABLE blob_refs (
+    item_id bigint NOT NULL,
+    role text NOT NULL,
+    sha256 text NOT NULL,
+    tracker_id bigint NOT NULL,
+    PRIMARY KEY (item_id, role, sha256)
+  );
+  CREATE INDEX blob_refs_by_blob ON blob_refs (sha256);
+  CREATE INDEX blob_refs_by_tracker ON blob_refs (tracker_id, sha256);
+  CREATE TABLE blob_uploads (
+    tracker_id bigint NOT NULL REFERENCES trackers(id) ON DELETE CASCADE,
+    sha256 text NOT NULL,
+    uploaded_at bigint NOT NULL,
+    PRIMARY KEY (tracker_id, sha256)
+  );
+  `,
 ];

@@ -17,11 +17,13 @@ import type pg from 'pg';
 import type { CreateChange, PushChange, PushResult, UpdateChange } from '../../../shared/api/schemas.js';
 import { type Pusher, type PushJudgement, answerOf, judgeCreate, judgeDelete, judgeUpdate } from '../../../shared/push/judge.js';
 import type { ItemState } from '../../../shared/merge/index.js';
+import { pushedBlobProblem } from '../../../shared/model/files.js';
 import { checkNewItem } from '../../../shared/model/items.js';
 import { keyFields } from '../../../shared/model/keys.js';
 import { type Values, validateValues } from '../../../shared/model/values.js';
 import type { Actor, Item, Tracker } from '../types.js';
 import { itemToChange } from '../wire.js';
+import { hasFiles, namedBlobs } from './blobs.js';
 import type { PgDatabase } from './database.js';
 import type { PgItems } from './items.js';
 import type { KeyBook } from './keys.js';
@@ -52,7 +54,15 @@ export class PgPush {
     const targets = changes.flatMap((c) => (c.op === 'create' ? [] : [c.id]));
     const current = await this.items.lock(client, tracker.id, targets);
     const matchable = await this.loadKeys(client, book, changes, current);
-    const creates = await this.planCreates(client, tracker, changes.filter((c): c is CreateChange => c.op === 'create'), pusher.user, book);
+    const blobError = await this.blobRule(client, tracker, changes, [...current.values()]);
+    const refused = new Map<string, string>();
+    for (const change of changes) {
+      if (change.op !== 'create') continue;
+      const judged = judgeCreate(tracker.fields, change, undefined, book.holders);
+      const error = judged.status === 'created' && judged.write ? blobError(judged.write) : null;
+      if (error) refused.set(change.idempotencyKey, error);
+    }
+    const creates = await this.planCreates(client, tracker, changes.filter((c): c is CreateChange => c.op === 'create'), pusher.user, book, refused);
     for (const insert of creates.inserts.values()) matchable.set(insert.item.id, insert.item);
     const writes: PlannedWrite[] = [];
     const result = changes.map((change): Judged => {
@@ -66,13 +76,17 @@ export class PgPush {
           writes.push(insert);
           return { judgement: { status: 'created', write: insert.item }, change, item: insert.item };
         }
+        const error = known ? undefined : refused.get(change.idempotencyKey);
+        if (error) return { judgement: { status: 'rejected', error }, change, item: undefined };
         const judgement = judgeCreate(tracker.fields, change, known, book.holders);
         // matched: the item as this batch leaves it so far (nothing of the create is written).
         const item = judgement.status === 'matched' ? (current.get(judgement.id) ?? matchable.get(judgement.id)) : known;
         return { judgement, change, item };
       }
       const held = current.get(change.id);
-      const judgement = change.op === 'update' ? judgeUpdate(tracker.fields, held, change, pusher, book.holders) : judgeDelete(held, change, pusher);
+      const judged = change.op === 'update' ? judgeUpdate(tracker.fields, held, change, pusher, book.holders) : judgeDelete(held, change, pusher);
+      const error = judged.status === 'updated' && judged.write ? blobError(judged.write) : null;
+      const judgement: PushJudgement = error ? { status: 'rejected', error } : judged;
       const state: ItemState | null = judgement.status === 'updated' ? judgement.write : judgement.status === 'deleted' && judgement.write ? { status: held!.status, values: {} } : null;
       if (!state || !held) return { judgement, change, item: held };
       const write = this.items.planUpdate(tracker, held, state, judgement.status === 'deleted', pusher.user);
@@ -104,16 +118,35 @@ export class PgPush {
   }
 
   /**
+   * A write naming an attachment the tracker was not sent (or of another size) is rejected: an item
+   * never refers to a blob its instance lacks. The blobs the batch's writes may name are held FOR SHARE.
+   */
+  private async blobRule(client: pg.PoolClient, tracker: Tracker, changes: readonly PushChange[], held: readonly Item[]): Promise<(write: ItemState) => string | null> {
+    if (!hasFiles(tracker.fields)) return () => null;
+    // What the changes name, and what the items they update name already (a change of the title keeps them).
+    const named = held.map((item) => item.values).concat(changes.flatMap((c) => (c.op === 'create' ? [c.values as Values] : c.op === 'update' ? [Object.fromEntries(Object.entries(c.fields).map(([name, f]) => [name, f.value])) as Values] : [])));
+    const sizes = await this.items.blobs.scopedSizes(client, tracker.id, namedBlobs(tracker.fields, named));
+    return (write) => pushedBlobProblem(tracker.fields, write.values, (sha256) => sizes.get(sha256));
+  }
+
+  /**
    * The creates' keys: those already known (with their items), and for the valid creates of new
    * keys, the claims won and their planned inserts. A claim lost to another transaction that
    * committed the same key meanwhile makes that key known.
    */
-  private async planCreates(client: pg.PoolClient, tracker: Tracker, creates: readonly CreateChange[], by: string, book: KeyBook): Promise<{ known: Map<string, Item>; inserts: Map<string, PlannedWrite> }> {
+  private async planCreates(
+    client: pg.PoolClient,
+    tracker: Tracker,
+    creates: readonly CreateChange[],
+    by: string,
+    book: KeyBook,
+    refused: ReadonlyMap<string, string>,
+  ): Promise<{ known: Map<string, Item>; inserts: Map<string, PlannedWrite> }> {
     const run = this.db.runner(client);
     const known = await this.knownKeys(client, tracker.id, [...new Set(creates.map((c) => c.idempotencyKey))]);
     const wanted = new Map<string, ItemState>();
     for (const change of creates) {
-      if (known.has(change.idempotencyKey) || wanted.has(change.idempotencyKey)) continue;
+      if (known.has(change.idempotencyKey) || wanted.has(change.idempotencyKey) || refused.has(change.idempotencyKey)) continue;
       const judgement = judgeCreate(tracker.fields, change, undefined, book.holders);
       if (judgement.status !== 'created' || !judgement.write) continue;
       wanted.set(change.idempotencyKey, judgement.write);

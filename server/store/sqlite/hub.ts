@@ -1,10 +1,14 @@
 /** The HubStore interface over an SQLite store: what routes and hub-side commands call, whatever the engine. */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import type { FieldEdit } from '../../../shared/model/schema-edit.js';
 import type { UpsertOptions, UpsertResult, UpsertRow } from '../../../shared/model/upsert.js';
+import type { BlobRead, ByteRange, GcOptions, GcReport, PutBlobOptions, StoredBlob } from '../blob-types.js';
 import type { ChangeListener, HubStore } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
+import { putBlob } from './blob-put.js';
 import { SqliteStore } from './store.js';
 
 /**
@@ -98,6 +102,28 @@ export class SqliteHub implements HubStore {
 
   async applyPush(trackerId: number, changes: readonly PushChange[], actor: Actor): Promise<PushResult[]> {
     return this.store.applyPush(trackerId, changes, actor);
+  }
+
+  async blobSize(trackerId: number, sha256: string): Promise<number | undefined> {
+    const size = this.store.blobs.scopedSize(trackerId, sha256);
+    return size !== undefined && this.store.blobs.files.exists(sha256) ? size : undefined;
+  }
+
+  putBlob(trackerId: number | null, body: AsyncIterable<Uint8Array>, opts: PutBlobOptions): Promise<StoredBlob> {
+    return putBlob(this.store.blobs, trackerId, body, opts);
+  }
+
+  async readBlob(trackerId: number, sha256: string, range?: ByteRange): Promise<BlobRead | undefined> {
+    const size = this.store.blobs.scopedSize(trackerId, sha256);
+    if (size === undefined || !this.store.blobs.files.exists(sha256)) return undefined;
+    // Exactly the bytes the row says, whatever the file holds; an open file reads on even if a collection removes its name meanwhile.
+    const { start, end } = range ?? { start: 0, end: size - 1 };
+    const stream = end < start ? Readable.from([]) : createReadStream(this.store.blobs.files.pathOf(sha256), { start, end });
+    return { size, stream };
+  }
+
+  async collectGarbage(opts: GcOptions = {}): Promise<GcReport> {
+    return this.store.blobs.collect(opts.graceMs, { sweep: opts.sweep === true });
   }
 
   addUser(name: string, password: string, opts?: { admin?: boolean }): Promise<User> {

@@ -5,11 +5,13 @@
 import type Database from 'better-sqlite3';
 import { BadInput, NotFound } from '../../../shared/errors.js';
 import type { ItemState } from '../../../shared/merge/index.js';
+import { blobProblems } from '../../../shared/model/files.js';
 import type { Problem } from '../../../shared/model/fields.js';
 import { type ItemChange, type NewItem, checkChange, checkNewItem } from '../../../shared/model/items.js';
 import { duplicateKeys } from '../../../shared/model/keys.js';
-import { applyChange, changedFields } from '../../../shared/model/values.js';
+import { type Values, applyChange, changedFields } from '../../../shared/model/values.js';
 import type { Item, ItemListOptions, Tracker } from '../types.js';
+import { type BlobTable, hasFilesField } from './blobs.js';
 import type { KeyIndex } from './keys.js';
 import { type ItemRow, orderedValues, toItem } from './rows.js';
 import type { Sequence } from './sequence.js';
@@ -43,8 +45,20 @@ export class ItemTable {
     private readonly seq: Sequence,
     private readonly transaction: <T>(fn: () => T) => T,
     readonly keys: KeyIndex,
+    private readonly blobs: BlobTable,
   ) {
     this.stmts = prepare(db);
+  }
+
+  /** Attachments a local write names without their content in this instance (DESIGN §14: an item never refers to a blob its instance lacks). */
+  private missingBlobs(tracker: Tracker, values: Readonly<Values>, prefix: string): Problem[] {
+    if (!hasFilesField(tracker.fields)) return [];
+    return blobProblems(tracker.fields, values, (sha256) => this.blobs.sizeOf(sha256), { prefix, hint: 'attach the file with `s15n item attach` first' });
+  }
+
+  /** Every item write of a tracker with a files field keeps its blob references in step. */
+  private syncRefs(tracker: Tracker, itemId: number, values: Readonly<Values>): void {
+    if (hasFilesField(tracker.fields)) this.blobs.syncItemRefs(tracker.id, tracker.fields, itemId, values);
   }
 
   list(trackerId: number, opts: ItemListOptions = {}): Item[] {
@@ -77,7 +91,7 @@ export class ItemTable {
     const indexed = opts.indexed === true || inputs.length > 1;
     const at = (i: number) => (indexed ? `items[${i}].` : '');
     const checked = inputs.map((input, i) => checkNewItem(tracker.fields, input, at(i)));
-    const problems = checked.flatMap((c) => c.problems);
+    const problems = checked.flatMap((c, i) => (c.problems.length > 0 ? c.problems : this.missingBlobs(tracker, c.state.values, `${at(i)}values`)));
     if (problems.length > 0) throw BadInput.from(problems, 'invalid item');
     const holders = this.keys.holders(tracker.id);
     return this.transaction(() => {
@@ -106,6 +120,7 @@ export class ItemTable {
     const updatedAt = new Date().toISOString();
     const { id } = this.stmts.insert.get(tracker.id, state.status, JSON.stringify(values), seq, updatedAt, by)!;
     this.keys.written(tracker, id, values, { deleted: false, inserted: true });
+    this.syncRefs(tracker, id, values);
     return { id, trackerId: tracker.id, status: state.status, values, version: 1, seq, deleted: false, updatedAt, updatedBy: by };
   }
 
@@ -123,6 +138,8 @@ export class ItemTable {
         const values = applyChange(tracker.fields, item.values, checked.values);
         const status = checked.status ?? item.status;
         if (status === item.status && changedFields(tracker.fields, item.values, values).length === 0) return item;
+        const missing = this.missingBlobs(tracker, values, 'values');
+        if (missing.length > 0) throw BadInput.from(missing, 'invalid change');
         taken.push(...duplicateKeys(tracker.fields, values, item.id, holders, ids.length > 1 ? `items[${i}].values` : 'values', setting));
         return this.write(tracker, item.id, { status, values }, false, by);
       });
@@ -146,6 +163,7 @@ export class ItemTable {
     const row = this.stmts.update.get(state.status, JSON.stringify(values), seq, deleted ? 1 : 0, updatedAt, by, itemId, tracker.id);
     if (!row) throw new NotFound(`unknown item ${itemId} in tracker "${tracker.name}"`);
     this.keys.written(tracker, itemId, values, { deleted, inserted: false });
+    this.syncRefs(tracker, itemId, values);
     return { id: itemId, trackerId: tracker.id, status: state.status, values, version: row.version, seq, deleted, updatedAt, updatedBy: by };
   }
 

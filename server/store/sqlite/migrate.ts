@@ -8,8 +8,11 @@ import type Database from 'better-sqlite3';
 export interface MigratedModule {
   /** The module's key in s15n_modules. */
   name: string;
-  /** Index i holds the SQL that takes the module from version i to i + 1. Append only; never edit a shipped one. */
-  migrations: readonly string[];
+  /**
+   * Index i takes the module from version i to i + 1: SQL, or a function for a step SQL cannot say
+   * (it runs in the step's transaction). Append only; never edit a shipped one.
+   */
+  migrations: readonly (string | ((db: Database.Database) => void))[];
   /**
    * The module's version in a data dir of release 0.1.0, which had one list for both modules
    * and kept its version in PRAGMA user_version (1..4).
@@ -71,7 +74,9 @@ export function migrateModule(db: Database.Database, module: MigratedModule): vo
         throw new Error(`this data dir was written by a newer s15n (${module.name} schema ${version}; this version knows ${module.migrations.length})`);
       }
       if (version === module.migrations.length) return false;
-      db.exec(module.migrations[version]!);
+      const migration = module.migrations[version]!;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.prepare('INSERT INTO s15n_modules (name, version) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version').run(module.name, version + 1);
       return true;
     })

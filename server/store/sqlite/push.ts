@@ -6,9 +6,12 @@
  */
 import type Database from 'better-sqlite3';
 import type { CreateChange, DeleteChange, PushChange, PushResult, UpdateChange } from '../../../shared/api/schemas.js';
+import type { ItemState } from '../../../shared/merge/index.js';
+import { pushedBlobProblem } from '../../../shared/model/files.js';
 import { type Pusher, answerOf, judgeCreate, judgeDelete, judgeUpdate } from '../../../shared/push/judge.js';
 import type { Actor, Item, Tracker } from '../types.js';
 import { itemToChange } from '../wire.js';
+import { type BlobTable, hasFilesField } from './blobs.js';
 import type { ItemTable } from './items.js';
 
 export class PushApplier {
@@ -18,6 +21,7 @@ export class PushApplier {
     db: Database.Database,
     private readonly items: ItemTable,
     private readonly transaction: <T>(fn: () => T) => T,
+    private readonly blobs: BlobTable,
   ) {
     this.keys = {
       get: db.prepare<[number, string], { item_id: number }>('SELECT item_id FROM idempotency_keys WHERE tracker_id = ? AND key = ?'),
@@ -45,11 +49,12 @@ export class PushApplier {
   private create(tracker: Tracker, change: CreateChange, actor: Actor): PushResult {
     const key = this.keys.get.get(tracker.id, change.idempotencyKey);
     const known = key ? this.items.get(tracker.id, key.item_id, { includeDeleted: true }) : undefined;
-    const judgement = judgeCreate(tracker.fields, change, known, this.items.keys.holders(tracker.id));
-    if (judgement.status === 'matched') {
-      const matched = this.items.get(tracker.id, judgement.id);
-      return answerOf(judgement, change, matched && itemToChange(matched));
+    const judged = judgeCreate(tracker.fields, change, known, this.items.keys.holders(tracker.id));
+    if (judged.status === 'matched') {
+      const matched = this.items.get(tracker.id, judged.id);
+      return answerOf(judged, change, matched && itemToChange(matched));
     }
+    const judgement = judged.status === 'created' && judged.write ? this.withBlobs(tracker, judged, judged.write) : judged;
     if (judgement.status !== 'created') return answerOf(judgement, change, undefined);
     let item: Item | undefined = known;
     if (judgement.write) {
@@ -61,9 +66,17 @@ export class PushApplier {
 
   private update(tracker: Tracker, change: UpdateChange, pusher: Pusher): PushResult {
     const current = this.items.get(tracker.id, change.id, { includeDeleted: true });
-    const judgement = judgeUpdate(tracker.fields, current, change, pusher, this.items.keys.holders(tracker.id));
+    const judged = judgeUpdate(tracker.fields, current, change, pusher, this.items.keys.holders(tracker.id));
+    const judgement = judged.status === 'updated' && judged.write ? this.withBlobs(tracker, judged, judged.write) : judged;
     const item = judgement.status === 'updated' && judgement.write ? this.items.write(tracker, change.id, judgement.write, false, pusher.user) : current;
     return answerOf(judgement, change, item && itemToChange(item));
+  }
+
+  /** A write that names an attachment the tracker was not sent (or of another size) is rejected: an item never refers to a blob its instance lacks. */
+  private withBlobs<J>(tracker: Tracker, judgement: J, write: ItemState): J | { status: 'rejected'; error: string } {
+    if (!hasFilesField(tracker.fields)) return judgement;
+    const error = pushedBlobProblem(tracker.fields, write.values, (sha256) => this.blobs.scopedSize(tracker.id, sha256));
+    return error ? { status: 'rejected', error } : judgement;
   }
 
   private remove(tracker: Tracker, change: DeleteChange, pusher: Pusher): PushResult {

@@ -13,6 +13,8 @@ import type { FieldEdit } from '../../../shared/model/schema-edit.js';
 import type { UpsertOptions, UpsertResult, UpsertRow } from '../../../shared/model/upsert.js';
 import type { ChangeListener } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
+import { BLOBS_MODULE } from './blob-migrations.js';
+import { BlobTable } from './blobs.js';
 import { databaseExists, openDatabase } from './database.js';
 import { Feed } from './feed.js';
 import { ItemTable } from './items.js';
@@ -30,6 +32,8 @@ import { ChangeNotifier } from './watch.js';
 
 export class SqliteStore {
   readonly users: UserTable;
+  /** Attachments: blob rows, references, uploads, files (DESIGN §14). */
+  readonly blobs: BlobTable;
   private readonly trackers: TrackerTable;
   private readonly items: ItemTable;
   private readonly feed: Feed;
@@ -50,11 +54,12 @@ export class SqliteStore {
     this.seq = new Sequence(db, transaction);
     this.trackers = new TrackerTable(db);
     const keys = new KeyIndex(db);
-    this.items = new ItemTable(db, this.trackers, this.seq, transaction, keys);
+    this.blobs = new BlobTable(db, dataDir, transaction);
+    this.items = new ItemTable(db, this.trackers, this.seq, transaction, keys, this.blobs);
     this.schemas = new SchemaEditor(db, this.trackers, keys, transaction);
     this.upserter = new Upserter(db, this.items, this.seq);
     this.feed = new Feed(db);
-    this.pushes = new PushApplier(db, this.items, transaction);
+    this.pushes = new PushApplier(db, this.items, transaction, this.blobs);
     this.users = new UserTable(db);
     this.pages = new ItemPages(db, this.items);
     this.notifier = new ChangeNotifier(db, () => this.seq.last());
@@ -72,7 +77,7 @@ export class SqliteStore {
   static open(dataDir: string, opts: { create?: boolean; modules?: readonly MigratedModule[] } = {}): SqliteStore {
     const { dir, db } = openDatabase(dataDir, opts);
     try {
-      for (const module of [HUB_MODULE, ...(opts.modules ?? [])]) migrateModule(db, module);
+      for (const module of [HUB_MODULE, BLOBS_MODULE, ...(opts.modules ?? [])]) migrateModule(db, module);
     } catch (error) {
       db.close();
       throw error;
