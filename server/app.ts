@@ -6,6 +6,7 @@ import { authenticate } from './auth.js';
 import { errorHandler, notFoundRoute } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 import { changesHandlers } from './routes/changes.js';
+import { digestHandlers } from './routes/digest.js';
 import { healthHandlers } from './routes/health.js';
 import { itemsHandlers } from './routes/items.js';
 import { mountRoutes } from './routes/mount.js';
@@ -49,7 +50,7 @@ export function createApp(options: AppOptions): Express {
   // The routes of shared/api/routes.ts, each with its handler; authentication comes before any body is read.
   mountRoutes(
     api,
-    { ...healthHandlers(VERSION), ...openApiHandlers(VERSION), ...trackersHandlers(store), ...changesHandlers(store), ...itemsHandlers(store), ...pushHandlers(store), ...usersHandlers(store) },
+    { ...healthHandlers(VERSION), ...openApiHandlers(VERSION), ...trackersHandlers(store), ...changesHandlers(store), ...digestHandlers(store), ...itemsHandlers(store), ...pushHandlers(store), ...usersHandlers(store) },
     { store, authenticate: authenticate(store, new LoginThrottle(options.loginThrottle ?? DEFAULT_THROTTLE)), bodyLimit: options.bodyLimit ?? '16mb' },
   );
 

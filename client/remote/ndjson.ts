@@ -1,7 +1,7 @@
 /** Reading the NDJSON change stream: complete lines out of a byte stream, and what each line holds. */
 import { StringDecoder } from 'node:string_decoder';
-import { type Change, StreamEnd } from '../../shared/api/schemas.js';
-import { parseChange } from '../../shared/api/wire-check.js';
+import { type FeedEntry, StreamEnd } from '../../shared/api/schemas.js';
+import { parseFeedEntry } from '../../shared/api/wire-check.js';
 
 /** Complete lines of an NDJSON byte stream; a stream error propagates to the caller. */
 export async function* ndjsonLines(stream: AsyncIterable<Buffer>): AsyncGenerator<string> {
@@ -21,10 +21,10 @@ export async function* ndjsonLines(stream: AsyncIterable<Buffer>): AsyncGenerato
   if (last !== '') yield last;
 }
 
-/** One line of the change stream: a change (it carries its `seq`), or null for the last line `{"next","more":false}`. */
-export function parseStreamLine(line: string): Change | null {
+/** One line of the change stream: a change or a left marker (each carries its `seq`), or null for the last line `{"next","more":false}`. */
+export function parseStreamLine(line: string): FeedEntry | null {
   const parsed: unknown = JSON.parse(line);
-  if (parsed && typeof parsed === 'object' && 'seq' in parsed) return parseChange(parsed);
+  if (parsed && typeof parsed === 'object' && 'seq' in parsed) return parseFeedEntry(parsed);
   StreamEnd.parse(parsed);
   return null;
 }

@@ -22,8 +22,8 @@ function prepare(db: Database.Database) {
       replicas: db.prepare<[], ReplicaRow>('SELECT * FROM replicas ORDER BY tracker_id'),
       replicasOfRemote: db.prepare<[string], ReplicaRow>('SELECT * FROM replicas WHERE remote_name = ?'),
       insertReplica: db.prepare(
-        `INSERT INTO replicas (tracker_id, remote_name, remote_tracker_id, remote_tracker_name, remote_schema_hash, remote_fields, field_map, token, cloned_at, last_sync_at)
-         VALUES (@trackerId, @remoteName, @remoteTrackerId, @remoteTrackerName, @remoteSchemaHash, @remoteFields, @fieldMap, @token, @clonedAt, @lastSyncAt)`,
+        `INSERT INTO replicas (tracker_id, remote_name, remote_tracker_id, remote_tracker_name, remote_schema_hash, remote_fields, field_map, token, cloned_at, last_sync_at, where_json)
+         VALUES (@trackerId, @remoteName, @remoteTrackerId, @remoteTrackerName, @remoteSchemaHash, @remoteFields, @fieldMap, @token, @clonedAt, @lastSyncAt, @where)`,
       ),
       setToken: db.prepare('UPDATE replicas SET token = ?, last_sync_at = ? WHERE tracker_id = ?'),
       touch: db.prepare('UPDATE replicas SET last_sync_at = ? WHERE tracker_id = ?'),
@@ -31,6 +31,10 @@ function prepare(db: Database.Database) {
       item: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.item_id = ?`),
       byRemoteId: db.prepare<[number, number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ? AND r.remote_id = ?`),
       itemsOfTracker: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ?`),
+      copies: db.prepare<[number], ItemStateRow & { item_deleted: number }>(
+        `SELECT r.*, CASE WHEN r.base_from_item = 1 THEN i.status END AS item_status, CASE WHEN r.base_from_item = 1 THEN i.values_json END AS item_values, i.deleted AS item_deleted
+         FROM replica_items r JOIN items i ON i.id = r.item_id WHERE r.tracker_id = ? AND r.remote_id IS NOT NULL`,
+      ),
       conflicted: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ? AND r.conflict IS NOT NULL ORDER BY r.item_id`),
       // Positional parameters: binding by name costs about 1 µs more per row, and a clone writes one per item.
       upsertItem: db.prepare<[number, number, number | null, number | null, string | null, string | null, string | null, string | null, number, 0 | 1]>(
@@ -38,9 +42,12 @@ function prepare(db: Database.Database) {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(item_id) DO UPDATE SET remote_id = excluded.remote_id, base_version = excluded.base_version,
            base_status = excluded.base_status, base_values = excluded.base_values, create_key = excluded.create_key,
-           conflict = excluded.conflict, synced_seq = excluded.synced_seq, base_from_item = excluded.base_from_item`,
+           conflict = excluded.conflict, synced_seq = excluded.synced_seq, base_from_item = excluded.base_from_item, unmatched_push = 0`,
       ),
       deleteItem: db.prepare('DELETE FROM replica_items WHERE item_id = ?'),
+      markUnmatched: db.prepare('UPDATE replica_items SET unmatched_push = 1 WHERE item_id = ?'),
+      // Sync state whose item row is gone (the file edited behind s15n's back): no join reads it, yet it holds its remote id.
+      orphans: db.prepare('DELETE FROM replica_items WHERE tracker_id = ? AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = replica_items.item_id)'),
       // Items that may differ from their base: written locally since the base was set, or never synced.
       candidates: db.prepare<[number], { id: number }>(
         `SELECT i.id FROM items i LEFT JOIN replica_items r ON r.item_id = i.id
@@ -126,6 +133,7 @@ export class ReplicaState {
   createReplica(replica: Replica): void {
     this.stmts.insertReplica.run({
       ...replica,
+      where: replica.where,
       remoteFields: JSON.stringify(replica.remoteFields),
       fieldMap: JSON.stringify(replica.mappings),
     });
@@ -158,6 +166,11 @@ export class ReplicaState {
     return this.stmts.itemsOfTracker.all(trackerId).map(toItemState);
   }
 
+  /** The sync state of every local copy of a remote item, with whether the local item is deleted, one at a time (a verify reads them all). */
+  *copies(trackerId: number): IterableIterator<ItemSyncState & { deleted: boolean }> {
+    for (const row of this.stmts.copies.iterate(trackerId)) yield { ...toItemState(row), deleted: row.item_deleted === 1 };
+  }
+
   conflictedItems(trackerId: number): ItemSyncState[] {
     return this.stmts.conflicted.all(trackerId).map(toItemState);
   }
@@ -185,6 +198,16 @@ export class ReplicaState {
 
   deleteItemState(itemId: number): void {
     this.stmts.deleteItem.run(itemId);
+  }
+
+  /** Remembers that this clone pushed the item in a state its selector does not match (after the push answer's state is written). */
+  markPushedUnmatched(itemId: number): void {
+    this.stmts.markUnmatched.run(itemId);
+  }
+
+  /** Drops the sync state of items whose row is gone; returns how many. */
+  dropOrphanStates(trackerId: number): number {
+    return this.stmts.orphans.run(trackerId).changes;
   }
 
   /** Ids of the items that may hold local changes (the derived comparison decides). */

@@ -19,6 +19,12 @@ export interface RemoteItem {
   state: ItemState;
 }
 
+/** A remote item that no longer matches the clone's filter: its values are not sent, only that it left. */
+export interface LeftItem {
+  remoteId: number;
+  left: true;
+}
+
 export interface ApplyContext {
   store: SqliteStore;
   replicas: ReplicaState;
@@ -37,7 +43,7 @@ function remember(ctx: ApplyContext, item: Item, state: Omit<ItemSyncState, 'ite
 }
 
 /** Writes what the decision says: the local item and its sync state. */
-function carryOut(ctx: ApplyContext, remote: RemoteItem, sync: ItemSyncState | undefined, local: Item | undefined, decision: ItemDecision): void {
+function carryOut(ctx: ApplyContext, remote: RemoteItem | LeftItem, sync: ItemSyncState | undefined, local: Item | undefined, decision: ItemDecision): void {
   const { store, replicas, tracker } = ctx;
   const state = { remoteId: remote.remoteId, baseVersion: decision.baseVersion, base: decision.base, createKey: null, conflict: decision.conflict };
   switch (decision.action) {
@@ -69,7 +75,7 @@ function carryOut(ctx: ApplyContext, remote: RemoteItem, sync: ItemSyncState | u
  * the item's sync state when the caller has just read it in this transaction (the feed reads
  * it for the base), so a clone looks each item up once.
  */
-export function applyRemoteItem(ctx: ApplyContext, remote: RemoteItem, known?: { sync: ItemSyncState | undefined }): ApplyOutcome {
+export function applyRemoteItem(ctx: ApplyContext, remote: RemoteItem | LeftItem, known?: { sync: ItemSyncState | undefined }): ApplyOutcome {
   const { store, replicas, tracker } = ctx;
   const sync = known ? known.sync : replicas.itemByRemoteId(tracker.id, remote.remoteId);
   const local = sync ? store.getItem(tracker.id, sync.itemId, { includeDeleted: true }) : undefined;
@@ -77,7 +83,7 @@ export function applyRemoteItem(ctx: ApplyContext, remote: RemoteItem, known?: {
     fields: tracker.fields,
     base: sync?.base ? { state: sync.base, version: sync.baseVersion } : null,
     local: !local ? 'absent' : local.deleted ? 'deleted' : stateOf(local),
-    remote: remote.deleted ? { deleted: true, version: remote.version } : { state: remote.state, version: remote.version },
+    remote: 'left' in remote ? { left: true } : remote.deleted ? { deleted: true, version: remote.version } : { state: remote.state, version: remote.version },
   });
   carryOut(ctx, remote, sync, local, decision);
   return decision.outcome;

@@ -14,13 +14,13 @@ import type { ApplyContext } from './apply.js';
 import { applyAnswers, predictAnswers, settle } from './push-answers.js';
 import { type Plan, type Planned, planPush } from './push-plan.js';
 import { connect } from './connect.js';
-import type { Report, ReportBuilder } from './report.js';
+import type { Report, ReportBuilder, RunControls } from './report.js';
 import { loggedRun } from './run.js';
 import { LinkTitles } from './titles.js';
 
 export const DEFAULT_PUSH_BATCH = 500;
 
-export interface PushOptions {
+export interface PushOptions extends RunControls {
   /** Local item ids to push; without them (or with allClean) every change without an open conflict. */
   items?: number[];
   allClean?: boolean;
@@ -123,6 +123,8 @@ async function sendPlan(run: PushRun, plan: Plan, options: PushOptions): Promise
     requests += await sendBatch(run, batch);
     done += batch.length;
     options.onProgress?.(done, total);
+    // --stop-on-error: an item error of this batch failed the run; the rest is not sent.
+    if (run.report.failed) break;
   }
   return requests;
 }
@@ -136,10 +138,13 @@ export async function push(store: SqliteStore, trackerRef: string | number, opti
   const client = connect(store, replica.remoteName, options.remote);
   const dryRun = options.dryRun === true;
   try {
-    return await loggedRun(store, { trackerId: tracker.id, kind: 'push', dryRun, failureHint: 'push again: what was answered is applied, and resent creates reuse their keys' }, async (report) => {
+    const frame = { trackerId: tracker.id, kind: 'push' as const, dryRun, stopOnError: options.stopOnError === true, failureHint: 'push again: what was answered is applied, and resent creates reuse their keys' };
+    return await loggedRun(store, frame, async (report) => {
       // The keys of new items are committed before anything is sent (in a dry run they are rolled back with the rest).
       const plan = store.transaction(() => planPush(store, replicas, tracker, replica, options));
       countPlan(report, plan);
+      // --stop-on-error and an item that cannot go: nothing is sent.
+      if (report.failed) return { remote: replica.remoteName, requests: 0 };
       options.onProgress?.(0, plan.planned.length);
       const run: PushRun = { store, replicas, client, tracker, titles: new LinkTitles(client, replica.remoteFields, replica.mappings), report };
       if (dryRun) {

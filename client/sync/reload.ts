@@ -11,13 +11,17 @@ import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
 import { type FeedOptions, applyFeed } from './feed.js';
 import { connect } from './connect.js';
 import { ReplicaState } from '../replica/index.js';
-import type { Report, ReportBuilder } from './report.js';
+import type { Report, ReportBuilder, RunControls } from './report.js';
 import { loggedRun } from './run.js';
+import { verifyReplica } from './verify.js';
+import { BadInput } from '../../shared/errors.js';
 import { adoptRemoteSchema, describeDiff, refreshUserOptions, remoteUsers, toFieldDefs } from './schema.js';
 
-export interface ReloadOptions extends Omit<FeedOptions, 'preloadTitles'> {
+export interface ReloadOptions extends Omit<FeedOptions, 'preloadTitles'>, RunControls {
   /** Run the whole flow in a transaction that is rolled back: the report of what would happen. */
   dryRun?: boolean;
+  /** After the feed, compare every copy with the remote by hash and repair what differs (`reload --verify`). */
+  verify?: boolean;
   /** Settings of the HTTP client (timeouts, retries, TLS). */
   remote?: RemoteClientOptions;
 }
@@ -51,27 +55,45 @@ export async function followRemoteSchema(store: SqliteStore, replicas: ReplicaSt
   return diff;
 }
 
+/** Refuses bad usage before the run starts: nothing is read, nothing is logged as a run. */
+function checkUsage(options: ReloadOptions): void {
+  if (options.limit !== undefined && (!Number.isSafeInteger(options.limit) || options.limit < 1)) {
+    throw new BadInput(`--limit: expected a positive integer, got ${options.limit}`, [{ field: '--limit', reason: 'a positive integer' }]);
+  }
+  if (options.verify && options.limit !== undefined) {
+    throw new BadInput('--verify compares every item with the remote after the whole feed: it cannot be limited; reload with --limit first, then --verify', [{ field: '--limit', reason: 'not with --verify' }]);
+  }
+}
+
 /** Reloads a cloned tracker (local id or name). Run-level failures end in a report with outcome error; what was applied stays. */
 export async function reload(store: SqliteStore, trackerRef: string | number, options: ReloadOptions = {}): Promise<Report> {
+  checkUsage(options);
   const replicas = new ReplicaState(store);
   const replica = replicas.requireReplica(trackerRef);
   // Before the run: a remote without a password is a setup mistake, not a failed sync.
   const client = connect(store, replica.remoteName, options.remote);
+  const run = { trackerId: replica.trackerId, kind: 'reload' as const, dryRun: options.dryRun === true, stopOnError: options.stopOnError === true };
   try {
-    return await loggedRun(store, { trackerId: replica.trackerId, kind: 'reload', dryRun: options.dryRun === true }, async (report) => {
+    return await loggedRun(store, run, async (report) => {
       const diff = await followRemoteSchema(store, replicas, client, replica.trackerId, report);
-      const feed = await applyFeed(
-        { store, replicas, client, trackerId: replica.trackerId, report },
-        {
-          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-        },
-      );
+      const ctx = { store, replicas, client, trackerId: replica.trackerId, report };
+      const feed = await applyFeed(ctx, {
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      });
       if (feed.cancelled) {
         report.fail(`cancelled after ${report.counts.seen} changes; what was applied is kept and the next reload continues from there`);
       }
-      return { remote: replica.remoteName, token: { from: feed.from, to: feed.to }, ...(diff ? { schema: diff } : {}) };
+      const verified = options.verify && !feed.more ? await verifyReplica(ctx, options.signal) : null;
+      return {
+        remote: replica.remoteName,
+        token: { from: feed.from, to: feed.to },
+        more: feed.more,
+        ...(diff ? { schema: diff } : {}),
+        ...(verified ? { repaired: verified.repaired, verify: verified } : {}),
+      };
     });
   } finally {
     client.close();

@@ -8,7 +8,7 @@
  */
 import { isStatus } from '../model/fields.js';
 import type { FieldValue } from '../model/values.js';
-import { Change, PUSH_RESULT_STATUSES, PushResponse } from './schemas.js';
+import { Change, FeedEntry, type LeftMarker, PUSH_RESULT_STATUSES, PushResponse } from './schemas.js';
 
 function isFieldValue(value: unknown): value is FieldValue {
   switch (typeof value) {
@@ -60,6 +60,17 @@ export function isWellFormedChange(value: unknown): value is Change {
 /** A change of the feed: the plain check for the usual case, zod for anything else (and its error). */
 export function parseChange(value: unknown): Change {
   return isWellFormedChange(value) ? value : Change.parse(value);
+}
+
+/** Whether `value` is the marker of an item that left a filtered feed: `{"id", "seq", "left": true}`. */
+export function isWellFormedLeftMarker(value: unknown): value is LeftMarker {
+  return isPlainRecord(value) && value.left === true && Number.isSafeInteger(value.id) && Number.isSafeInteger(value.seq);
+}
+
+/** An entry of a (possibly filtered) feed: a change or a left marker, checked in plain code first, zod for anything else. */
+export function parseFeedEntry(value: unknown): FeedEntry {
+  if (isWellFormedLeftMarker(value)) return value;
+  return isWellFormedChange(value) ? value : FeedEntry.parse(value);
 }
 
 function isWellFormedPushResult(value: unknown): boolean {

@@ -124,6 +124,13 @@ function probes(): Record<RouteId, (ApiRequest & { path: string })[]> {
       { path: `/trackers/${bugs.id}/changes?since=x`, user: 'olga' },
       { path: '/trackers/nope/changes', user: 'root' },
     ],
+    digest: [
+      { path: `/trackers/${bugs.id}/digest`, user: 'vera' },
+      { path: `/trackers/${bugs.id}/digest?limit=0`, user: 'vera' },
+      { path: `/trackers/${bugs.id}/digest?where=${encodeURIComponent('{"estimate":{"$gte":"x"}}')}`, user: 'vera' },
+      { path: `/trackers/${bugs.id}/digest`, user: 'olga' },
+      { path: '/trackers/nope/digest', user: 'root' },
+    ],
     getItem: [{ path: `/trackers/${bugs.id}/items/${itemId}`, user: 'vera' }, { path: `/trackers/${bugs.id}/items/0`, user: 'vera' }, { path: `/trackers/${bugs.id}/items/${itemId}`, user: 'olga' }, { path: `/trackers/${bugs.id}/items/99999`, user: 'root' }],
     push: [
       { path: push, user: 'eddie', body: change },
