@@ -183,9 +183,11 @@ function rangeOf(ctx: Context, field: FieldDef | null, op: SelectorOperator, ope
     problem(ctx, path, `${why}; use $eq, $ne, $in, $nin or $exists`);
     return null;
   }
+  const known = ctx.problems.length;
   const value = operandOf(ctx, field, operand, path, false);
   if (value === null) {
-    problem(ctx, path, `expected a value to compare with, got ${describeJson(operand)}`);
+    // A refused operand is named once; an empty one (null, "") has nothing to compare with.
+    if (ctx.problems.length === known) problem(ctx, path, `expected a value to compare with, got ${describeJson(operand)}`);
     return null;
   }
   return { op, operand: value };
