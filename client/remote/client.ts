@@ -9,7 +9,7 @@ import got, { type Got, type Method } from 'got';
 import type { z } from 'zod';
 import { type PathParams, ROUTES, type RouteSpec, routeUrl } from '../../shared/api/routes.js';
 import { API_PREFIX, type ChangesPage, DEFAULT_PAGE_LIMIT, type DigestEntry, type FeedEntry, type Health, type ItemBody, NDJSON, type PushChange, type PushResult, type TrackerSchemaBody, type TrackerSummary } from '../../shared/api/schemas.js';
-import { parsePushResponse } from '../../shared/api/wire-check.js';
+import { parseDigestPage, parsePushResponse } from '../../shared/api/wire-check.js';
 import { Unavailable } from '../../shared/errors.js';
 import { refuseRedirect, remoteError } from './errors.js';
 import { ndjsonLines, parseStreamLine } from './ndjson.js';
@@ -130,7 +130,7 @@ export class RemoteClient {
   /** One page of the tracker's digest: live items after `after` by id, each with its version and hash. */
   async digest(trackerId: number, query: { after: number; limit: number; where?: string; fields: readonly string[] }): Promise<DigestEntry[]> {
     const searchParams = { after: String(query.after), limit: String(query.limit), fields: query.fields.join(','), ...(query.where !== undefined ? { where: query.where } : {}) };
-    return this.getJson(ROUTES.digest, { id: trackerId }, searchParams);
+    return this.call(ROUTES.digest, { id: trackerId }, { searchParams }, parseDigestPage);
   }
 
   /**

@@ -31,8 +31,11 @@ function prepare(db: Database.Database) {
       item: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.item_id = ?`),
       byRemoteId: db.prepare<[number, number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ? AND r.remote_id = ?`),
       itemsOfTracker: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ?`),
-      copies: db.prepare<[number], ItemStateRow & { item_deleted: number }>(
-        `SELECT r.*, CASE WHEN r.base_from_item = 1 THEN i.status END AS item_status, CASE WHEN r.base_from_item = 1 THEN i.values_json END AS item_values, i.deleted AS item_deleted
+      // Raw: a verify hashes the JSON text as stored, parsing only where it must.
+      copies: db.prepare<[number], CopyRow>(
+        `SELECT r.item_id AS itemId, r.remote_id AS remoteId, r.base_version AS baseVersion, r.conflict IS NOT NULL AS conflicted, i.deleted,
+           CASE WHEN r.base_from_item = 1 THEN i.status ELSE r.base_status END AS baseStatus,
+           CASE WHEN r.base_from_item = 1 THEN i.values_json ELSE r.base_values END AS baseValues, r.base_from_item AS fromItem
          FROM replica_items r JOIN items i ON i.id = r.item_id WHERE r.tracker_id = ? AND r.remote_id IS NOT NULL`,
       ),
       conflicted: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ? AND r.conflict IS NOT NULL ORDER BY r.item_id`),
@@ -63,6 +66,19 @@ function prepare(db: Database.Database) {
  */
 export function openLocalStore(dataDir: string, opts: { create?: boolean } = {}): SqliteStore {
   return SqliteStore.open(dataDir, { ...opts, modules: [REPLICA_MODULE] });
+}
+
+/** A local copy of a remote item as `reload --verify` reads it (the base's values as stored JSON, null without a base). */
+export interface CopyRow {
+  itemId: number;
+  remoteId: number;
+  baseVersion: number | null;
+  conflicted: 0 | 1;
+  deleted: 0 | 1;
+  baseStatus: string | null;
+  baseValues: string | null;
+  /** The base is the item row itself, written in the tracker's field order. */
+  fromItem: 0 | 1;
 }
 
 interface Prepared {
@@ -166,9 +182,9 @@ export class ReplicaState {
     return this.stmts.itemsOfTracker.all(trackerId).map(toItemState);
   }
 
-  /** The sync state of every local copy of a remote item, with whether the local item is deleted, one at a time (a verify reads them all). */
-  *copies(trackerId: number): IterableIterator<ItemSyncState & { deleted: boolean }> {
-    for (const row of this.stmts.copies.iterate(trackerId)) yield { ...toItemState(row), deleted: row.item_deleted === 1 };
+  /** Every local copy of a remote item with its base as stored (JSON text), whether it is in conflict or deleted here: what a verify compares. */
+  copies(trackerId: number): CopyRow[] {
+    return this.stmts.copies.all(trackerId);
   }
 
   conflictedItems(trackerId: number): ItemSyncState[] {

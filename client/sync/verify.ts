@@ -5,11 +5,12 @@
  * overwritten, and an extra copy goes as a remote deletion would (or as a left item, for a partial
  * clone), so nothing is ever deleted on the remote.
  */
-import type { Change, ItemBody } from '../../shared/api/schemas.js';
-import { DEFAULT_DIGEST_LIMIT, comparableFields, digestHash, fieldTypes } from '../../shared/digest.js';
+import type { Change, DigestEntry, ItemBody } from '../../shared/api/schemas.js';
+import { MAX_DIGEST_LIMIT, comparableFields, digestHash, digestOfJson } from '../../shared/digest.js';
 import { NotFound } from '../../shared/errors.js';
 import { type Selector, matches, parseSelectorText } from '../../shared/model/selector.js';
-import type { Replica } from '../replica/index.js';
+import type { Values } from '../../shared/model/values.js';
+import type { CopyRow, Replica } from '../replica/index.js';
 import { type LeftItem, type RemoteItem, applyRemoteItem } from './apply.js';
 import { type FeedContext, frozenFields, toRemoteItem } from './feed.js';
 import { messageOf } from './run.js';
@@ -17,6 +18,8 @@ import { LinkTitles } from './titles.js';
 
 /** Remote items fetched at once while repairing. */
 const FETCH_AT_ONCE = 8;
+/** Local bases hashed between two turns of the event loop. */
+const HASH_SLICE = 5000;
 
 export interface VerifyResult {
   /** Remote items compared with a local copy. */
@@ -36,25 +39,52 @@ interface Copy {
   version: number | null;
 }
 
-/** The local copies to compare, by remote id, with their base hashes; copies with open conflicts or local deletes are the user's, not compared. */
-function localCopies(ctx: FeedContext, replica: Replica, names: readonly string[]): { copies: Map<number, Copy & { hash: string }>; held: Set<number> } {
-  const types = fieldTypes(ctx.store.getTracker(ctx.trackerId).fields);
-  const copies = new Map<number, Copy & { hash: string }>();
-  const held = new Set<number>();
-  for (const state of ctx.replicas.copies(replica.trackerId)) {
-    const remoteId = state.remoteId!;
-    if (state.conflict || state.deleted || !state.base) held.add(remoteId);
-    else copies.set(remoteId, { itemId: state.itemId, version: state.baseVersion, hash: digestHash(types, names, state.base) });
-  }
-  return { copies, held };
+/**
+ * The hash of a copy's base. A base kept in the item row holds the tracker's fields in order as
+ * JSON: when those are exactly the compared fields, its text is hashed as it is; otherwise it is
+ * read and the compared fields picked out.
+ */
+function baseHash(row: CopyRow, names: readonly string[], rawIsSubset: boolean): string {
+  if (rawIsSubset && row.fromItem === 1) return digestOfJson(row.baseStatus!, row.baseValues!);
+  return digestHash(names, { status: row.baseStatus!, values: JSON.parse(row.baseValues!) as Values });
 }
 
-/** Pages through the remote's digest, sorting each remote item into checked, missing or drifted; what is left of `copies` is extra. */
-async function compare(ctx: FeedContext, replica: Replica, names: readonly string[], local: ReturnType<typeof localCopies>, signal?: AbortSignal): Promise<{ checked: number; missing: number[]; drifted: number[] }> {
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+interface LocalCopies {
+  copies: Map<number, Copy & { hash: string }>;
+  held: Set<number>;
+}
+
+/**
+ * The local copies to compare, by remote id, with their base hashes; copies with open conflicts or
+ * local deletes are the user's, not compared. Hashed in slices, giving the event loop a turn in
+ * between, so the remote computes its first page meanwhile.
+ */
+async function localCopies(ctx: FeedContext, replica: Replica, names: readonly string[]): Promise<LocalCopies> {
+  const fields = ctx.store.getTracker(ctx.trackerId).fields;
+  const rawIsSubset = fields.length === names.length && fields.every((f, i) => f.name === names[i]);
+  const local: LocalCopies = { copies: new Map(), held: new Set() };
+  const rows = ctx.replicas.copies(replica.trackerId);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (row.conflicted || row.deleted || row.baseValues === null) local.held.add(row.remoteId);
+    else local.copies.set(row.remoteId, { itemId: row.itemId, version: row.baseVersion, hash: baseHash(row, names, rawIsSubset) });
+    if (i % HASH_SLICE === HASH_SLICE - 1) await nextTurn();
+  }
+  return local;
+}
+
+type PageOf = (after: number) => Promise<DigestEntry[]>;
+
+/** Pages through the remote's digest (the first one asked for already), sorting each remote item into checked, missing or drifted; what is left of `copies` is extra. */
+async function compare(local: LocalCopies, first: Promise<DigestEntry[]>, pageOf: PageOf, signal?: AbortSignal): Promise<{ checked: number; missing: number[]; drifted: number[] }> {
   const result = { checked: 0, missing: [] as number[], drifted: [] as number[] };
-  let after = 0;
+  let next = first;
   for (;;) {
-    const page = await ctx.client.digest(replica.remoteTrackerId, { after, limit: DEFAULT_DIGEST_LIMIT, fields: names, ...(replica.where !== null ? { where: replica.where } : {}) });
+    const page = await next;
+    // The next page is asked for before this one is sorted: the remote works while the clone does.
+    if (page.length === MAX_DIGEST_LIMIT && !signal?.aborted) next = pageOf(page[page.length - 1]!.id);
     for (const entry of page) {
       const copy = local.copies.get(entry.id);
       local.copies.delete(entry.id);
@@ -63,8 +93,7 @@ async function compare(ctx: FeedContext, replica: Replica, names: readonly strin
       if (!copy) result.missing.push(entry.id);
       else if (copy.version !== entry.version || copy.hash !== entry.hash) result.drifted.push(entry.id);
     }
-    if (page.length < DEFAULT_DIGEST_LIMIT || signal?.aborted) return result;
-    after = page[page.length - 1]!.id;
+    if (page.length < MAX_DIGEST_LIMIT || signal?.aborted) return result;
   }
 }
 
@@ -124,8 +153,13 @@ export async function verifyReplica(ctx: FeedContext, signal?: AbortSignal): Pro
   const names = comparableFields(replica.mappings);
   // Sync state without its item would keep the remote id from being copied again.
   ctx.store.transaction(() => ctx.replicas.dropOrphanStates(replica.trackerId));
-  const local = localCopies(ctx, replica, names);
-  const { checked, missing, drifted } = await compare(ctx, replica, names, local, signal);
+  const pageOf: PageOf = (after) => ctx.client.digest(replica.remoteTrackerId, { after, limit: MAX_DIGEST_LIMIT, fields: names, ...(replica.where !== null ? { where: replica.where } : {}) });
+  // Asked for first, so the remote hashes its first page while this side hashes its copies.
+  const first = pageOf(0);
+  first.catch(() => undefined);
+  await nextTurn();
+  const local = await localCopies(ctx, replica, names);
+  const { checked, missing, drifted } = await compare(local, first, pageOf, signal);
   const extra = [...local.copies].map(([remoteId, copy]) => ({ remoteId, version: copy.version }));
   const repairs = [...missing.map((remoteId) => ({ remoteId, version: null })), ...drifted.map((remoteId) => ({ remoteId, version: null })), ...extra];
   const repaired = signal?.aborted ? 0 : await repair(ctx, replica, repairs, signal);

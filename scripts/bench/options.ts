@@ -13,6 +13,8 @@ export interface BenchOptions {
   cloneRss: number | null;
   /** Only the start-up times of the built CLI (`node -e 0`, `--version`, `item list`), on a tracker of `items` items. */
   startup: boolean;
+  /** Only the partial-clone figures (DESIGN §12): verify against clone, and a filtered reload of 1%. */
+  partial: boolean;
   /** With --startup: the CLI to time instead of this build's (an older build's main.js, to compare). */
   cli: string | null;
   /** Write a CPU profile of every child process (node --cpu-prof) next to the results. */
@@ -21,7 +23,7 @@ export interface BenchOptions {
   keep: boolean;
 }
 
-export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --startup [--cli FILE]] [--profile] [--keep]
+export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --startup [--cli FILE] | --partial] [--profile] [--keep]
   --items N      items of the master (default 10000; the targets are set for 100000; with --startup 1000)
   --runs R       runs of every measure; the table shows the median and min–max (default 3; with --startup 10)
   --json         print only the JSON document on stdout (progress still goes to stderr)
@@ -29,6 +31,8 @@ export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [-
   --clone-rss N  only measure the peak RSS of client and server during the clone of N items
   --startup      only time the CLI's start: node -e 0, s15n --version, s15n item list, interleaved
   --cli FILE     with --startup: time this main.js instead of dist/client/cli/main.js (an older build)
+  --partial      only the partial-clone figures: reload --verify of an unchanged clone against cloning it again
+                 (time and bytes), and a reload of 1% changes in a clone filtered to 10%
   --profile      CPU profiles of every child process into bench-results/profiles/
   --keep         keep the temporary data dirs`;
 
@@ -49,6 +53,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       out: { type: 'string', default: 'bench-results/latest.json' },
       'clone-rss': { type: 'string' },
       startup: { type: 'boolean', default: false },
+      partial: { type: 'boolean', default: false },
       cli: { type: 'string' },
       profile: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -60,7 +65,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  if (values.startup && values['clone-rss'] !== undefined) throw new Error(`--startup and --clone-rss are two separate runs; give one\n${USAGE}`);
+  if ([values.startup, values['clone-rss'] !== undefined, values.partial].filter(Boolean).length > 1) throw new Error(`--startup, --clone-rss and --partial are separate runs; give one\n${USAGE}`);
   if (values.cli !== undefined && !values.startup) throw new Error(`--cli goes with --startup\n${USAGE}`);
   return {
     items: count(values.items, 'items', values.startup ? STARTUP_ITEMS : 10_000, 100),
@@ -69,6 +74,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     out: values.out,
     cloneRss: values['clone-rss'] === undefined ? null : count(values['clone-rss'], 'clone-rss', 0, 100),
     startup: values.startup,
+    partial: values.partial,
     cli: values.cli ?? null,
     profile: values.profile,
     keep: values.keep,

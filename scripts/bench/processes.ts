@@ -19,6 +19,8 @@ export interface Server {
   edit(count: number, mark: string): Promise<number>;
   /** Requests received since the last call. */
   requests(): Promise<{ total: number; byRoute: Record<string, number> }>;
+  /** Bytes written to clients since the last call (the s15n server counts them). */
+  bytes(): Promise<number>;
   rssMb(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export function processes(profileDir: string | null): Processes {
         url,
         edit: (count, mark) => child.call<number>('edit', { count, mark }),
         requests: () => child.call('requests'),
+        bytes: () => child.call<number>('bytes'),
         rssMb: () => child.call<number>('rss'),
         stop: () => child.stop(),
       };

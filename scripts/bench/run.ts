@@ -12,17 +12,19 @@ import { type BenchOptions, machine, parseOptions } from './options.js';
 import { type Processes, processes } from './processes.js';
 import { renderTables } from './report.js';
 import { type SuiteResult, TARGET_ITEMS } from './figures.js';
+import { runPartial } from './partial.js';
 import { STARTUP_ITEMS, runStartup } from './startup.js';
 import { runSuite } from './suite.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-type Mode = 'full' | 'clone-rss' | 'startup';
+type Mode = 'full' | 'clone-rss' | 'startup' | 'partial';
 
 /** The measure the options ask for, with the items and runs it used. */
 async function runMode(options: BenchOptions, p: Processes, root: string, log: (line: string) => void): Promise<{ mode: Mode; items: number; runs: number; result: SuiteResult }> {
   if (options.cloneRss !== null) return { mode: 'clone-rss', items: options.cloneRss, runs: 1, result: await runCloneRss(p, root, options.cloneRss, log) };
   if (options.startup) return { mode: 'startup', items: options.items, runs: options.runs, result: runStartup(root, options.items, options.runs, options.cli, log) };
+  if (options.partial) return { mode: 'partial', items: options.items, runs: options.runs, result: await runPartial(p, root, options.items, options.runs, log) };
   return { mode: 'full', items: options.items, runs: options.runs, result: await runSuite(p, root, options.items, options.runs, log) };
 }
 

@@ -38,12 +38,13 @@ function timedReport(started: Start, report: Report): Timed {
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, counts, outcome, extra };
 }
 
-export async function s15nClone(dataDir: string, url: string, trackerId: number): Promise<Timed & { items: number }> {
+/** A clone; with `where`, a partial clone of the matching items only. */
+export async function s15nClone(dataDir: string, url: string, trackerId: number, where?: string): Promise<Timed & { items: number }> {
   const store = openLocalStore(dataDir, { create: true });
   try {
     addRemote(store, { name: REMOTE, url, user: USER, password: PASSWORD });
     const started = start();
-    const result = await clone(store, REMOTE, trackerId);
+    const result = await clone(store, REMOTE, trackerId, where === undefined ? {} : { where });
     const timed = timedReport(started, result.report);
     return { ...timed, items: store.countItems(result.tracker.id) };
   } finally {
@@ -51,11 +52,12 @@ export async function s15nClone(dataDir: string, url: string, trackerId: number)
   }
 }
 
-export async function s15nReload(dataDir: string): Promise<Timed> {
+/** A reload; with `verify`, followed by the comparison of every copy with the remote (`reload --verify`). */
+export async function s15nReload(dataDir: string, verify = false): Promise<Timed> {
   const store = openLocalStore(dataDir);
   try {
     const started = start();
-    return timedReport(started, await reload(store, TRACKER_NAME));
+    return timedReport(started, await reload(store, TRACKER_NAME, { verify }));
   } finally {
     store.close();
   }

@@ -1,5 +1,5 @@
 /** A server of the bench in its own process (floor, PouchDB or s15n), driven by the bench over IPC. */
-import type { RequestCounter } from './listen.js';
+import type { ByteCounter, RequestCounter } from './listen.js';
 import { type Handlers, peakRssMb, serveRpc } from './rpc.js';
 
 export type ServerKind = 'floor' | 's15n' | 'pouch';
@@ -13,6 +13,7 @@ export interface StartServer {
 }
 
 let requests: RequestCounter | null = null;
+let bytes: ByteCounter | null = null;
 let edit: ((count: number, mark: string) => Promise<number> | number) | null = null;
 let close: () => unknown = () => undefined;
 
@@ -40,6 +41,7 @@ const handlers = {
     const [{ serveS15n }, { editItems }, { USER }] = await Promise.all([import('./master.js'), import('./edits.js'), import('./items.js')]);
     const s15n = await serveS15n(args.dir);
     requests = s15n.requests;
+    bytes = s15n.bytes;
     edit = (count, mark) => editItems(s15n.store, args.trackerId, count, mark, USER);
     close = () => s15n.close();
     return { url: s15n.url };
@@ -50,6 +52,8 @@ const handlers = {
     return edit(args.count, args.mark);
   },
   requests: () => requests?.take() ?? { total: 0, byRoute: {} },
+  /** Bytes written to clients since the last call (s15n only). */
+  bytes: () => bytes?.take() ?? 0,
   rss: () => peakRssMb(),
 } satisfies Handlers;
 

@@ -50,13 +50,13 @@ const handlers = {
     await db.close();
     return result;
   },
-  async s15nClone(args: { url: string; dir: string; trackerId: number }) {
+  async s15nClone(args: { url: string; dir: string; trackerId: number; where?: string }) {
     const { s15nClone } = await import('./s15n.js');
-    return measured(() => s15nClone(args.dir, args.url, args.trackerId));
+    return measured(() => s15nClone(args.dir, args.url, args.trackerId, args.where));
   },
-  async s15nReload(args: { dir: string }) {
+  async s15nReload(args: { dir: string; verify?: boolean }) {
     const { s15nReload } = await import('./s15n.js');
-    return measured(() => s15nReload(args.dir));
+    return measured(() => s15nReload(args.dir, args.verify === true));
   },
   async s15nPush(args: { dir: string; count: number; mark: string; offset: number }) {
     const { s15nPush } = await import('./s15n.js');

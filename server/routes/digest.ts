@@ -5,7 +5,7 @@
  */
 import type { DigestEntry } from '../../shared/api/schemas.js';
 import { BadInput } from '../../shared/errors.js';
-import { DEFAULT_DIGEST_LIMIT, digestHash, fieldTypes } from '../../shared/digest.js';
+import { DEFAULT_DIGEST_LIMIT, digestHash } from '../../shared/digest.js';
 import { type Selector, matches, parseSelectorText } from '../../shared/model/selector.js';
 import type { HubStore, Tracker } from '../store/index.js';
 import type { RouteHandlers } from './mount.js';
@@ -27,7 +27,6 @@ export function digestHandlers(store: HubStore): Pick<RouteHandlers, 'digest'> {
       const limit = Number(query.limit ?? DEFAULT_DIGEST_LIMIT);
       // A field this tracker lacks hashes as no value, as it does on the clone's side.
       const names = query.fields === undefined ? tracker.fields.map((f) => f.name) : query.fields === '' ? [] : query.fields.split(',');
-      const types = fieldTypes(tracker.fields);
       const page: DigestEntry[] = [];
       let after = Number(query.after ?? 0);
       for (;;) {
@@ -36,7 +35,7 @@ export function digestHandlers(store: HubStore): Pick<RouteHandlers, 'digest'> {
         for (const item of items) {
           after = item.id;
           if (selector && !matches(selector, item)) continue;
-          page.push({ id: item.id, version: item.version, hash: digestHash(types, names, item) });
+          page.push({ id: item.id, version: item.version, hash: digestHash(names, item) });
           if (page.length === limit) break;
         }
         if (page.length === limit || items.length < wanted) break;
