@@ -13,7 +13,7 @@ import type { Timed } from './s15n.js';
 /** About 10% of the bench's items: their estimates are spread evenly over 0 to 40. */
 export const PARTIAL_WHERE = '{"estimate": {"$lt": 4}}';
 
-type Sample = Measured<Timed & { items?: number }> & { bytes: number };
+type Sample = Measured<Timed & { items?: number }> & { bytes: number; serverCpuMs: number };
 interface Samples {
   clone: Sample[];
   verify: Sample[];
@@ -25,11 +25,12 @@ interface Samples {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-/** One task, with the bytes the server wrote for it. */
+/** One task, with the bytes the server wrote for it and the CPU time the server spent. */
 async function onWire(server: Server, task: () => Promise<Measured<Timed & { items?: number }>>): Promise<Sample> {
   await server.bytes();
+  await server.cpuMs();
   const result = await task();
-  return { ...result, bytes: await server.bytes() };
+  return { ...result, bytes: await server.bytes(), serverCpuMs: await server.cpuMs() };
 }
 
 async function partialRun(p: Processes, server: Server, root: string, run: number, trackerId: number, changed: number, samples: Samples, log: (line: string) => void): Promise<void> {
@@ -48,7 +49,8 @@ async function partialRun(p: Processes, server: Server, root: string, run: numbe
   samples.reload.push(reload);
   samples.partialReload.push(partialReload);
   log(
-    `run ${run}: clone ${seconds(clone.ms)} ${megabytes(clone.bytes)}, verify ${seconds(verify.ms)} ${megabytes(verify.bytes)}; ` +
+    `run ${run}: clone ${seconds(clone.ms)} ${megabytes(clone.bytes)} (CPU client ${seconds(clone.cpuMs)}, server ${seconds(clone.serverCpuMs)}), ` +
+      `verify ${seconds(verify.ms)} ${megabytes(verify.bytes)} (CPU client ${seconds(verify.cpuMs)}, server ${seconds(verify.serverCpuMs)}); ` +
       `partial clone ${seconds(partialClone.ms)} (${partialClone.items} items) ${megabytes(partialClone.bytes)}; ` +
       `reload 1% ${seconds(reload.ms)}, filtered ${seconds(partialReload.ms)} ${megabytes(partialReload.bytes)} (${JSON.stringify(partialReload.counts)}, left ${String(partialReload.extra.left ?? 0)})`,
   );
@@ -57,11 +59,14 @@ async function partialRun(p: Processes, server: Server, root: string, run: numbe
 function figuresOf(s: Samples, items: number, changed: number): Record<string, Metric> {
   const time = (label: string, list: Sample[]) => metric(label, 'ms', list.map((r) => r.ms), undefined, list.map((r) => r.cpuMs));
   const bytes = (label: string, list: Sample[]) => metric(label, 'bytes', list.map((r) => r.bytes));
+  const serverCpu = (label: string, list: Sample[]) => metric(label, 'ms', list.map((r) => r.serverCpuMs));
   const kept = s.partialClone[0]?.items ?? 0;
   return {
     clone: time(`s15n: clone of ${items} items`, s.clone),
     cloneBytes: bytes('s15n: bytes sent for the clone', s.clone),
+    cloneServerCpu: serverCpu('s15n: server CPU for the clone', s.clone),
     verify: time('s15n: reload --verify of the unchanged clone', s.verify),
+    verifyServerCpu: serverCpu('s15n: server CPU for the verify', s.verify),
     verifyBytes: bytes('s15n: bytes sent for the verify', s.verify),
     partialClone: time(`s15n: partial clone (${kept} items match ${PARTIAL_WHERE})`, s.partialClone),
     partialCloneBytes: bytes('s15n: bytes sent for the partial clone', s.partialClone),
@@ -75,8 +80,11 @@ function targetsOf(m: Record<string, Metric>): Target[] {
   const ratio = (a: string, b: string) => (m[a]?.median && m[b]?.median ? m[a].median / m[b].median : null);
   const entry = (name: string, goal: string, value: number | null, ok: (v: number) => boolean, why: string): Target =>
     value === null ? { name, goal, measured: 'n/a', status: 'n/a' } : { name, goal, measured: `${(value * 100).toFixed(1)}% (${why})`, status: ok(value) ? 'met' : 'missed' };
+  const cpu = (key: string) => (m[key]?.cpuMs?.median ?? 0) + (m[`${key}ServerCpu`]?.median ?? 0);
+  const cpuRatio = cpu('clone') > 0 ? cpu('verify') / cpu('clone') : null;
   return [
     entry('verify of an unchanged clone: time', '< 50% of a clone', ratio('verify', 'clone'), (v) => v < 0.5, `${show(m.verify?.median ?? null, 'ms')} vs ${show(m.clone?.median ?? null, 'ms')}`),
+    entry('verify of an unchanged clone: CPU, client + server', '< 50% of a clone', cpuRatio, (v) => v < 0.5, `${show(cpu('verify'), 'ms')} vs ${show(cpu('clone'), 'ms')}`),
     entry('verify of an unchanged clone: bytes', '< 10% of a clone', ratio('verifyBytes', 'cloneBytes'), (v) => v < 0.1, `${show(m.verifyBytes?.median ?? null, 'bytes')} vs ${show(m.cloneBytes?.median ?? null, 'bytes')}`),
     entry(
       'filtered reload of 1%: O(changes)',

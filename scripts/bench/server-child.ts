@@ -16,6 +16,7 @@ let requests: RequestCounter | null = null;
 let bytes: ByteCounter | null = null;
 let edit: ((count: number, mark: string) => Promise<number> | number) | null = null;
 let close: () => unknown = () => undefined;
+let lastCpu = process.cpuUsage();
 
 const handlers = {
   async start(args: StartServer): Promise<{ url: string }> {
@@ -54,6 +55,13 @@ const handlers = {
   requests: () => requests?.take() ?? { total: 0, byRoute: {} },
   /** Bytes written to clients since the last call (s15n only). */
   bytes: () => bytes?.take() ?? 0,
+  /** CPU time (user + system, ms) of this process since the last call: steadier than elapsed time on a busy machine. */
+  cpu: () => {
+    const now = process.cpuUsage();
+    const ms = (now.user + now.system - (lastCpu.user + lastCpu.system)) / 1000;
+    lastCpu = now;
+    return ms;
+  },
   rss: () => peakRssMb(),
 } satisfies Handlers;
 

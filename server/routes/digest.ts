@@ -27,8 +27,13 @@ export function digestHandlers(store: HubStore): Pick<RouteHandlers, 'digest'> {
       const limit = Number(query.limit ?? DEFAULT_DIGEST_LIMIT);
       // A field this tracker lacks hashes as no value, as it does on the clone's side.
       const names = query.fields === undefined ? tracker.fields.map((f) => f.name) : query.fields === '' ? [] : query.fields.split(',');
-      const page: DigestEntry[] = [];
       let after = Number(query.after ?? 0);
+      const stored = !selector && store.digestPage ? await store.digestPage(tracker.id, { after, limit, names }) : null;
+      if (stored) {
+        res.json(stored);
+        return;
+      }
+      const page: DigestEntry[] = [];
       for (;;) {
         const wanted = selector ? READ_PAGE : limit - page.length;
         const items = await store.listItems(tracker.id, { afterId: after, limit: wanted });

@@ -111,6 +111,20 @@ describe('GET …/digest', () => {
     expect(statusOnly.json[0].hash).not.toBe(first.json[0].hash);
   });
 
+  it('hashes stored rows as they are when every field is asked for, by the same rule, a row holding a removed field included', async () => {
+    const names = bugs.fields.map((f) => f.name);
+    const all = await get(`/digest?fields=${names.join(',')}`);
+    expect(all.json).toEqual(inst.store.listItems(bugs.id).map((i) => ({ id: i.id, version: i.version, hash: digestHash(names, i) })));
+    // The master drops a field: rows written before still hold its value, which the digest leaves out.
+    const fewer = bugs.fields.filter((f) => f.name !== 'due');
+    inst.store.setTrackerFields(bugs.id, fewer);
+    const kept = fewer.map((f) => f.name);
+    const after = await get(`/digest?fields=${kept.join(',')}`);
+    expect(after.json).toEqual(inst.store.listItems(bugs.id).map((i) => ({ id: i.id, version: i.version, hash: digestHash(kept, i) })));
+    expect(after.json[0].hash).not.toBe(all.json[0].hash);
+    inst.store.setTrackerFields(bugs.id, bugs.fields);
+  });
+
   it('applies where, filling each page with matching items', async () => {
     const res = await get(`/digest?limit=2&where=${where({ status: 'open' })}`);
     const open = inst.store.listItems(bugs.id).filter((i) => i.status === 'open');

@@ -1,5 +1,5 @@
 /** The HubStore interface over an SQLite store: what routes and hub-side commands call, whatever the engine. */
-import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
+import type { DigestEntry, PushChange, PushResult } from '../../../shared/api/schemas.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import type { ChangeListener, HubStore } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
@@ -84,6 +84,10 @@ export class SqliteHub implements HubStore {
 
   async countChangesSince(trackerId: number, since: number): Promise<number> {
     return this.store.countChangesSince(trackerId, since);
+  }
+
+  async digestPage(trackerId: number, page: { after: number; limit: number; names: readonly string[] }): Promise<DigestEntry[] | null> {
+    return this.store.digestPage(trackerId, page.after, page.limit, page.names);
   }
 
   async applyPush(trackerId: number, changes: readonly PushChange[], actor: Actor): Promise<PushResult[]> {
