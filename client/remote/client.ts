@@ -127,6 +127,14 @@ export class RemoteClient {
     }
   }
 
+  /**
+   * Has the remote check a selector against its tracker without reading its feed: an empty page
+   * past any token (MAX_SAFE_INTEGER: 16 digits, which the route takes). A bad selector is refused (BadInput).
+   */
+  async checkSelector(trackerId: number, where: string): Promise<void> {
+    await this.changesPage(trackerId, Number.MAX_SAFE_INTEGER, 1, where);
+  }
+
   /** One page of the tracker's digest: live items after `after` by id, each with its version and hash. */
   async digest(trackerId: number, query: { after: number; limit: number; where?: string; fields: readonly string[] }): Promise<DigestEntry[]> {
     const searchParams = { after: String(query.after), limit: String(query.limit), fields: query.fields.join(','), ...(query.where !== undefined ? { where: query.where } : {}) };

@@ -35,15 +35,16 @@ export interface CloneResult {
 
 /**
  * Checks a selector against the remote's fields (strictly: an unknown field or option is a typo
- * here) and asks the remote to count what it matches, which also tells that the remote filters
- * at all. Both happen before anything is created.
+ * here) and has the remote check it too, which also tells that the remote filters at all. Both
+ * happen before anything is created; the remote is not asked to count (that reads its whole feed:
+ * the stream's own count is enough).
  */
 async function checkWhere(client: RemoteClient, remoteTracker: number, where: string, remoteFields: readonly FieldDef[]): Promise<{ text: string; source: Record<string, unknown> }> {
   const checked = parseSelectorText(where, remoteFields, { strict: true, name: '--where' });
   if (!checked.ok) throw BadInput.from(checked.problems, 'invalid selector');
   const text = JSON.stringify(checked.selector.source);
   try {
-    await client.countChanges(remoteTracker, 0, text);
+    await client.checkSelector(remoteTracker, text);
   } catch (error) {
     if (error instanceof BadInput && error.problems.some((p) => p.field === 'where' && /unknown/.test(p.reason))) {
       throw new BadInput(`remote "${client.endpoint.name}" does not filter its feed (an s15n older than partial clones): clone without --where`, [{ field: '--where', reason: 'not supported by the remote' }]);
