@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HubStore } from '../../server/store/index.js';
 import { BadInput, Conflict, NotFound } from '../../shared/errors.js';
+import { describeDigestPages } from './hub-store-digest.js';
 
 export interface ContractEngine {
   name: string;
@@ -233,5 +234,7 @@ export function describeHubStore(engine: ContractEngine): void {
         expect(await store.getUser('ed')).toMatchObject({ name: 'ed', admin: false });
       }));
     });
+
+    describeDigestPages(withStore);
   });
 }
