@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { API_PREFIX } from '../shared/api/schemas.js';
 import { authenticate } from './auth.js';
 import { errorHandler, notFoundRoute } from './errors.js';
+import { type LiveFeeds, liveFeeds } from './live/index.js';
 import { type Logger, silentLogger } from './logger.js';
 import { changesHandlers } from './routes/changes.js';
 import { digestHandlers } from './routes/digest.js';
@@ -24,10 +25,13 @@ export interface AppOptions {
   /** Largest accepted request body (express/bytes syntax, e.g. '16mb' or a number of bytes). */
   bodyLimit?: string | number;
   loginThrottle?: ThrottleOptions;
+  /** The live feeds of the server (startServer makes them, to end them on stop); one of the app's own otherwise. */
+  live?: LiveFeeds;
 }
 
 export function createApp(options: AppOptions): Express {
   const { store } = options;
+  const live = options.live ?? liveFeeds(store);
   const logger = options.logger ?? silentLogger();
   const app = express();
   app.disable('x-powered-by');
@@ -50,7 +54,7 @@ export function createApp(options: AppOptions): Express {
   // The routes of shared/api/routes.ts, each with its handler; authentication comes before any body is read.
   mountRoutes(
     api,
-    { ...healthHandlers(VERSION), ...openApiHandlers(VERSION), ...trackersHandlers(store), ...changesHandlers(store), ...digestHandlers(store), ...itemsHandlers(store), ...pushHandlers(store), ...usersHandlers(store) },
+    { ...healthHandlers(VERSION), ...openApiHandlers(VERSION), ...trackersHandlers(store), ...changesHandlers(store, live), ...digestHandlers(store), ...itemsHandlers(store), ...pushHandlers(store), ...usersHandlers(store) },
     { store, authenticate: authenticate(store, new LoginThrottle(options.loginThrottle ?? DEFAULT_THROTTLE)), bodyLimit: options.bodyLimit ?? '16mb' },
   );
 

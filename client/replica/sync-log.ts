@@ -1,11 +1,11 @@
 /**
- * The sync log: one row per clone, reload or push run, written when the run starts (so a run
+ * The sync log: one row per clone, reload, push or sync run, written when the run starts (so a run
  * killed midway still shows, as interrupted) and completed with its report when it ends.
  */
 import type Database from 'better-sqlite3';
 import type { Report } from '../sync/report.js';
 
-export type RunKind = 'clone' | 'reload' | 'push';
+export type RunKind = 'clone' | 'reload' | 'push' | 'sync';
 
 export interface SyncRun {
   id: number;

@@ -138,17 +138,49 @@ function applyBatchOnce(ctx: FeedContext, replica: Replica, titles: LinkTitles, 
 }
 
 /** An older remote refuses `where` as an unknown query parameter: say what that means for a partial clone. */
-function explainRefusal(error: unknown, ctx: FeedContext, replica: Replica): unknown {
+export function explainRefusal(error: unknown, trackerId: number, replica: Replica): unknown {
   const refusedWhere = error instanceof BadInput && error.problems.some((p) => p.field === 'where' && /unknown/.test(p.reason));
   if (!replica.where || !refusedWhere) return error;
-  return new BadInput(`remote "${replica.remoteName}" does not filter its feed (an s15n older than partial clones): tracker ${ctx.trackerId} is a partial clone and cannot sync with it`, [{ field: 'where', reason: 'not supported by the remote' }]);
+  return new BadInput(`remote "${replica.remoteName}" does not filter its feed (an s15n older than partial clones): tracker ${trackerId} is a partial clone and cannot sync with it`, [{ field: 'where', reason: 'not supported by the remote' }]);
+}
+
+/** Applies one batch and counts its outcomes (and warnings); returns the replica as the batch left it (its token moved). */
+async function applyCounted(ctx: FeedContext, replica: Replica, titles: LinkTitles, batch: readonly FeedEntry[]): Promise<Replica> {
+  await titles.prefetch(batch.filter((entry): entry is Change => !isLeftMarker(entry)));
+  for (const result of applyBatch(ctx, replica, titles, batch)) {
+    if ('outcome' in result) ctx.report.count(result.outcome);
+    else ctx.report.itemError(result.itemId, result.error);
+    if ('warning' in result && result.warning) ctx.report.warn(result.warning);
+  }
+  return ctx.replicas.getReplica(ctx.trackerId) ?? replica;
+}
+
+function startOf(ctx: FeedContext): Replica {
+  const start = ctx.replicas.getReplica(ctx.trackerId);
+  if (!start) throw new Error(`tracker ${ctx.trackerId} has no replica`);
+  return start;
+}
+
+/**
+ * Applies changes already received (what a continuous feed brought, DESIGN §11; a partial
+ * clone's with their left markers) the way a reload applies its stream: in batches, each with the
+ * token after it, in one transaction. Changes at or before the replica's token (sent again after a
+ * reconnect) are skipped: nothing is applied twice. With stop-on-error no batch follows a failed one.
+ */
+export async function applyChanges(ctx: FeedContext, changes: readonly FeedEntry[], options: Pick<FeedOptions, 'batchSize'> = {}): Promise<FeedResult> {
+  const start = startOf(ctx);
+  let replica = start;
+  const fresh = changes.filter((change) => change.seq > start.token);
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const titles = new LinkTitles(ctx.client, replica.remoteFields, replica.mappings);
+  for (let i = 0; i < fresh.length && !ctx.report.failed; i += batchSize) replica = await applyCounted(ctx, replica, titles, fresh.slice(i, i + batchSize));
+  return { from: start.token, to: replica.token, cancelled: false, more: ctx.report.failed };
 }
 
 /** Streams the feed after the replica's token and applies it batch by batch, at most `limit` entries. */
 export async function applyFeed(ctx: FeedContext, options: FeedOptions = {}): Promise<FeedResult> {
-  const { replicas, client, report } = ctx;
-  const start = replicas.getReplica(ctx.trackerId);
-  if (!start) throw new Error(`tracker ${ctx.trackerId} has no replica`);
+  const { client } = ctx;
+  const start = startOf(ctx);
   let replica = start;
   const batchSize = Math.max(1, Math.min(options.batchSize ?? DEFAULT_BATCH_SIZE, options.limit ?? Infinity));
   const titles = new LinkTitles(client, replica.remoteFields, replica.mappings);
@@ -158,15 +190,9 @@ export async function applyFeed(ctx: FeedContext, options: FeedOptions = {}): Pr
 
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    await titles.prefetch(batch.filter((entry): entry is Change => !isLeftMarker(entry)));
-    for (const result of applyBatch(ctx, replica, titles, batch)) {
-      if ('outcome' in result) report.count(result.outcome);
-      else report.itemError(result.itemId, result.error);
-      if ('warning' in result && result.warning) report.warn(result.warning);
-    }
+    replica = await applyCounted(ctx, replica, titles, batch);
     done += batch.length;
     batch = [];
-    replica = replicas.getReplica(ctx.trackerId) ?? replica;
     options.onProgress?.(done, total);
     // Let Ctrl-C and progress drawing in between batches, even when the stream is already buffered.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -180,7 +206,7 @@ export async function applyFeed(ctx: FeedContext, options: FeedOptions = {}): Pr
       options.onProgress?.(0, total);
     },
   });
-  const stopped = () => options.signal?.aborted === true || report.failed;
+  const stopped = () => options.signal?.aborted === true || ctx.report.failed;
   let taken = 0;
   let limited = false;
   try {
@@ -201,7 +227,7 @@ export async function applyFeed(ctx: FeedContext, options: FeedOptions = {}): Pr
     if (!stopped()) await flush();
   } catch (error) {
     // Cancelled while waiting for the remote: the unapplied part of the batch is simply dropped.
-    if (!options.signal?.aborted) throw explainRefusal(error, ctx, replica);
+    if (!options.signal?.aborted) throw explainRefusal(error, ctx.trackerId, replica);
   }
   return { from: start.token, to: replica.token, cancelled: options.signal?.aborted === true, more: limited || stopped() };
 }

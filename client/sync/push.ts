@@ -32,7 +32,12 @@ export interface PushOptions extends RunControls {
   onProgress?: (done: number, total: number | undefined) => void;
   signal?: AbortSignal;
   remote?: RemoteClientOptions;
+  /** A client of the remote to use (and leave open), instead of one for this run alone. */
+  client?: RemoteClient;
 }
+
+/** What to do after a run that failed midway. */
+export const PUSH_AGAIN = 'push again: what was answered is applied, and resent creates reuse their keys';
 
 interface PushRun {
   store: SqliteStore;
@@ -129,31 +134,47 @@ async function sendPlan(run: PushRun, plan: Plan, options: PushOptions): Promise
   return requests;
 }
 
+export interface PushPart {
+  store: SqliteStore;
+  replicas: ReplicaState;
+  client: RemoteClient;
+  trackerId: number;
+}
+
+/**
+ * What a push does inside its run: the plan (create keys committed before anything is sent), what
+ * it settles without sending, then the batches sent (or, in a dry run, the answers predicted).
+ * Returns what the report adds: the remote and the requests made (or the changes planned).
+ */
+export async function pushPart(part: PushPart, report: ReportBuilder, options: PushOptions = {}): Promise<Record<string, unknown>> {
+  const { store, replicas, client } = part;
+  const replica = replicas.requireReplica(part.trackerId);
+  const tracker = store.getTracker(replica.trackerId);
+  // The keys of new items are committed before anything is sent (in a dry run they are rolled back with the rest).
+  const plan = store.transaction(() => planPush(store, replicas, tracker, replica, options));
+  countPlan(report, plan);
+  // --stop-on-error and an item that cannot go: nothing is sent.
+  if (report.failed) return { remote: replica.remoteName, requests: 0 };
+  options.onProgress?.(0, plan.planned.length);
+  const run: PushRun = { store, replicas, client, tracker, titles: new LinkTitles(client, replica.remoteFields, replica.mappings), report };
+  if (options.dryRun === true) {
+    await predictRun(run, plan, options.signal);
+    return { remote: replica.remoteName, planned: plan.planned.length };
+  }
+  return { remote: replica.remoteName, requests: await sendPlan(run, plan, options) };
+}
+
 /** Pushes a cloned tracker's local changes. Run-level failures end in a report with outcome error; answers applied so far stay. */
 export async function push(store: SqliteStore, trackerRef: string | number, options: PushOptions = {}): Promise<Report> {
   const replicas = new ReplicaState(store);
   const replica = replicas.requireReplica(trackerRef);
   const tracker = store.getTracker(replica.trackerId);
   checkUsage(store, tracker, options);
-  const client = connect(store, replica.remoteName, options.remote);
-  const dryRun = options.dryRun === true;
+  const client = options.client ?? connect(store, replica.remoteName, options.remote);
   try {
-    const frame = { trackerId: tracker.id, kind: 'push' as const, dryRun, stopOnError: options.stopOnError === true, failureHint: 'push again: what was answered is applied, and resent creates reuse their keys' };
-    return await loggedRun(store, frame, async (report) => {
-      // The keys of new items are committed before anything is sent (in a dry run they are rolled back with the rest).
-      const plan = store.transaction(() => planPush(store, replicas, tracker, replica, options));
-      countPlan(report, plan);
-      // --stop-on-error and an item that cannot go: nothing is sent.
-      if (report.failed) return { remote: replica.remoteName, requests: 0 };
-      options.onProgress?.(0, plan.planned.length);
-      const run: PushRun = { store, replicas, client, tracker, titles: new LinkTitles(client, replica.remoteFields, replica.mappings), report };
-      if (dryRun) {
-        await predictRun(run, plan, options.signal);
-        return { remote: replica.remoteName, planned: plan.planned.length };
-      }
-      return { remote: replica.remoteName, requests: await sendPlan(run, plan, options) };
-    });
+    const frame = { trackerId: tracker.id, kind: 'push' as const, dryRun: options.dryRun === true, stopOnError: options.stopOnError === true, failureHint: PUSH_AGAIN };
+    return await loggedRun(store, frame, (report) => pushPart({ store, replicas, client, trackerId: tracker.id }, report, options));
   } finally {
-    client.close();
+    if (!options.client) client.close();
   }
 }

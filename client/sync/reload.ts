@@ -3,12 +3,13 @@
  * (changes adopted or reported, never silently mis-applied), then the change feed is applied
  * from the replica's token with the three-way rule, batch by batch. Ends with a report, logged.
  */
+import type { FeedEntry } from '../../shared/api/schemas.js';
 import { hashSchema } from '../../shared/hash.js';
 import { STATUSES } from '../../shared/model/fields.js';
 import { type SchemaDiff, isEmptyDiff } from '../../shared/model/transform.js';
 import type { SqliteStore } from '../../server/store/index.js';
 import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
-import { type FeedOptions, applyFeed } from './feed.js';
+import { type FeedOptions, applyChanges, applyFeed } from './feed.js';
 import { connect } from './connect.js';
 import { ReplicaState } from '../replica/index.js';
 import type { Report, ReportBuilder, RunControls } from './report.js';
@@ -24,6 +25,8 @@ export interface ReloadOptions extends Omit<FeedOptions, 'preloadTitles'>, RunCo
   verify?: boolean;
   /** Settings of the HTTP client (timeouts, retries, TLS). */
   remote?: RemoteClientOptions;
+  /** A client of the remote to use (and leave open), instead of one for this run alone. */
+  client?: RemoteClient;
 }
 
 /**
@@ -65,37 +68,58 @@ function checkUsage(options: ReloadOptions): void {
   }
 }
 
+export interface ReloadPart {
+  store: SqliteStore;
+  replicas: ReplicaState;
+  client: RemoteClient;
+  trackerId: number;
+}
+
+/**
+ * What a reload does inside its run: the remote schema followed, then the feed applied, from the
+ * stream (at most `limit` entries), or from the changes a continuous feed already brought
+ * (`changes`), then the verify when asked. Returns what the report adds: the remote, the tokens,
+ * whether more remain, the schema diff, the repairs.
+ */
+export async function reloadPart(part: ReloadPart, report: ReportBuilder, options: ReloadOptions & { changes?: readonly FeedEntry[] } = {}): Promise<Record<string, unknown>> {
+  const { store, replicas, client, trackerId } = part;
+  const replica = replicas.requireReplica(trackerId);
+  // Changes of a continuous feed say the schema they were made under: the one this clone follows needs no asking.
+  const known = options.changes !== undefined && options.changes.length > 0 && options.changes.every((c) => c.schemaHash === replica.remoteSchemaHash);
+  const diff = known ? null : await followRemoteSchema(store, replicas, client, trackerId, report);
+  const ctx = { store, replicas, client, trackerId, report };
+  const feed = options.changes
+    ? await applyChanges(ctx, options.changes, options.batchSize ? { batchSize: options.batchSize } : {})
+    : await applyFeed(ctx, {
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      });
+  if (feed.cancelled) {
+    report.fail(`cancelled after ${report.counts.seen} changes; what was applied is kept and the next reload continues from there`);
+  }
+  const verified = options.verify && !feed.more ? await verifyReplica(ctx, options.signal) : null;
+  return {
+    remote: replica.remoteName,
+    token: { from: feed.from, to: feed.to },
+    more: feed.more,
+    ...(diff ? { schema: diff } : {}),
+    ...(verified ? { repaired: verified.repaired, verify: verified } : {}),
+  };
+}
+
 /** Reloads a cloned tracker (local id or name). Run-level failures end in a report with outcome error; what was applied stays. */
 export async function reload(store: SqliteStore, trackerRef: string | number, options: ReloadOptions = {}): Promise<Report> {
   checkUsage(options);
   const replicas = new ReplicaState(store);
   const replica = replicas.requireReplica(trackerRef);
   // Before the run: a remote without a password is a setup mistake, not a failed sync.
-  const client = connect(store, replica.remoteName, options.remote);
+  const client = options.client ?? connect(store, replica.remoteName, options.remote);
   const run = { trackerId: replica.trackerId, kind: 'reload' as const, dryRun: options.dryRun === true, stopOnError: options.stopOnError === true };
   try {
-    return await loggedRun(store, run, async (report) => {
-      const diff = await followRemoteSchema(store, replicas, client, replica.trackerId, report);
-      const ctx = { store, replicas, client, trackerId: replica.trackerId, report };
-      const feed = await applyFeed(ctx, {
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-        ...(options.limit !== undefined ? { limit: options.limit } : {}),
-      });
-      if (feed.cancelled) {
-        report.fail(`cancelled after ${report.counts.seen} changes; what was applied is kept and the next reload continues from there`);
-      }
-      const verified = options.verify && !feed.more ? await verifyReplica(ctx, options.signal) : null;
-      return {
-        remote: replica.remoteName,
-        token: { from: feed.from, to: feed.to },
-        more: feed.more,
-        ...(diff ? { schema: diff } : {}),
-        ...(verified ? { repaired: verified.repaired, verify: verified } : {}),
-      };
-    });
+    return await loggedRun(store, run, (report) => reloadPart({ store, replicas, client, trackerId: replica.trackerId }, report, options));
   } finally {
-    client.close();
+    if (!options.client) client.close();
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The report every reload and push ends with (DESIGN §6): counters that partition the items
- * seen, the run's start, end and outcome, and the errors per item.
+ * The report every reload, push and sync ends with (DESIGN §6): counters that partition the items
+ * seen, the run's start, end and outcome, and the errors per item. A sync run's counters are the
+ * sums of its reload part's and its push part's, so they partition what the two parts saw.
  */
 import type { ApplyOutcome } from './apply.js';
 
@@ -87,6 +88,14 @@ export class ReportBuilder {
   fail(message: string): void {
     this.failure = message;
     this.errors.push({ id: null, message });
+  }
+
+  /** Adds what a part of this run counted (a sync run is a reload part and a push part): its counters, errors, warnings and failure. */
+  absorb(part: ReportBuilder): void {
+    for (const counter of COUNTERS) this.counts[counter] += part.counts[counter];
+    this.errors.push(...part.errors);
+    this.warnings.push(...part.warnings);
+    if (part.failure !== null && this.failure === null) this.failure = part.failure;
   }
 
   get failed(): boolean {

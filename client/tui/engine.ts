@@ -5,8 +5,6 @@
  */
 import type { TrackerSummary } from '../../shared/api/schemas.js';
 import { BadInput } from '../../shared/errors.js';
-import { CONFLICT_KIND_LABEL } from '../../shared/merge/labels.js';
-import { STATUS_FIELD, STATUS_FIELD_DEF } from '../../shared/model/fields.js';
 import { itemTitle } from '../../shared/model/title.js';
 import { planClone } from '../../shared/model/transform.js';
 import type { Values } from '../../shared/model/values.js';
@@ -16,12 +14,14 @@ import { type CloneResult, clone } from '../sync/clone.js';
 import { type SyncRun, ReplicaState, type LocalChangeKind, localChangeOf } from '../replica/index.js';
 import { push } from '../sync/push.js';
 import { reload } from '../sync/reload.js';
+import { type Watch, watch } from '../sync/watch.js';
 import { withRemote } from '../sync/connect.js';
 import { type RemoteListing, listRemotes } from '../sync/remotes.js';
 import type { Report } from '../sync/report.js';
 import { type ResolveChoice, type ResolveResult, resolve } from '../sync/resolve.js';
 import { remoteUsers, toFieldDefs } from '../sync/schema.js';
-import { type StatusConflict, status } from '../sync/status.js';
+import { status } from '../sync/status.js';
+import { conflictEntries, valuesOf } from './conflict-entries.js';
 import type { ClonePreview } from './state/clone-wizard.js';
 import type { ConflictEntry } from './state/conflict-review.js';
 import type { ItemRow, WindowNeed } from './state/item-list.js';
@@ -57,8 +57,15 @@ export interface EngineOptions {
   user?: string | null;
 }
 
+export interface LiveHandlers {
+  onReport(report: Report): void;
+  onNote(message: string): void;
+  onEnd(error: Error): void;
+}
+
 export class TuiEngine {
   private readonly replicas: ReplicaState;
+  private readonly watches = new Set<Watch>();
 
   constructor(
     readonly store: SqliteStore,
@@ -203,6 +210,34 @@ export class TuiEngine {
     return push(this.store, trackerId, { items: [...itemIds], ...this.runOptions(options) });
   }
 
+  /**
+   * Live mode of a cloned tracker (DESIGN §11): the watch of `s15n sync --watch` on this one
+   * tracker, its reports and notes handed to the screen; `onEnd` says why it ended by itself.
+   */
+  live(trackerId: number, handlers: LiveHandlers): { stop(): Promise<void> } {
+    const watching = watch(this.store, [trackerId], {
+      ...(this.options.remote ? { remote: this.options.remote } : {}),
+      onReport: handlers.onReport,
+      onNote: handlers.onNote,
+    });
+    this.watches.add(watching);
+    void watching.done.then((end) => {
+      this.watches.delete(watching);
+      if (end.failed) handlers.onEnd(end.failed);
+    });
+    return { stop: async () => void (await watching.stop()) };
+  }
+
+  /** Calls `listener` after commits to this instance, by this process or any other (a CLI beside the TUI). */
+  onChange(listener: () => void): () => void {
+    return this.store.onChange(() => listener());
+  }
+
+  /** Stops every live mode (after its current batch): the store may then close. */
+  async close(): Promise<void> {
+    await Promise.all([...this.watches].map((watching) => watching.stop()));
+  }
+
   /** Where a clone syncs from, for the sync screen's header. */
   replicaInfo(trackerId: number): { remote: string; url: string; remoteTracker: string; token: number; lastSyncAt: string | null } {
     const replica = this.replicas.requireReplica(trackerId);
@@ -221,7 +256,7 @@ export class TuiEngine {
         .sort((a, b) => a.item.id - b.item.id)
         .map(({ item, deleted }) => ({ ...titled(item.id, item.values), list: 'modified' as const, ...(deleted ? { deleted: true } : {}) })),
       ...state.conflicts.map((conflict) => ({
-        ...titled(conflict.id, this.valuesOf(trackerId, conflict.id)),
+        ...titled(conflict.id, valuesOf(this.store, trackerId, conflict.id)),
         list: 'conflicts' as const,
         detail: conflict.kind === 'fields' ? conflict.fields.map((f) => f.name).join(', ') : conflict.kind,
       })),
@@ -230,45 +265,7 @@ export class TuiEngine {
 
   /** Every conflicting field of the tracker's conflicts (or of the given items), for review. */
   conflicts(trackerId: number, itemIds?: readonly number[]): ConflictEntry[] {
-    const tracker = this.store.getTracker(trackerId);
-    const wanted = itemIds ? new Set(itemIds) : null;
-    return status(this.store, trackerId)
-      .conflicts.filter((c) => !wanted || wanted.has(c.id))
-      .flatMap((c) => this.entries(tracker, c));
-  }
-
-  private entries(tracker: Tracker, conflict: StatusConflict): ConflictEntry[] {
-    const title = this.titleOf(tracker, this.valuesOf(tracker.id, conflict.id));
-    const labelOf = (name: string) => (name === STATUS_FIELD ? STATUS_FIELD_DEF.label : (tracker.fields.find((f) => f.name === name)?.label ?? name));
-    const typeOf = (name: string) => (name === STATUS_FIELD ? 'dropdown' : (tracker.fields.find((f) => f.name === name)?.type ?? 'text'));
-    if (conflict.kind !== 'fields') {
-      return [
-        {
-          itemId: conflict.id,
-          title,
-          kind: conflict.kind,
-          field: null,
-          label: CONFLICT_KIND_LABEL[conflict.kind],
-          type: 'item',
-          base: null,
-          local: null,
-          remote: null,
-          edited: conflict.fields.map((f) => ({ name: f.name, label: labelOf(f.name), base: f.base, local: f.local, remote: f.remote })),
-        },
-      ];
-    }
-    return conflict.fields.map((f) => ({
-      itemId: conflict.id,
-      title,
-      kind: 'fields' as const,
-      field: f.name,
-      label: labelOf(f.name),
-      type: typeOf(f.name),
-      base: f.base,
-      local: f.local,
-      remote: f.remote,
-      ...(f.hunks ? { hunks: f.hunks } : {}),
-    }));
+    return conflictEntries(this.store, trackerId, itemIds);
   }
 
   /** The user's decision on a conflict: take local, take theirs (remote), or a value of their own. */
@@ -279,10 +276,6 @@ export class TuiEngine {
   /** Past sync runs of the tracker, newest first. */
   log(trackerId: number): SyncRun[] {
     return new ReplicaState(this.store).log.list(trackerId);
-  }
-
-  private valuesOf(trackerId: number, itemId: number): Values {
-    return this.store.getItem(trackerId, itemId, { includeDeleted: true })?.values ?? {};
   }
 
   private runOptions(options: RunOptions): { onProgress?: Progress; signal?: AbortSignal; remote?: RemoteClientOptions } {

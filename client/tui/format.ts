@@ -19,3 +19,13 @@ export function showDuration(from: string, to: string | null): string {
   const ms = new Date(to).getTime() - new Date(from).getTime();
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** How long ago `iso` was, at `now` (ms): "just now", "12 s ago", "3 min ago", "2 h ago", "4 d ago". */
+export function showAge(iso: string, now: number): string {
+  const seconds = Math.max(0, Math.floor((now - new Date(iso).getTime()) / 1000));
+  if (seconds < 1) return 'just now';
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86_400)} d ago`;
+}

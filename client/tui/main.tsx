@@ -14,4 +14,6 @@ export async function runTui(store: SqliteStore, options: TuiOptions = {}): Prom
   const engine = new TuiEngine(store, options);
   const instance = render(<App engine={engine} {...(options.first ? { first: options.first } : {})} />, { exitOnCtrlC: false });
   await instance.waitUntilExit();
+  // A live mode still on stops after its current batch, before the store closes.
+  await engine.close();
 }

@@ -1,6 +1,6 @@
 /** The bench's results: figures over runs (median, min–max), ratios to the floor and to PouchDB, the targets, and the printed table. */
 
-export type Unit = 'ms' | 'items/s' | 'MB' | 'requests' | 'bytes';
+export type Unit = 'ms' | 'items/s' | 'MB' | 'requests' | 'bytes' | 'CPU s' | 'commits/s' | '%';
 
 export interface Metric {
   label: string;
@@ -69,6 +69,12 @@ export function show(value: number | null, unit: Unit): string {
       return String(value);
     case 'bytes':
       return value >= 1e6 ? `${(value / 1e6).toFixed(1)} MB` : `${(value / 1e3).toFixed(1)} kB`;
+    case 'CPU s':
+      return `${value.toFixed(1)} s`;
+    case 'commits/s':
+      return `${value.toFixed(1)}/s`;
+    case '%':
+      return `${value.toFixed(2)}%`;
   }
 }
 

@@ -2,7 +2,7 @@
  * `npm run bench`: builds a master in a temp data dir, measures the floor, PouchDB and s15n on
  * real instances over loopback (servers and clients in their own processes), prints the
  * figures as Markdown tables and writes them as JSON (bench-results/latest.json by default).
- * `--clone-rss N` and `--startup` run one measure alone, in the same document shape.
+ * `--clone-rss N`, `--startup`, `--live` and `--hub` (scripts/bench/hub.ts) run one measure alone, in the same document shape.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,16 +15,22 @@ import { type SuiteResult, TARGET_ITEMS } from './figures.js';
 import { runPartial } from './partial.js';
 import { STARTUP_ITEMS, runStartup } from './startup.js';
 import { runSuite } from './suite.js';
+import { runLive } from './live.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-type Mode = 'full' | 'clone-rss' | 'startup' | 'partial';
+type Mode = 'full' | 'clone-rss' | 'startup' | 'partial' | 'live' | 'hub';
 
 /** The measure the options ask for, with the items and runs it used. */
 async function runMode(options: BenchOptions, p: Processes, root: string, log: (line: string) => void): Promise<{ mode: Mode; items: number; runs: number; result: SuiteResult }> {
   if (options.cloneRss !== null) return { mode: 'clone-rss', items: options.cloneRss, runs: 1, result: await runCloneRss(p, root, options.cloneRss, log) };
+  if (options.hub) {
+    const { runHub } = await import('./hub.js');
+    return { mode: 'hub', items: options.items, runs: options.runs, result: await runHub(p, root, { items: options.items, runs: options.runs, seconds: options.seconds, pg: options.pg }, log) };
+  }
   if (options.startup) return { mode: 'startup', items: options.items, runs: options.runs, result: runStartup(root, options.items, options.runs, options.cli, log) };
   if (options.partial) return { mode: 'partial', items: options.items, runs: options.runs, result: await runPartial(p, root, options.items, options.runs, log) };
+  if (options.live) return { mode: 'live', items: options.items, runs: 1, result: await runLive(p, root, options.items, options.idleSeconds, log) };
   return { mode: 'full', items: options.items, runs: options.runs, result: await runSuite(p, root, options.items, options.runs, log) };
 }
 
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
     } else {
       const items = document.options.items;
       const targetItems = mode === 'startup' ? STARTUP_ITEMS : TARGET_ITEMS;
-      const size = mode === 'clone-rss' || items === targetItems ? '' : `\nThe targets are set for ${targetItems} items; this run used ${items}.\n`;
+      const size = mode === 'clone-rss' || mode === 'live' || mode === 'hub' || items === targetItems ? '' : `\nThe targets are set for ${targetItems} items; this run used ${items}.\n`;
       process.stdout.write(
         `\ns15n bench: ${items} items, ${document.options.runs} run(s), ${host.nproc} × ${host.cpu}, node ${host.node}, ${document.durationS} s, ` +
           `load average ${document.loadAverage.atStart} at start, ${document.loadAverage.atEnd} at end\n\n` +

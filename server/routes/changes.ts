@@ -1,12 +1,16 @@
 /**
- * GET /trackers/:id/changes: the change feed after a token, paged as JSON or streamed as NDJSON.
+ * GET /trackers/:id/changes: the change feed after a token, paged as JSON or streamed as NDJSON;
+ * feed=longpoll and feed=continuous are the live forms (./live-feed.ts).
  * The stream reads the feed a page at a time and never holds a cursor across an await: the
  * store must stay free for pushes while a slow client drains a long stream.
  */
 import type { Response } from 'express';
+import { feedTiming } from '../../shared/api/live.js';
 import { DEFAULT_PAGE_LIMIT, type FeedEntry, NDJSON } from '../../shared/api/schemas.js';
+import type { LiveFeeds } from '../live/index.js';
 import type { HubStore, Item } from '../store/index.js';
 import { type FeedFilter, countEntries, feedFilter } from './feed-filter.js';
+import { continuousFeed, untilChange } from './live-feed.js';
 import type { RouteHandlers } from './mount.js';
 
 const STREAM_PAGE = 1000;
@@ -25,14 +29,18 @@ function drained(res: Response): Promise<void> {
   });
 }
 
-export function changesHandlers(store: HubStore): Pick<RouteHandlers, 'changes'> {
+export function changesHandlers(store: HubStore, live: LiveFeeds): Pick<RouteHandlers, 'changes'> {
   return {
     changes: async ({ req, res, user, tracker, query }) => {
       const since = Number(query.since ?? 0);
       const filter = feedFilter(tracker, query.where, since);
-      res.setHeader('X-S15n-Total', String(await countEntries(store, tracker.id, since, filter)));
-      // The caller's right, so a push dry run can tell which overwrites and deletes the remote would grant.
-      res.setHeader('X-S15n-Right', (await store.rightOf(user.name, tracker.id)) ?? 'none');
+      const timing = feedTiming({ feed: query.feed, timeout: optionalNumber(query.timeout), heartbeat: optionalNumber(query.heartbeat) });
+      const call = { res, user: user.name, trackerId: tracker.id, since, timing, filter };
+      // A continuous feed is NDJSON whatever Accept says (as CouchDB's): it has no JSON page form.
+      if (timing.feed === 'continuous') return continuousFeed(live, store, call, await feedHeaders(store, user.name, tracker.id, since, filter));
+      if (timing.feed === 'longpoll') await untilChange(live, store, call);
+      if (res.destroyed) return;
+      res.set(await feedHeaders(store, user.name, tracker.id, since, filter));
       if (!(req.get('accept') ?? '').includes(NDJSON)) {
         const page = await store.changesSince(tracker.id, since, Number(query.limit ?? DEFAULT_PAGE_LIMIT));
         res.json({ changes: entries(page.changes, filter), next: page.next, more: page.more });
@@ -50,6 +58,15 @@ function entries(changes: readonly Item[], filter: FeedFilter): FeedEntry[] {
     if (entry) out.push(entry);
   }
   return out;
+}
+
+function optionalNumber(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : Number(text);
+}
+
+/** How many entries follow the token, and the caller's right (so a push dry run can tell which overwrites and deletes the remote would grant). */
+async function feedHeaders(store: HubStore, user: string, trackerId: number, since: number, filter: FeedFilter): Promise<Record<string, string>> {
+  return { 'X-S15n-Total': String(await countEntries(store, trackerId, since, filter)), 'X-S15n-Right': (await store.rightOf(user, trackerId)) ?? 'none' };
 }
 
 /** The feed after `since` as NDJSON, a page at a time, waiting for a slow client to drain each. */

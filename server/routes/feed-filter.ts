@@ -17,9 +17,11 @@ export interface FeedFilter {
   entry(change: Item): FeedEntry | null;
   /** Every change after the token is sent (as itself or as a marker): the feed's own count is the count of entries. */
   readonly sendsEveryChange: boolean;
+  /** The filter of the changes a live feed sends once it has sent everything up to now (the clone may then hold any item). */
+  readonly following: FeedFilter;
 }
 
-const UNFILTERED: FeedFilter = { entry: itemToChange, sendsEveryChange: true };
+const UNFILTERED: FeedFilter = { entry: itemToChange, sendsEveryChange: true, get following() { return UNFILTERED; } };
 
 /** The filter of a feed request; a bad selector is a 400 naming the part and why, before anything is sent. */
 export function feedFilter(tracker: Tracker, where: string | undefined, since: number): FeedFilter {
@@ -27,11 +29,13 @@ export function feedFilter(tracker: Tracker, where: string | undefined, since: n
   const checked = parseSelectorText(where, tracker.fields);
   if (!checked.ok) throw BadInput.from(checked.problems, 'invalid selector');
   const { selector } = checked;
-  if (since === 0) return { sendsEveryChange: false, entry: (change) => (!change.deleted && matches(selector, change) ? itemToChange(change) : null) };
-  return {
+  const following: FeedFilter = {
     sendsEveryChange: true,
     entry: (change) => (change.deleted || matches(selector, change) ? itemToChange(change) : { id: change.id, seq: change.seq, left: true }),
+    get following() { return following; },
   };
+  if (since > 0) return following;
+  return { sendsEveryChange: false, entry: (change) => (!change.deleted && matches(selector, change) ? itemToChange(change) : null), following };
 }
 
 /** How many entries the feed after `since` sends: the feed's count, or (filtered from token 0) the matching items, counted by reading them. */

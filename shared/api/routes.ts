@@ -119,19 +119,25 @@ export const ROUTES = defineRoutes({
   changes: {
     method: 'get',
     path: '/trackers/:id/changes',
-    summary: 'Items and tombstones after a token; an NDJSON stream with Accept: application/x-ndjson',
+    summary: 'Items and tombstones after a token; an NDJSON stream with Accept: application/x-ndjson; feed=longpoll waits for a change, feed=continuous streams changes as they commit',
     right: 'view',
     request: { params: TrackerParams, query: ChangesQuery },
     answer: {
       description: 'a page of changes, the next token and whether more remain',
       schema: ChangesPage,
-      stream: 'one change per line (each with its seq, a valid token), then {"next","more":false}',
+      stream:
+        'one change per line (each with its seq, a valid token), then {"next","more":false}; with feed=continuous the backlog, then each new change as it commits (each line also with the tracker\'s schemaHash), a bare newline every heartbeat while idle, and {"next","more":false} when the feed ends (its timeout, or the server stopping)',
       headers: {
         'X-S15n-Total': { type: 'integer', description: 'how many changes follow the token' },
         'X-S15n-Right': { type: 'string', description: "the caller's right on the tracker (view, edit or admin)" },
       },
     },
-    errors: { 400: 'a bad token, limit, selector (where) or unknown query parameter (details name it), or ' + PERCENT, 403: 'no view right on the tracker', 404: 'unknown tracker' },
+    errors: {
+      400: 'a bad token, limit, feed, timeout, heartbeat, selector (where) or unknown query parameter (details name it), or ' + PERCENT,
+      403: 'no view right on the tracker',
+      404: 'unknown tracker',
+      429: 'the caller already holds as many open longpoll and continuous feeds as this instance allows per user',
+    },
     subject: (params) => `tracker "${params.id}"`,
   },
   digest: {
@@ -190,7 +196,12 @@ export function routeList(): RouteSpec[] {
 
 /** Every status a route answers with why, in order: its 200, its own errors, authentication's. */
 export function statusesOf(route: RouteSpec): { status: number; reason: string }[] {
-  const errors: Partial<Record<ErrorStatus, string>> = { ...route.errors, ...(route.right === 'none' ? {} : AUTH_ERRORS) };
+  const errors: Partial<Record<ErrorStatus, string>> = { ...route.errors };
+  // A status both the route and authentication answer is documented with both reasons.
+  for (const [status, reason] of Object.entries(route.right === 'none' ? {} : AUTH_ERRORS)) {
+    const own = errors[Number(status) as ErrorStatus];
+    errors[Number(status) as ErrorStatus] = own ? `${reason}; or ${own}` : reason;
+  }
   const listed = Object.entries(errors).map(([status, reason]) => ({ status: Number(status), reason }));
   return [{ status: 200, reason: route.answer.description }, ...listed.sort((a, b) => a.status - b.status)];
 }

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { DEFAULT_DIGEST_LIMIT, DIGEST_FIELD_PATTERN, MAX_DIGEST_LIMIT } from '../digest.js';
 import { FIELD_TYPES, STATUSES } from '../model/fields.js';
 import { MAX_SELECTOR_LENGTH } from '../model/selector.js';
+import { CONTINUOUS_TIMEOUT_MS, FEED_KINDS, HEARTBEAT_MS, LONGPOLL_TIMEOUT_MS } from './live.js';
 
 export const API_PREFIX = '/api/v1';
 export const DEFAULT_PAGE_LIMIT = 1000;
@@ -131,6 +132,8 @@ const Where = z
       'only matching items; a change of any other item after the token comes as {"id","seq","left":true} (from token 0, not at all)',
     example: '{"status":"open","priority":{"$gte":3}}',
   });
+/** A duration in the query: a non-negative integer of ms (clamped by shared/api/live.ts, so any size is accepted). */
+const Milliseconds = z.string().regex(/^\d{1,15}$/, 'a duration in ms: a non-negative integer');
 
 // Query values are strings on the wire; the document shows them as the integers they stand for.
 export const ChangesQuery = z
@@ -147,6 +150,20 @@ export const ChangesQuery = z
       .optional()
       .meta({ type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, description: `changes per page (default ${DEFAULT_PAGE_LIMIT}); a stream ignores it` }),
     where: Where.optional(),
+    feed: z
+      .enum(FEED_KINDS)
+      .optional()
+      .meta({ description: 'normal (the default) answers at once; longpoll waits for the first change after the token; continuous streams NDJSON: the backlog, then each change as it commits' }),
+    timeout: Milliseconds.optional().meta({
+      type: 'integer',
+      minimum: 0,
+      description: `ms: how long a longpoll waits (default ${LONGPOLL_TIMEOUT_MS.default}, at most ${LONGPOLL_TIMEOUT_MS.max}), or how long a continuous feed may stay without a change before it ends (default: no end; at most ${CONTINUOUS_TIMEOUT_MS.max}); larger values are clamped`,
+    }),
+    heartbeat: Milliseconds.optional().meta({
+      type: 'integer',
+      minimum: 0,
+      description: `ms between the bare newlines of an idle continuous feed (default ${HEARTBEAT_MS.default}; clamped to ${HEARTBEAT_MS.min}–${HEARTBEAT_MS.max})`,
+    }),
   })
   .strict();
 

@@ -2,6 +2,8 @@
 import { type FieldDef, type Problem, STATUSES, type ItemStatus, checkFieldDefs, isFieldType } from './fields.js';
 
 export const MAX_TRACKER_NAME = 100;
+/** PostgreSQL text cannot hold U+0000, so no engine takes it in a name or description (values are JSON, where it is escaped). */
+const NO_NUL = 'must not contain the character U+0000';
 
 export interface FieldInput {
   name: string;
@@ -64,7 +66,9 @@ export function checkNewTracker(input: NewTracker, trackerExists: (id: number) =
   const problems: Problem[] = [];
   if (name.length === 0 || name.length > MAX_TRACKER_NAME) problems.push({ field: 'name', reason: `1 to ${MAX_TRACKER_NAME} characters` });
   else if (/^\d+$/.test(name)) problems.push({ field: 'name', reason: 'must not be all digits (digits name a tracker by id)' });
+  else if (name.includes('\u0000')) problems.push({ field: 'name', reason: NO_NUL });
   if (input.description !== undefined && typeof input.description !== 'string') problems.push({ field: 'description', reason: 'must be a string' });
+  else if (input.description?.includes('\u0000')) problems.push({ field: 'description', reason: NO_NUL });
   if (!Array.isArray(input.fields)) problems.push({ field: 'fields', reason: 'must be an array of fields' });
   const fields = Array.isArray(input.fields) ? input.fields.map((f, i) => fieldFromInput(f, `fields[${i}]`, trackerExists, problems)) : [];
   problems.push(...checkFieldDefs(fields));

@@ -56,6 +56,15 @@ export function describeHubStore(engine: ContractEngine): void {
         expect((await store.listTrackers()).length).toBe(1);
       }));
 
+      it('refuses U+0000 in a name or description (BadInput); looking up such a tracker or user finds none', withStore(async (store) => {
+        await expect(store.createTracker({ name: 'a\u0000b', fields: FIELDS })).rejects.toBeInstanceOf(BadInput);
+        await expect(store.createTracker({ name: 'ok', description: 'x\u0000', fields: FIELDS })).rejects.toBeInstanceOf(BadInput);
+        expect(await store.findTracker('a\u0000b')).toBeUndefined();
+        await store.addUser('root', 'pw');
+        expect(await store.verifyUser('ro\u0000ot', 'pw')).toBeNull();
+        expect(await store.listTrackers()).toEqual([]);
+      }));
+
       it('imports a tracker with its items in one transaction; one bad item leaves no tracker', withStore(async (store) => {
         const done = await store.importTracker({ name: 'T', fields: FIELDS }, [{ values: { title: 'a' } }, { status: 'closed', values: { title: 'b', n: 2 } }], 'root');
         expect(done.items).toBe(2);

@@ -1,8 +1,8 @@
 /**
  * A TCP proxy of the tests' own, between a client and a server, that breaks connections the
  * way networks do: it delays every chunk, cuts a connection after so many bytes of answer,
- * resets it (RST) as soon as the client speaks, or black-holes it (takes the request, never
- * answers, never closes). It works below HTTP, so it breaks the client's real sockets, keep-alive
+ * resets it (RST) as soon as the client speaks, black-holes it (takes the request, never
+ * answers, never closes), or cuts it after a while without traffic (an idle timeout). It works below HTTP, so it breaks the client's real sockets, keep-alive
  * and streaming included, and it can be pointed at a new server port when a killed server is
  * restarted, so the client's remote URL never changes.
  *
@@ -20,7 +20,9 @@ export type Fault =
   /** Answers the first bytes of the request with a TCP reset. */
   | { kind: 'reset' }
   /** Reads everything, answers nothing, closes nothing. */
-  | { kind: 'blackhole' };
+  | { kind: 'blackhole' }
+  /** Cuts the connection (both sides) once no byte went either way for this long: a proxy's idle timeout. */
+  | { kind: 'idle'; ms: number };
 
 export interface FaultProxy {
   url: string;
@@ -79,9 +81,21 @@ export async function startFaultProxy(targetPort: number, faultFor: (index: numb
     track(upstream);
     const delay = fault.kind === 'delay' ? fault.ms : 0;
     let answered = 0;
+    let idle: NodeJS.Timeout | null = null;
+    const active = () => {
+      if (fault.kind !== 'idle') return;
+      if (idle) clearTimeout(idle);
+      idle = setTimeout(() => {
+        client.destroy();
+        upstream.destroy();
+      }, fault.ms);
+    };
+    active();
+    upstream.once('close', () => idle && clearTimeout(idle));
     const pass = (from: Socket, to: Socket, direction: 'up' | 'down') => {
       from.on('data', (chunk: Buffer) => {
         if (frozen) return;
+        active();
         let data = chunk;
         if (direction === 'down' && fault.kind === 'cut') {
           const room = fault.afterBytes - answered;

@@ -16,6 +16,7 @@ import { addRemote } from '../../client/sync/remotes.js';
 import type { Report } from '../../client/sync/report.js';
 import { status } from '../../client/sync/status.js';
 import type { Values } from '../../shared/model/values.js';
+import { isPostgresUrl } from '../../server/store/location.js';
 import { CLI, type CliResult, cliEnv } from '../helpers/cli.js';
 import { PASSWORDS, tempDir } from '../helpers/instance.js';
 import { runCliAsync } from '../helpers/sync.js';
@@ -60,9 +61,10 @@ export interface MasterProcess {
   stderr(): string;
 }
 
-/** `s15n serve --port 0` on `dataDir` as a process of its own. */
+/** `s15n serve --port 0` on `dataDir` (or a postgres:// URL) as a process of its own. */
 export async function serveProcess(dataDir: string): Promise<MasterProcess> {
-  const child = spawn(process.execPath, [CLI, '--data', dataDir, '--json', 'serve', '--port', '0', '--log-level', 'warn'], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const instance = isPostgresUrl(dataDir) ? '--store' : '--data';
+  const child = spawn(process.execPath, [CLI, instance, dataDir, '--json', 'serve', '--port', '0', '--log-level', 'warn'], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));

@@ -1,16 +1,26 @@
-/** Real instances for tests: a temp data dir, the real store, a real server on port 0. */
+/**
+ * Real instances for tests: the real store (a temp data dir, or a fresh database of the run's
+ * PostgreSQL cluster), a real server on port 0.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteHub, SqliteStore, type Tracker } from '../../server/store/index.js';
+import { type HubStore, SqliteHub, SqliteStore, type Tracker } from '../../server/store/index.js';
+import { PostgresHub } from '../../server/store/postgres/index.js';
 import { openLocalStore } from '../../client/replica/index.js';
 import { type RunningServer, type ServeOptions, startServer } from '../../server/serve.js';
+import { TEST_ENGINE, type TestEngine, freshDatabase } from './postgres.js';
 
 export interface TestInstance {
+  engine: TestEngine;
   url: string;
+  /** The store behind the server, whatever the engine: what the suites that run on both use. */
+  hub: HubStore;
+  /** The SQLite store itself (SQLite instances only: on PostgreSQL, reading it throws). */
   store: SqliteStore;
+  /** The data dir (SQLite) or the database URL (PostgreSQL). */
   dataDir: string;
   server: RunningServer;
   close(): Promise<void>;
@@ -27,12 +37,20 @@ export function tempStore(): { store: SqliteStore; dataDir: string; cleanup(): v
   return { store, dataDir, cleanup: () => { store.close(); rmSync(dataDir, { recursive: true, force: true }); } };
 }
 
-export async function startInstance(opts: Omit<ServeOptions, 'store' | 'port'> = {}): Promise<TestInstance> {
+export type InstanceOptions = Omit<ServeOptions, 'store' | 'port'> & { engine?: TestEngine };
+
+/** A served instance on `engine` (default: the run's, S15N_TEST_ENGINE). */
+export async function startInstance(opts: InstanceOptions = {}): Promise<TestInstance> {
+  const { engine = TEST_ENGINE, ...serve } = opts;
+  if (engine === 'postgres') return startPostgresInstance(serve);
   const dataDir = join(tempDir(), 'data');
   const store = openLocalStore(dataDir, { create: true });
-  const server = await startServer({ ...opts, store: new SqliteHub(store), port: 0 });
+  const hub = new SqliteHub(store);
+  const server = await startServer({ ...serve, store: hub, port: 0 });
   return {
+    engine,
     url: server.url,
+    hub,
     store,
     dataDir,
     server,
@@ -44,6 +62,29 @@ export async function startInstance(opts: Omit<ServeOptions, 'store' | 'port'> =
   };
 }
 
+async function startPostgresInstance(serve: Omit<ServeOptions, 'store' | 'port'>): Promise<TestInstance> {
+  const database = await freshDatabase();
+  const hub = await PostgresHub.open(database.url, { create: true });
+  const server = await startServer({ ...serve, store: hub, port: 0 });
+  const instance = {
+    engine: 'postgres' as const,
+    url: server.url,
+    hub,
+    dataDir: database.url,
+    server,
+    close: async () => {
+      await server.close();
+      await hub.close();
+      await database.drop();
+    },
+  };
+  return Object.defineProperty(instance, 'store', {
+    get: () => {
+      throw new Error('this test instance is on PostgreSQL: use inst.hub (the HubStore), not the SQLite store');
+    },
+  }) as unknown as TestInstance;
+}
+
 export const PASSWORDS = {
   root: 'root:pass:word',
   alice: 'alice-pw',
@@ -53,15 +94,15 @@ export const PASSWORDS = {
 } as const;
 
 /** Users of every kind: root (instance admin), alice (admin right), eddie (edit), vera (view), olga (none). */
-export async function seedUsers(store: SqliteStore, tracker: Tracker): Promise<void> {
+export async function seedUsers(store: SqliteStore | HubStore, tracker: Tracker): Promise<void> {
   await store.addUser('root', PASSWORDS.root, { admin: true });
   await store.addUser('alice', PASSWORDS.alice);
   await store.addUser('eddie', PASSWORDS.eddie);
   await store.addUser('vera', PASSWORDS.vera);
   await store.addUser('olga', PASSWORDS.olga);
-  store.grant('alice', tracker.id, 'admin');
-  store.grant('eddie', tracker.id, 'edit');
-  store.grant('vera', tracker.id, 'view');
+  await store.grant('alice', tracker.id, 'admin');
+  await store.grant('eddie', tracker.id, 'edit');
+  await store.grant('vera', tracker.id, 'view');
 }
 
 export function basic(user: keyof typeof PASSWORDS | string, password?: string): string {
@@ -69,32 +110,39 @@ export function basic(user: keyof typeof PASSWORDS | string, password?: string):
   return `Basic ${Buffer.from(`${user}:${pw}`, 'utf8').toString('base64')}`;
 }
 
+const PEOPLE = { name: 'People', fields: [{ name: 'fullname', type: 'text', required: true }] };
+
+/** A field of every type; the itemlink links to `peopleId`. */
+const everyTypeFields = (peopleId: number) => [
+  { name: 'title', label: 'Title', type: 'text', required: true },
+  { name: 'body', label: 'Description', type: 'textarea' },
+  { name: 'estimate', type: 'number' },
+  { name: 'done', type: 'checkbox' },
+  { name: 'priority', type: 'dropdown', options: ['low', 'medium', 'high'] },
+  { name: 'platforms', type: 'multiselect', options: ['linux', 'mac', 'windows'] },
+  { name: 'due', type: 'date' },
+  { name: 'seen', type: 'datetime' },
+  { name: 'contact', type: 'email' },
+  { name: 'link', type: 'url' },
+  { name: 'tags', type: 'tags' },
+  { name: 'where', type: 'location' },
+  { name: 'owner', type: 'user' },
+  { name: 'number', type: 'autoincrement' },
+  { name: 'wiki', type: 'page' },
+  { name: 'person', type: 'itemlink', linkedTracker: peopleId },
+  { name: 'files', type: 'files' },
+];
+
 /** A tracker with a field of every type (linked tracker created first for the itemlink). */
 export function createEveryTypeTracker(store: SqliteStore, name = 'Bugs'): Tracker {
-  const people = store.findTracker('People') ?? store.createTracker({ name: 'People', fields: [{ name: 'fullname', type: 'text', required: true }] });
-  return store.createTracker({
-    name,
-    description: 'every field type',
-    fields: [
-      { name: 'title', label: 'Title', type: 'text', required: true },
-      { name: 'body', label: 'Description', type: 'textarea' },
-      { name: 'estimate', type: 'number' },
-      { name: 'done', type: 'checkbox' },
-      { name: 'priority', type: 'dropdown', options: ['low', 'medium', 'high'] },
-      { name: 'platforms', type: 'multiselect', options: ['linux', 'mac', 'windows'] },
-      { name: 'due', type: 'date' },
-      { name: 'seen', type: 'datetime' },
-      { name: 'contact', type: 'email' },
-      { name: 'link', type: 'url' },
-      { name: 'tags', type: 'tags' },
-      { name: 'where', type: 'location' },
-      { name: 'owner', type: 'user' },
-      { name: 'number', type: 'autoincrement' },
-      { name: 'wiki', type: 'page' },
-      { name: 'person', type: 'itemlink', linkedTracker: people.id },
-      { name: 'files', type: 'files' },
-    ],
-  });
+  const people = store.findTracker('People') ?? store.createTracker(PEOPLE);
+  return store.createTracker({ name, description: 'every field type', fields: everyTypeFields(people.id) });
+}
+
+/** createEveryTypeTracker on any engine, through the HubStore interface. */
+export async function everyTypeTracker(hub: HubStore, name = 'Bugs'): Promise<Tracker> {
+  const people = (await hub.findTracker('People')) ?? (await hub.createTracker(PEOPLE));
+  return hub.createTracker({ name, description: 'every field type', fields: everyTypeFields(people.id) });
 }
 
 /** Everything a request could write (items, trackers, the sequence, idempotency keys, counters), to check that a refused request changed nothing. */
@@ -104,6 +152,18 @@ export function snapshot(store: SqliteStore): string {
   const seq = store.db.prepare("SELECT value FROM counters WHERE name = 'seq'").get();
   const keys = store.db.prepare('SELECT * FROM idempotency_keys ORDER BY tracker_id, key').all();
   const numbers = store.db.prepare('SELECT * FROM autoincrements').all();
+  return JSON.stringify({ rows, trackers, seq, keys, numbers });
+}
+
+/** snapshot() of a test instance on either engine (on PostgreSQL, the same tables read through its pool). */
+export async function snapshotOf(inst: TestInstance): Promise<string> {
+  if (inst.engine === 'sqlite') return snapshot(inst.store);
+  const db = (inst.hub as PostgresHub).db;
+  const rows = await db.query('SELECT * FROM items ORDER BY id');
+  const trackers = await db.query('SELECT * FROM trackers ORDER BY id');
+  const [seq] = await db.query("SELECT value FROM counters WHERE name = 'seq'");
+  const keys = await db.query('SELECT * FROM idempotency_keys ORDER BY tracker_id, key');
+  const numbers = await db.query('SELECT * FROM autoincrements ORDER BY tracker_id, field');
   return JSON.stringify({ rows, trackers, seq, keys, numbers });
 }
 

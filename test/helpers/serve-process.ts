@@ -1,6 +1,7 @@
 /** `s15n serve` as a real child process (the built CLI), with what it writes on stdout and stderr. */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { isPostgresUrl } from '../../server/store/location.js';
 import { CLI, cliEnv } from './cli.js';
 import { tempDir } from './instance.js';
 
@@ -14,9 +15,10 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `s15n --data DATA serve --port 0 --json ARGS...` and resolves once it prints its URL. */
+/** Starts `s15n --data DATA serve --port 0 --json ARGS...` (`--store` for a postgres:// URL) and resolves once it prints its URL. */
 export function startServeProcess(data: string, args: string[] = []): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, '--data', data, 'serve', '--port', '0', '--json', ...args], { env: cliEnv(), cwd: tempDir() });
+  const instance = isPostgresUrl(data) ? '--store' : '--data';
+  const child = spawn(process.execPath, [CLI, instance, data, 'serve', '--port', '0', '--json', ...args], { env: cliEnv(), cwd: tempDir() });
   let out = '';
   let err = '';
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -1,14 +1,14 @@
 /** HTTP Basic auth over real HTTP: challenges, ':' and unicode in passwords, and the failed-login throttle per (address, user). */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORDS, api, createEveryTypeTracker, seedUsers, startInstance, type TestInstance } from '../helpers/instance.js';
+import { PASSWORDS, api, everyTypeTracker, seedUsers, startInstance, type TestInstance } from '../helpers/instance.js';
 
 const MAX = 3;
 let inst: TestInstance;
 
 beforeAll(async () => {
   inst = await startInstance({ loginThrottle: { max: MAX, windowMs: 60_000 } });
-  await seedUsers(inst.store, createEveryTypeTracker(inst.store));
+  await seedUsers(inst.hub, await everyTypeTracker(inst.hub));
 });
 
 afterAll(async () => {
@@ -19,7 +19,7 @@ afterAll(async () => {
 let serial = 0;
 async function freshUser(password = 'right-pw'): Promise<string> {
   const name = `user${++serial}`;
-  await inst.store.addUser(name, password);
+  await inst.hub.addUser(name, password);
   return name;
 }
 
@@ -72,7 +72,7 @@ describe('passwords', () => {
   });
 
   it('accepts unicode passwords (UTF-8 in the header)', async () => {
-    await inst.store.addUser('zoe', 'pässwörd✓:日本語🔑');
+    await inst.hub.addUser('zoe', 'pässwörd✓:日本語🔑');
     expect(await statusOf('zoe', 'pässwörd✓:日本語🔑')).toBe(200);
     expect(await statusOf('zoe', 'passwörd✓:日本語🔑')).toBe(401);
   });
@@ -149,7 +149,7 @@ describe('the throttle window', () => {
     const windowMs = 1500;
     const short = await startInstance({ loginThrottle: { max: 2, windowMs } });
     try {
-      await short.store.addUser('sam', 'right-pw');
+      await short.hub.addUser('sam', 'right-pw');
       const status = async (password: string) => (await api(short.url, '/trackers', { user: 'sam', password })).status;
       expect(await status('w1')).toBe(401); // t = 0
       await sleep(800);

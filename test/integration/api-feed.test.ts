@@ -43,19 +43,19 @@ function openStream(since: number): Promise<{ req: ClientRequest; res: IncomingM
 
 beforeAll(async () => {
   inst = await startInstance();
-  await inst.store.addUser('root', 'root:pass:word', { admin: true });
-  feed = inst.store.createTracker({ name: 'Feed', fields: [{ name: 'title', type: 'text', required: true }, { name: 'body', type: 'textarea' }] });
-  side = inst.store.createTracker({ name: 'Side', fields: [{ name: 'title', type: 'text' }] });
+  await inst.hub.addUser('root', 'root:pass:word', { admin: true });
+  feed = await inst.hub.createTracker({ name: 'Feed', fields: [{ name: 'title', type: 'text', required: true }, { name: 'body', type: 'textarea' }] });
+  side = await inst.hub.createTracker({ name: 'Side', fields: [{ name: 'title', type: 'text' }] });
   for (let start = 0; start < ITEMS; start += 500) {
     const batch = Array.from({ length: 500 }, (_, i) => ({ values: { title: `item ${start + i}`, body: BODY } }));
-    inst.store.createItems(feed.id, batch, 'root');
+    await inst.hub.createItems(feed.id, batch, 'root');
     // Writes to another tracker take seqs too: the feed has gaps, which tokens must survive.
-    inst.store.createItems(side.id, [{ values: { title: `side ${start}` } }], 'root');
+    await inst.hub.createItems(side.id, [{ values: { title: `side ${start}` } }], 'root');
   }
-  inst.store.updateItems(feed.id, [1, 2, 3], { values: { title: 'edited' } }, 'root');
-  inst.store.deleteItems(feed.id, [4, 5], 'root');
-  const original = inst.store.changesSince.bind(inst.store);
-  inst.store.changesSince = (...args) => {
+  await inst.hub.updateItems(feed.id, [1, 2, 3], { values: { title: 'edited' } }, 'root');
+  await inst.hub.deleteItems(feed.id, [4, 5], 'root');
+  const original = inst.hub.changesSince.bind(inst.hub);
+  inst.hub.changesSince = (...args) => {
     changesSinceCalls += 1;
     return original(...args);
   };
@@ -165,7 +165,7 @@ describe('the NDJSON stream', () => {
     await sleep(200);
     // The server is waiting for 'drain' between pages, not holding a SQLite iterator.
     expect(changesSinceCalls - before).toBeLessThan(3);
-    const item = inst.store.getItem(feed.id, 100)!;
+    const item = (await inst.hub.getItem(feed.id, 100))!;
     const pushed = await api(inst.url, `/trackers/${feed.id}/push`, {
       user: 'root',
       body: { changes: [{ op: 'update', id: 100, baseVersion: item.version, fields: { title: { base: item.values.title, value: 'pushed mid-stream' } } }] },

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tracker } from '../../server/store/index.js';
 import { NDJSON } from '../../shared/api/schemas.js';
 import { digestHash } from '../../shared/digest.js';
-import { PASSWORDS, api, ndjson, snapshot, startInstance, type TestInstance } from '../helpers/instance.js';
+import { PASSWORDS, api, ndjson, snapshotOf, startInstance, type TestInstance } from '../helpers/instance.js';
 
 let inst: TestInstance;
 let bugs: Tracker;
@@ -15,8 +15,8 @@ const get = (path: string, headers: Record<string, string> = {}) => api(inst.url
 
 beforeAll(async () => {
   inst = await startInstance();
-  await inst.store.addUser('root', PASSWORDS.root, { admin: true });
-  bugs = inst.store.createTracker({
+  await inst.hub.addUser('root', PASSWORDS.root, { admin: true });
+  bugs = await inst.hub.createTracker({
     name: 'Bugs',
     fields: [
       { name: 'title', type: 'text', required: true },
@@ -26,17 +26,17 @@ beforeAll(async () => {
       { name: 'due', type: 'datetime' },
     ],
   });
-  const made = inst.store.createItems(
+  const made = await inst.hub.createItems(
     bugs.id,
     Array.from({ length: 10 }, (_, i) => ({ status: i % 2 === 0 ? 'open' : 'closed', values: { title: `b${i}`, prio: i, sev: i < 5 ? 'low' : 'high', tags: i % 3 === 0 ? ['ui'] : ['io'], due: `2024-01-${String(i + 1).padStart(2, '0')}T00:00:00Z` } })),
     'root',
   );
   ids.push(...made.map((i) => i.id));
-  token = inst.store.lastSeq();
-  inst.store.updateItems(bugs.id, [ids[0]!], { status: 'closed' }, 'root'); // leaves status=open
-  inst.store.updateItems(bugs.id, [ids[1]!], { status: 'open' }, 'root'); // enters
-  inst.store.updateItems(bugs.id, [ids[3]!], { values: { title: 'b3 again' } }, 'root'); // closed, stays out
-  inst.store.deleteItems(bugs.id, [ids[2]!], 'root'); // a tombstone
+  token = (await inst.hub.changesSince(bugs.id, 0, 1000)).next;
+  await inst.hub.updateItems(bugs.id, [ids[0]!], { status: 'closed' }, 'root'); // leaves status=open
+  await inst.hub.updateItems(bugs.id, [ids[1]!], { status: 'open' }, 'root'); // enters
+  await inst.hub.updateItems(bugs.id, [ids[3]!], { values: { title: 'b3 again' } }, 'root'); // closed, stays out
+  await inst.hub.deleteItems(bugs.id, [ids[2]!], 'root'); // a tombstone
 });
 
 afterAll(async () => {
@@ -75,7 +75,7 @@ describe('GET …/changes?where=', () => {
   });
 
   it('refuses a bad selector with 400 naming the part and why, and changes nothing', async () => {
-    const before = snapshot(inst.store);
+    const before = (await snapshotOf(inst));
     const cases = [
       [{ prio: { $gt: 'x' } }, 'where.prio.$gt', /expected a finite number/],
       [{ prio: { $near: 1 } }, 'where.prio.$near', /unknown operator/],
@@ -94,7 +94,7 @@ describe('GET …/changes?where=', () => {
     const unknown = await get(`/changes?since=0&where=${where({ gone: { $exists: false } })}`);
     expect(unknown.status).toBe(200);
     expect(unknown.json.changes).toHaveLength(9);
-    expect(snapshot(inst.store)).toBe(before);
+    expect((await snapshotOf(inst))).toBe(before);
   });
 });
 
@@ -102,7 +102,7 @@ describe('GET …/digest', () => {
   it('pages the live items by id with their version and the hash of their status and the named fields', async () => {
     const first = await get('/digest?limit=4&fields=prio,title');
     expect(first.status).toBe(200);
-    const live = inst.store.listItems(bugs.id);
+    const live = (await inst.hub.listItems(bugs.id));
     expect(first.json).toEqual(live.slice(0, 4).map((i) => ({ id: i.id, version: i.version, hash: digestHash(['prio', 'title'], i) })));
     const rest = await get(`/digest?after=${first.json[3].id}&limit=10&fields=prio,title`);
     expect([...first.json, ...rest.json].map((e: any) => e.id)).toEqual(live.map((i) => i.id));
@@ -114,20 +114,20 @@ describe('GET …/digest', () => {
   it('hashes stored rows as they are when every field is asked for, by the same rule, a row holding a removed field included', async () => {
     const names = bugs.fields.map((f) => f.name);
     const all = await get(`/digest?fields=${names.join(',')}`);
-    expect(all.json).toEqual(inst.store.listItems(bugs.id).map((i) => ({ id: i.id, version: i.version, hash: digestHash(names, i) })));
+    expect(all.json).toEqual((await inst.hub.listItems(bugs.id)).map((i) => ({ id: i.id, version: i.version, hash: digestHash(names, i) })));
     // The master drops a field: rows written before still hold its value, which the digest leaves out.
     const fewer = bugs.fields.filter((f) => f.name !== 'due');
-    inst.store.setTrackerFields(bugs.id, fewer);
+    await inst.hub.setTrackerFields(bugs.id, fewer);
     const kept = fewer.map((f) => f.name);
     const after = await get(`/digest?fields=${kept.join(',')}`);
-    expect(after.json).toEqual(inst.store.listItems(bugs.id).map((i) => ({ id: i.id, version: i.version, hash: digestHash(kept, i) })));
+    expect(after.json).toEqual((await inst.hub.listItems(bugs.id)).map((i) => ({ id: i.id, version: i.version, hash: digestHash(kept, i) })));
     expect(after.json[0].hash).not.toBe(all.json[0].hash);
-    inst.store.setTrackerFields(bugs.id, bugs.fields);
+    await inst.hub.setTrackerFields(bugs.id, bugs.fields);
   });
 
   it('applies where, filling each page with matching items', async () => {
     const res = await get(`/digest?limit=2&where=${where({ status: 'open' })}`);
-    const open = inst.store.listItems(bugs.id).filter((i) => i.status === 'open');
+    const open = (await inst.hub.listItems(bugs.id)).filter((i) => i.status === 'open');
     expect(res.json.map((e: any) => e.id)).toEqual(open.slice(0, 2).map((i) => i.id));
     const bad = await get('/digest?fields=a,,b');
     expect(bad.status).toBe(400);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tracker } from '../../server/store/index.js';
 import { MAX_PUSH_CHANGES } from '../../shared/api/schemas.js';
-import { type ApiAnswer, type ApiRequest, api, createEveryTypeTracker, seedUsers, snapshot, startInstance, type TestInstance } from '../helpers/instance.js';
+import { type ApiAnswer, type ApiRequest, api, everyTypeTracker, seedUsers, snapshotOf, startInstance, type TestInstance } from '../helpers/instance.js';
 
 const STACK = /\bat .+:\d+:\d+|node_modules|\.[jt]s:\d+|Error:/;
 
@@ -16,9 +16,9 @@ let itemId: number;
 
 beforeAll(async () => {
   inst = await startInstance();
-  bugs = createEveryTypeTracker(inst.store);
-  await seedUsers(inst.store, bugs);
-  itemId = inst.store.createItems(bugs.id, [{ values: { title: 'first', priority: 'low' } }], 'root')[0]!.id;
+  bugs = await everyTypeTracker(inst.hub);
+  await seedUsers(inst.hub, bugs);
+  itemId = (await inst.hub.createItems(bugs.id, [{ values: { title: 'first', priority: 'low' } }], 'root'))[0]!.id;
 });
 
 afterAll(async () => {
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 /** Sends a request that must be refused: checks the status, the JSON error, no stack, and that nothing changed. */
 async function refused(path: string, opts: ApiRequest, status: number, code: string): Promise<ApiAnswer> {
-  const before = snapshot(inst.store);
+  const before = await snapshotOf(inst);
   const res = await api(inst.url, path, { user: 'root', ...opts });
   const label = `${opts.method ?? 'GET'} ${path.slice(0, 80)} ${typeof opts.raw === 'string' ? opts.raw.slice(0, 80) : JSON.stringify(opts.body ?? '').slice(0, 80)}`;
   expect(res.status, label).toBe(status);
@@ -35,7 +35,7 @@ async function refused(path: string, opts: ApiRequest, status: number, code: str
   expect(res.json?.error?.code, label).toBe(code);
   expect(typeof res.json.error.message, label).toBe('string');
   expect(res.text, label).not.toMatch(STACK);
-  expect(snapshot(inst.store), label).toBe(before);
+  expect(await snapshotOf(inst), label).toBe(before);
   return res;
 }
 
@@ -84,7 +84,7 @@ describe('malformed bodies', () => {
       expect(res.json.results).toEqual([expect.objectContaining({ status: 'created' })]);
     }
     // The same key twice: one item.
-    expect(inst.store.listItems(bugs.id).filter((i) => i.values.title === 'from curl -d')).toHaveLength(1);
+    expect((await inst.hub.listItems(bugs.id)).filter((i) => i.values.title === 'from curl -d')).toHaveLength(1);
   });
 
   it('an unsupported charset is a 400', async () => {
@@ -123,11 +123,11 @@ describe('batches that do not fit the contract', () => {
   });
 
   it('an empty list is answered with no results, and writes nothing', async () => {
-    const before = snapshot(inst.store);
+    const before = await snapshotOf(inst);
     const res = await api(inst.url, pushPath(), { user: 'root', body: { changes: [] } });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ results: [] });
-    expect(snapshot(inst.store)).toBe(before);
+    expect(await snapshotOf(inst)).toBe(before);
   });
 
   it(`more than ${MAX_PUSH_CHANGES} changes in one batch is a 400`, async () => {
@@ -145,7 +145,7 @@ describe('batches that do not fit the contract', () => {
 
 describe('values that do not fit the schema', () => {
   it('are answered per item as rejected, with the field and reason, and not written', async () => {
-    const before = snapshot(inst.store);
+    const before = await snapshotOf(inst);
     const bad: Record<string, unknown>[] = [
       { title: 42 },
       { title: 'x', estimate: '3' },
@@ -172,7 +172,7 @@ describe('values that do not fit the schema', () => {
       expect(result.status, JSON.stringify(bad[i])).toBe('rejected');
       expect(result.error, JSON.stringify(bad[i])).toMatch(/^values\.\w+: /);
     }
-    expect(snapshot(inst.store)).toBe(before);
+    expect(await snapshotOf(inst)).toBe(before);
   });
 });
 
@@ -180,15 +180,15 @@ describe('bodies over the limit', () => {
   it('are refused with 413 too_large (configured limit), before any of it is written', async () => {
     const small = await startInstance({ bodyLimit: 1024 });
     try {
-      const t = small.store.createTracker({ name: 'T', fields: [{ name: 'title', type: 'text' }] });
-      await small.store.addUser('root', 'pw', { admin: true });
-      const before = snapshot(small.store);
+      const t = await small.hub.createTracker({ name: 'T', fields: [{ name: 'title', type: 'text' }] });
+      await small.hub.addUser('root', 'pw', { admin: true });
+      const before = await snapshotOf(small);
       const big = { changes: [{ op: 'create', idempotencyKey: 'k', values: { title: 'x'.repeat(2000) } }] };
       const res = await api(small.url, `/trackers/${t.id}/push`, { user: 'root', password: 'pw', body: big });
       expect(res.status).toBe(413);
       expect(res.json.error.code).toBe('too_large');
       expect(res.text).not.toMatch(STACK);
-      expect(snapshot(small.store)).toBe(before);
+      expect(await snapshotOf(small)).toBe(before);
       // Just under the limit goes through.
       const fits = { changes: [{ op: 'create', idempotencyKey: 'k', values: { title: 'x'.repeat(900) } }] };
       expect((await api(small.url, `/trackers/${t.id}/push`, { user: 'root', password: 'pw', body: fits })).status).toBe(200);
@@ -221,8 +221,8 @@ describe('ids and paths', () => {
   });
 
   it('a deleted item is 404', async () => {
-    const [gone] = inst.store.createItems(bugs.id, [{ values: { title: 'gone' } }], 'root');
-    inst.store.deleteItems(bugs.id, [gone!.id], 'root');
+    const [gone] = await inst.hub.createItems(bugs.id, [{ values: { title: 'gone' } }], 'root');
+    await inst.hub.deleteItems(bugs.id, [gone!.id], 'root');
     await refused(`/trackers/${bugs.id}/items/${gone!.id}`, {}, 404, 'not_found');
   });
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tracker } from '../../server/store/index.js';
 import { NDJSON } from '../../shared/api/schemas.js';
-import { api, createEveryTypeTracker, ndjson, seedUsers, snapshot, startInstance, type TestInstance } from '../helpers/instance.js';
+import { api, everyTypeTracker, ndjson, seedUsers, snapshotOf, startInstance, type TestInstance } from '../helpers/instance.js';
 
 type Who = 'root' | 'alice' | 'eddie' | 'vera' | 'olga';
 const EVERYONE: Who[] = ['root', 'alice', 'eddie', 'vera', 'olga'];
@@ -23,26 +23,26 @@ let other: Tracker;
 
 beforeAll(async () => {
   inst = await startInstance();
-  bugs = createEveryTypeTracker(inst.store);
-  other = inst.store.createTracker({ name: 'Other', fields: [{ name: 'title', type: 'text' }] });
-  await seedUsers(inst.store, bugs);
+  bugs = await everyTypeTracker(inst.hub);
+  other = await inst.hub.createTracker({ name: 'Other', fields: [{ name: 'title', type: 'text' }] });
+  await seedUsers(inst.hub, bugs);
 });
 
 afterAll(async () => {
   await inst.close();
 });
 
-const newItem = (title = 'subject') => inst.store.createItems(bugs.id, [{ values: { title } }], 'root')[0]!;
+const newItem = async (title = 'subject') => (await inst.hub.createItems(bugs.id, [{ values: { title } }], 'root'))[0]!;
 const push = (user: Who, changes: unknown[], tracker: Tracker = bugs) => api(inst.url, `/trackers/${tracker.id}/push`, { user, body: { changes } });
 
 /**
  * Runs `request` as every user (after `prepare`, which may write: the snapshot is taken after it);
  * expects 200 for those in `allowed` and 403 with nothing written for the rest.
  */
-async function expectMatrix<T>(allowed: Who[], request: (user: Who, prepared: T) => Promise<{ status: number; json: any }>, prepare?: () => T): Promise<void> {
+async function expectMatrix<T>(allowed: Who[], request: (user: Who, prepared: T) => Promise<{ status: number; json: any }>, prepare?: () => Promise<T>): Promise<void> {
   for (const user of EVERYONE) {
-    const prepared = prepare?.() as T;
-    const before = snapshot(inst.store);
+    const prepared = (await prepare?.()) as T;
+    const before = await snapshotOf(inst);
     const res = await request(user, prepared);
     if (allowed.includes(user)) {
       expect(res.status, user).toBe(200);
@@ -50,22 +50,22 @@ async function expectMatrix<T>(allowed: Who[], request: (user: Who, prepared: T)
     } else {
       expect(res.status, user).toBe(403);
       expect(res.json.error.code, user).toBe('forbidden');
-      expect(snapshot(inst.store), user).toBe(before);
+      expect(await snapshotOf(inst), user).toBe(before);
     }
   }
 }
 
 describe('without credentials', () => {
   it('every route but health answers 401', async () => {
-    const item = newItem();
+    const item = await newItem();
     expect((await api(inst.url, '/health')).status).toBe(200);
-    const before = snapshot(inst.store);
+    const before = await snapshotOf(inst);
     for (const path of ['/openapi.json', '/trackers', `/trackers/${bugs.id}`, `/trackers/${bugs.id}/changes`, `/trackers/${bugs.id}/items/${item.id}`, '/users']) {
       expect((await api(inst.url, path)).status, path).toBe(401);
     }
     const res = await api(inst.url, `/trackers/${bugs.id}/push`, { body: { changes: [{ op: 'delete', id: item.id, baseVersion: 1 }] } });
     expect(res.status).toBe(401);
-    expect(snapshot(inst.store)).toBe(before);
+    expect(await snapshotOf(inst)).toBe(before);
   });
 });
 
@@ -94,7 +94,7 @@ describe('reading', () => {
   });
 
   it('GET /trackers/:id/items/:itemId needs the view right', async () => {
-    const item = newItem();
+    const item = await newItem();
     await expectMatrix(MAY.view, (user) => api(inst.url, `/trackers/${bugs.id}/items/${item.id}`, { user }));
   });
 
@@ -109,9 +109,9 @@ describe('reading', () => {
   });
 
   it('GET /users opens up for a user who becomes admin of any tracker', async () => {
-    await inst.store.addUser('otto', 'otto-pw');
+    await inst.hub.addUser('otto', 'otto-pw');
     expect((await api(inst.url, '/users', { user: 'otto', password: 'otto-pw' })).status).toBe(403);
-    inst.store.grant('otto', other.id, 'admin');
+    await inst.hub.grant('otto', other.id, 'admin');
     expect((await api(inst.url, '/users', { user: 'otto', password: 'otto-pw' })).status).toBe(200);
   });
 });
@@ -132,8 +132,8 @@ describe('pushing', () => {
 
   it('a delete needs the admin right: an editor gets it rejected, per item, and nothing is deleted', async () => {
     for (const user of EVERYONE) {
-      const item = newItem();
-      const before = snapshot(inst.store);
+      const item = await newItem();
+      const before = await snapshotOf(inst);
       const res = await push(user, [{ op: 'delete', id: item.id, baseVersion: 1 }]);
       if (MAY.admin.includes(user)) {
         expect(res.status, user).toBe(200);
@@ -146,20 +146,20 @@ describe('pushing', () => {
       } else {
         expect(res.status, user).toBe(403);
       }
-      expect(snapshot(inst.store), user).toBe(before);
+      expect(await snapshotOf(inst), user).toBe(before);
     }
   });
 
   it('overwrite needs the admin right: for an editor a conflicting field stays the remote one, answered as a conflict', async () => {
     for (const user of EVERYONE) {
-      const item = newItem('before');
-      inst.store.updateItems(bugs.id, [item.id], { values: { title: 'changed meanwhile' } }, 'someone');
-      const before = snapshot(inst.store);
+      const item = await newItem('before');
+      await inst.hub.updateItems(bugs.id, [item.id], { values: { title: 'changed meanwhile' } }, 'someone');
+      const before = await snapshotOf(inst);
       const res = await push(user, [{ op: 'update', id: item.id, baseVersion: 1, fields: { title: { base: 'before', value: 'forced' } }, overwrite: true }]);
       if (MAY.admin.includes(user)) {
         expect(res.status, user).toBe(200);
         expect(res.json.results[0].status, user).toBe('updated');
-        expect(inst.store.getItem(bugs.id, item.id)!.values.title, user).toBe('forced');
+        expect((await inst.hub.getItem(bugs.id, item.id))!.values.title, user).toBe('forced');
         continue;
       }
       if (MAY.edit.includes(user)) {
@@ -167,20 +167,20 @@ describe('pushing', () => {
       } else {
         expect(res.status, user).toBe(403);
       }
-      expect(snapshot(inst.store), user).toBe(before);
+      expect(await snapshotOf(inst), user).toBe(before);
     }
   });
 
   it('a batch mixing a create with a delete, from an editor: the create goes, the delete is rejected', async () => {
-    const item = newItem();
+    const item = await newItem();
     const res = await push('eddie', [
       { op: 'create', idempotencyKey: 'mixed-1', values: { title: 'created by eddie' } },
       { op: 'delete', id: item.id, baseVersion: 1 },
     ]);
     expect(res.status).toBe(200);
     expect(res.json.results.map((r: { status: string }) => r.status)).toEqual(['created', 'rejected']);
-    expect(inst.store.getItem(bugs.id, item.id)!.deleted).toBe(false);
-    expect(inst.store.getItem(bugs.id, res.json.results[0].id)!.values.title).toBe('created by eddie');
+    expect((await inst.hub.getItem(bugs.id, item.id))!.deleted).toBe(false);
+    expect((await inst.hub.getItem(bugs.id, res.json.results[0].id))!.values.title).toBe('created by eddie');
   });
 
   it('the right is per tracker: an editor of Bugs cannot push to Other', async () => {
@@ -197,9 +197,9 @@ describe('pushing', () => {
   });
 
   it('the updater is recorded as the authenticated user', async () => {
-    const item = newItem('who');
+    const item = await newItem('who');
     const res = await push('eddie', [{ op: 'update', id: item.id, baseVersion: 1, fields: { title: { base: 'who', value: 'eddie was here' } } }]);
     expect(res.json.results[0].item.updatedBy).toBe('eddie');
-    expect(inst.store.getItem(bugs.id, item.id)!.updatedBy).toBe('eddie');
+    expect((await inst.hub.getItem(bugs.id, item.id))!.updatedBy).toBe('eddie');
   });
 });

@@ -8,11 +8,11 @@ import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORDED_STATUSES } from '../../client/remote/errors.js';
 import { createApp } from '../../server/app.js';
-import { SqliteHub, type Tracker } from '../../server/store/index.js';
+import type { Tracker } from '../../server/store/index.js';
 import { openApiDocument } from '../../shared/api/openapi.js';
 import { ROUTES, type RouteId, isTrackerRight, openApiPath, routeList, statusesOf } from '../../shared/api/routes.js';
 import { API_PREFIX, NDJSON } from '../../shared/api/schemas.js';
-import { type ApiAnswer, type ApiRequest, api, createEveryTypeTracker, seedUsers, startInstance, type TestInstance } from '../helpers/instance.js';
+import { type ApiAnswer, type ApiRequest, api, everyTypeTracker, seedUsers, startInstance, type TestInstance } from '../helpers/instance.js';
 
 /** The methods probed on every path; HEAD is GET without a body, OPTIONS is answered by Express's router with Allow. */
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -32,9 +32,9 @@ const doc = openApiDocument('test') as unknown as { paths: Paths };
 beforeAll(async () => {
   // A small body limit and a throttle that locks at the first failure, so 413 and 429 are cheap to see.
   inst = await startInstance({ bodyLimit: 4096, loginThrottle: { max: 1, windowMs: 60_000 } });
-  bugs = createEveryTypeTracker(inst.store);
-  await seedUsers(inst.store, bugs);
-  itemId = inst.store.createItems(bugs.id, [{ values: { title: 'first' } }], 'root')[0]!.id;
+  bugs = await everyTypeTracker(inst.hub);
+  await seedUsers(inst.hub, bugs);
+  itemId = (await inst.hub.createItems(bugs.id, [{ values: { title: 'first' } }], 'root'))[0]!.id;
 });
 
 afterAll(async () => {
@@ -76,7 +76,7 @@ function concrete(path: string): string {
 
 describe('the mounted routes, the table and the document', () => {
   it('are the same method and path pairs, each once', async () => {
-    const app = createApp({ store: new SqliteHub(inst.store) });
+    const app = createApp({ store: inst.hub });
     const fromTable = routeList().map((route) => `${route.method.toUpperCase()} ${API_PREFIX}${openApiPath(route)}`);
     expect(mounted(app).sort()).toEqual(documented().sort());
     expect(fromTable.sort()).toEqual(documented().sort());

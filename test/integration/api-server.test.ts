@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { startServer } from '../../server/serve.js';
 import { SqliteHub, type Tracker } from '../../server/store/index.js';
-import { api, createEveryTypeTracker, seedUsers, startInstance, tempDir, tempStore, type TestInstance } from '../helpers/instance.js';
+import { api, everyTypeTracker, seedUsers, startInstance, tempDir, tempStore, type TestInstance } from '../helpers/instance.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -30,8 +30,8 @@ beforeAll(async () => {
     },
   });
   inst = await startInstance({ logger: pino({ level: 'debug' }, sink) });
-  bugs = createEveryTypeTracker(inst.store);
-  await seedUsers(inst.store, bugs);
+  bugs = await everyTypeTracker(inst.hub);
+  await seedUsers(inst.hub, bugs);
 });
 
 afterAll(async () => {
@@ -166,8 +166,8 @@ describe('unknown routes', () => {
 
 describe('internal errors', () => {
   it('answer 500 {code:"internal", message:"internal error"}: no message, no stack; the stack goes to the log', async () => {
-    const original = inst.store.listTrackers;
-    inst.store.listTrackers = () => {
+    const original = inst.hub.listTrackers;
+    inst.hub.listTrackers = () => {
       throw new Error('secret detail of /var/lib/s15n');
     };
     try {
@@ -177,7 +177,7 @@ describe('internal errors', () => {
       expect(res.text).not.toContain('secret detail');
       expect(res.text).not.toMatch(STACK);
     } finally {
-      inst.store.listTrackers = original;
+      inst.hub.listTrackers = original;
     }
     const logged = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'request failed');
     expect(logged.err.message).toBe('secret detail of /var/lib/s15n');
@@ -266,7 +266,7 @@ describe('startServer and createApp', () => {
   });
 
   it('createApp is a plain request handler: no listen, no singletons (two apps on one store serve independently)', async () => {
-    const servers = [createServer(createApp({ store: new SqliteHub(inst.store) })), createServer(createApp({ store: new SqliteHub(inst.store), loginThrottle: { max: 1, windowMs: 60_000 } }))];
+    const servers = [createServer(createApp({ store: inst.hub })), createServer(createApp({ store: inst.hub, loginThrottle: { max: 1, windowMs: 60_000 } }))];
     try {
       const urls = await Promise.all(
         servers.map((s) => new Promise<string>((resolve) => s.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)))),
@@ -290,7 +290,7 @@ describe('TLS', () => {
     const secure = await startInstance({ tls: { cert, key } });
     try {
       expect(secure.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-      await secure.store.addUser('tls', 'p:w');
+      await secure.hub.addUser('tls', 'p:w');
       const health = await api(secure.url, '/health', { ca: readFileSync(cert) });
       expect(health.json).toMatchObject({ status: 'ok' });
       const trackers = await api(secure.url, '/trackers', { ca: readFileSync(cert), user: 'tls', password: 'p:w' });

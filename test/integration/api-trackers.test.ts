@@ -4,15 +4,15 @@ import type { Tracker } from '../../server/store/index.js';
 import { ItemBody, TrackerList, TrackerSchemaBody, UserList } from '../../shared/api/schemas.js';
 import { hashSchema } from '../../shared/hash.js';
 import { FIELD_TYPES } from '../../shared/model/fields.js';
-import { api, createEveryTypeTracker, seedUsers, startInstance, type TestInstance } from '../helpers/instance.js';
+import { api, everyTypeTracker, seedUsers, startInstance, type TestInstance } from '../helpers/instance.js';
 
 let inst: TestInstance;
 let bugs: Tracker;
 
 beforeAll(async () => {
   inst = await startInstance();
-  bugs = createEveryTypeTracker(inst.store);
-  await seedUsers(inst.store, bugs);
+  bugs = await everyTypeTracker(inst.hub);
+  await seedUsers(inst.hub, bugs);
 });
 
 afterAll(async () => {
@@ -37,7 +37,7 @@ describe('GET /trackers/:id', () => {
     expect(schema.fields[0]).toEqual({ name: 'title', label: 'Title', type: 'text', required: true });
     expect(schema.fields.find((f) => f.name === 'estimate')).toEqual({ name: 'estimate', label: 'estimate', type: 'number', required: false });
     expect(schema.fields.find((f) => f.name === 'priority')).toMatchObject({ type: 'dropdown', options: ['low', 'medium', 'high'], required: false });
-    expect(schema.fields.find((f) => f.name === 'person')).toMatchObject({ type: 'itemlink', linkedTracker: inst.store.getTracker('People').id });
+    expect(schema.fields.find((f) => f.name === 'person')).toMatchObject({ type: 'itemlink', linkedTracker: (await inst.hub.getTracker('People')).id });
     expect(schema.schemaHash).toBe(bugs.schemaHash);
     expect(schema.schemaHash).toBe(hashSchema(bugs.fields, bugs.statuses));
   });
@@ -49,9 +49,9 @@ describe('GET /trackers/:id', () => {
   });
 
   it('follows a schema change: a new hash', async () => {
-    const tracker = inst.store.createTracker({ name: 'Mutable', fields: [{ name: 'title', type: 'text' }] });
+    const tracker = await inst.hub.createTracker({ name: 'Mutable', fields: [{ name: 'title', type: 'text' }] });
     const before = (await api(inst.url, `/trackers/${tracker.id}`, { user: 'root' })).json.schemaHash;
-    inst.store.setTrackerFields(tracker.id, [...tracker.fields, { name: 'extra', label: 'Extra', type: 'text', required: false }]);
+    await inst.hub.setTrackerFields(tracker.id, [...tracker.fields, { name: 'extra', label: 'Extra', type: 'text', required: false }]);
     const after = (await api(inst.url, `/trackers/${tracker.id}`, { user: 'root' })).json;
     expect(after.schemaHash).not.toBe(before);
     expect(after.fields.map((f: { name: string }) => f.name)).toEqual(['title', 'extra']);
@@ -60,7 +60,7 @@ describe('GET /trackers/:id', () => {
 
 describe('GET /trackers/:id/items/:itemId', () => {
   it('answers {id, status, version, values, updatedAt, updatedBy} with canonical values', async () => {
-    const [item] = inst.store.createItems(bugs.id, [{ status: 'pending', values: { title: 'One', tags: ['z', 'a'], done: true } }], 'eddie');
+    const [item] = await inst.hub.createItems(bugs.id, [{ status: 'pending', values: { title: 'One', tags: ['z', 'a'], done: true } }], 'eddie');
     const res = await api(inst.url, `/trackers/${bugs.id}/items/${item!.id}`, { user: 'vera' });
     expect(res.status).toBe(200);
     expect(ItemBody.parse(res.json)).toBeTruthy();
@@ -75,8 +75,8 @@ describe('GET /trackers/:id/items/:itemId', () => {
   });
 
   it('does not serve an item of another tracker under this one', async () => {
-    const people = inst.store.getTracker('People');
-    const [person] = inst.store.createItems(people.id, [{ values: { fullname: 'Ada' } }], 'root');
+    const people = await inst.hub.getTracker('People');
+    const [person] = await inst.hub.createItems(people.id, [{ values: { fullname: 'Ada' } }], 'root');
     expect((await api(inst.url, `/trackers/${bugs.id}/items/${person!.id}`, { user: 'root' })).status).toBe(404);
     expect((await api(inst.url, `/trackers/${people.id}/items/${person!.id}`, { user: 'root' })).status).toBe(200);
   });

@@ -12,12 +12,12 @@ describe('init', () => {
     const data = join(tempDir(), 'data');
     const first = runCli(['init', '--json'], { data });
     expect(first.code).toBe(0);
-    expect(first.json()).toEqual({ dataDir: data, created: true });
+    expect(first.json()).toEqual({ dataDir: data, engine: 'sqlite', created: true });
     expect(statSync(data).mode & 0o777).toBe(0o700);
     expect(statSync(join(data, 's15n.db')).mode & 0o777).toBe(0o600);
     const again = runCli(['init', '--json'], { data });
     expect(again.code).toBe(0);
-    expect(again.json()).toEqual({ dataDir: data, created: false });
+    expect(again.json()).toEqual({ dataDir: data, engine: 'sqlite', created: false });
   });
 
   it('is idempotent with a clear human message', () => {
@@ -35,7 +35,7 @@ describe('the data dir', () => {
   it('comes from S15N_DATA when --data is absent', () => {
     const data = join(tempDir(), 'from-env');
     const result = runCli(['init', '--json'], { env: { S15N_DATA: data } });
-    expect(result.json()).toEqual({ dataDir: data, created: true });
+    expect(result.json()).toEqual({ dataDir: data, engine: 'sqlite', created: true });
   });
 
   it('prefers --data over S15N_DATA', () => {
@@ -137,7 +137,7 @@ describe('start-up: a command loads only the modules it uses (DESIGN §15)', () 
     expect(remotes.code).toBe(0);
     expect(commandModules(remotes.urls)).toEqual(['remote']);
     for (const run of [items, remotes]) {
-      expect(run.urls.filter((url) => /\/node_modules\/(express|ink|react|got|zod|pino|@inkjs\/ui)\//.test(url))).toEqual([]);
+      expect(run.urls.filter((url) => /\/node_modules\/(express|ink|react|got|zod|pino|pg|@inkjs\/ui)\//.test(url))).toEqual([]);
       expect(run.urls.filter((url) => /\/dist\/(client\/tui|client\/remote|server\/serve)/.test(url))).toEqual([]);
     }
   });
@@ -150,7 +150,7 @@ describe('start-up: a command loads only the modules it uses (DESIGN §15)', () 
     const help = modulesLoadedBy(['--help']);
     expect(help.code).toBe(0);
     expect(new Set(commandModules(help.urls))).toEqual(
-      new Set(['init', 'user', 'grant', 'tracker', 'item', 'serve', 'remote', 'clone', 'reload', 'status', 'push', 'resolve', 'log', 'tui', 'demo']),
+      new Set(['init', 'user', 'grant', 'tracker', 'item', 'serve', 'remote', 'clone', 'reload', 'status', 'push', 'sync', 'resolve', 'log', 'tui', 'demo', 'store']),
     );
   });
 });

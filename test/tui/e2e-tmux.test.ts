@@ -40,7 +40,8 @@ class Terminal {
     const test = typeof expected === 'string' ? (s: string) => s.includes(expected) : expected instanceof RegExp ? (s: string) => expected.test(s) : expected;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const screen = this.alive() ? this.screen() : '';
+      // The session may end between the check and the capture (q quits at once): then it shows nothing.
+      const screen = this.alive() ? (spawnSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' }).stdout ?? '') : '';
       if (test(screen)) return screen;
       if (Date.now() > deadline) throw new Error(`the terminal never showed ${String(expected)}; screen:\n${screen}`);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,6 +1,7 @@
 /** `s15n serve`: serves this instance's trackers over HTTP(S) until SIGINT or SIGTERM. */
 import type { Command } from 'commander';
 import { BadInput, S15nError } from '../../../shared/errors.js';
+import { DEFAULT_FEEDS_PER_USER } from '../../../server/live/feed-slots.js';
 import { note, output, withHub } from '../context.js';
 
 interface ServeOpts {
@@ -10,6 +11,7 @@ interface ServeOpts {
   tlsKey?: string;
   bodyLimit: string;
   logLevel: string;
+  maxFeeds: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -21,6 +23,9 @@ function checkOptions(opts: ServeOpts): number {
   if (!/^\d{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new BadInput(`--port: expected 0 to 65535, got "${opts.port}"`, [{ field: '--port', reason: '0 to 65535' }]);
   if (!/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i.test(opts.bodyLimit)) {
     throw new BadInput(`--body-limit: expected a size such as 16mb, got "${opts.bodyLimit}"`, [{ field: '--body-limit', reason: 'a size: bytes or N kb/mb/gb' }]);
+  }
+  if (!/^\d{1,6}$/.test(opts.maxFeeds) || Number(opts.maxFeeds) === 0) {
+    throw new BadInput(`--max-feeds: expected a positive integer, got "${opts.maxFeeds}"`, [{ field: '--max-feeds', reason: 'a positive integer' }]);
   }
   if (!LOG_LEVELS.includes(opts.logLevel)) throw new BadInput(`--log-level: expected one of ${LOG_LEVELS.join(', ')}`, [{ field: '--log-level', reason: `one of ${LOG_LEVELS.join(', ')}` }]);
   return Number(opts.port);
@@ -49,6 +54,7 @@ export function registerServe(program: Command): void {
     .option('--tls-key <file>', 'PEM private key of the certificate')
     .option('--body-limit <size>', 'largest request body; larger is answered 413', '16mb')
     .option('--log-level <level>', `request log on stderr: ${LOG_LEVELS.join(', ')}`, 'info')
+    .option('--max-feeds <n>', 'open longpoll and continuous feeds a user may hold at once; beyond it 429', String(DEFAULT_FEEDS_PER_USER))
     .action(async (opts: ServeOpts, command: Command) => {
       const port = checkOptions(opts);
       const stopped = stopSignal();
@@ -61,12 +67,13 @@ export function registerServe(program: Command): void {
           port,
           logger: createLogger({ level: opts.logLevel }),
           bodyLimit: opts.bodyLimit,
+          maxFeedsPerUser: Number(opts.maxFeeds),
           ...(opts.tlsCert && opts.tlsKey ? { tls: { cert: opts.tlsCert, key: opts.tlsKey } } : {}),
         }).catch((error: NodeJS.ErrnoException) => {
           if (error instanceof S15nError || !error.code) throw error;
           throw new S15nError('unavailable', `cannot listen on ${opts.host}:${port}: ${error.code}`);
         });
-        output(command, { url: running.url, host: running.host, port: running.port }, `s15n serving on ${running.url}`);
+        output(command, { url: running.url, host: running.host, port: running.port, store: store.location }, `s15n serving on ${running.url}`);
         const signal = await stopped;
         note(`${signal}: stopping`);
         await running.close();

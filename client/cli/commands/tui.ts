@@ -19,8 +19,10 @@ export function registerTui(program: Command): void {
     .description('the terminal client: trackers, items, clone, reload, push and conflict review')
     .action(async (_opts, command: Command) => {
       if (globals(command).json) throw new BadInput('s15n tui has no --json output', [{ field: '--json', reason: 'not supported by tui' }]);
+      // A PostgreSQL instance is refused first: no terminal makes it one the TUI could open.
+      const dir = dataDir(command);
       requireTerminal('tui');
-      const store = openLocalStore(dataDir(command));
+      const store = openLocalStore(dir);
       try {
         // Loaded here, so other commands never pay for Ink and React.
         const { runTui } = await import('../../tui/main.js');

@@ -1,4 +1,4 @@
-/** The item list screen: its window of rows, the `/` filter typed as it goes, and its keys. */
+/** The item list screen: its window of rows (read again when items change), the `/` filter typed as it goes, and its keys. */
 import { useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Tracker } from '../../../server/store/index.js';
@@ -10,6 +10,7 @@ import { type ItemWindowControl, useItemWindow } from './use-item-window.js';
 import { type Navigation, useNavigation } from './use-navigation.js';
 import { useOnActive } from './use-on-active.js';
 import { useScreenSize } from './use-screen-size.js';
+import { useStoreChange } from './use-store-change.js';
 
 /** Typing filters once it pauses this long: each filter change counts the matches. */
 const FILTER_PAUSE_MS = 150;
@@ -44,6 +45,8 @@ export function useItemList(trackerId: number): ItemListScreen {
   const list = useItemWindow(trackerId, height);
 
   useOnActive(() => list.refresh());
+  // Items change under the list (a live sync, a CLI beside the TUI): the rows on screen are read again.
+  useStoreChange(() => list.refresh());
   const filter = useFilterInput(list, active);
   const bindings = itemListBindings({ trackerId, clone, list, height, navigation, openFilter: filter.begin });
   return { tracker, clone, list, height, filter, active, bindings };

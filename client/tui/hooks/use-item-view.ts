@@ -1,4 +1,4 @@
-/** The item view's state: the item read again each time the screen comes back on top (after an edit), its sync state, and its keys. */
+/** The item view's state: the item read again each time the screen comes back on top (after an edit) or the store changes, its sync state, and its keys. */
 import { useReducer } from 'react';
 import type { ItemSync } from '../engine.js';
 import type { Binding } from '../keys.js';
@@ -7,6 +7,7 @@ import { useEngine } from './use-engine.js';
 import { useNavigation } from './use-navigation.js';
 import { useOnActive } from './use-on-active.js';
 import { useScreenSize } from './use-screen-size.js';
+import { useStoreChange } from './use-store-change.js';
 
 export interface ItemViewScreen {
   state: ItemViewState;
@@ -25,7 +26,10 @@ export function useItemView(trackerId: number, itemId: number): ItemViewScreen {
   const [state, dispatch] = useReducer(itemViewReducer, undefined, () => initialItemView(engine.tracker(trackerId), engine.item(trackerId, itemId)));
   const height = Math.max(3, screenRows - 6);
 
-  useOnActive(() => dispatch({ type: 'loaded', tracker: engine.tracker(trackerId), item: engine.item(trackerId, itemId) }));
+  const load = () => dispatch({ type: 'loaded', tracker: engine.tracker(trackerId), item: engine.item(trackerId, itemId) });
+  useOnActive(load);
+  // The item may change under the eye (a live sync, a CLI beside the TUI): the view follows.
+  useStoreChange(load);
 
   const { tracker, item } = state;
   const sync = item ? engine.itemSync(tracker, item) : null;

@@ -1,7 +1,8 @@
 /**
  * The sync screen of a cloned tracker, after Tiki's synchronization tab: reload with a progress
  * bar and the run's report, then new local items, modified without conflicts and modified
- * with conflicts, each with checkboxes; `a` selects all clean items and `p` pushes the selection.
+ * with conflicts, each with checkboxes; `a` selects all clean items and `p` pushes the selection;
+ * `w` turns live mode on (the header says `live` and how long ago the last change landed).
  */
 import { Box, Text } from 'ink';
 import { Checkbox } from '../components/Checkbox.js';
@@ -9,17 +10,26 @@ import { ErrorView } from '../components/ErrorView.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { ReportView } from '../components/ReportView.js';
 import { Screen } from '../components/Screen.js';
-import { showTime } from '../format.js';
+import { showAge, showTime } from '../format.js';
 import { useSync } from '../hooks/use-sync.js';
-import { LIST_TITLES, type SyncLine, type SyncState, isClean, syncLines } from '../state/sync.js';
+import { LIST_TITLES, type LiveState, type SyncLine, type SyncState, isClean, syncLines } from '../state/sync.js';
 
 export function Sync({ trackerId }: { trackerId: number }) {
-  const { tracker, info, state, bindings } = useSync(trackerId);
+  const { tracker, info, state, now, bindings } = useSync(trackerId);
   return (
     <Screen title="Sync" context={`${tracker.name} ⇄ ${info.remote}/${info.remoteTracker} (${info.url})`} bindings={bindings}>
-      <Text dimColor>
-        last sync {showTime(info.lastSyncAt)} · token {info.token} · {state.selected.size} selected
+      <Text>
+        {state.live ? <LiveHeader live={state.live} now={now} /> : null}
+        <Text dimColor>
+          last sync {showTime(info.lastSyncAt)} · token {info.token}
+          {state.live ? '' : ` · ${state.selected.size} selected`}
+        </Text>
       </Text>
+      {state.live?.note ? (
+        <Text color="yellow" wrap="truncate-end">
+          {state.live.note}
+        </Text>
+      ) : null}
       <Box flexDirection="column" marginY={1}>
         <RunStatus state={state} />
         {state.error ? <ErrorView error={state.error} /> : null}
@@ -36,14 +46,29 @@ export function Sync({ trackerId }: { trackerId: number }) {
   );
 }
 
+/** `live`, and when the last change landed (its age, ticking). */
+function LiveHeader({ live, now }: { live: LiveState; now: number }) {
+  return (
+    <Text>
+      <Text bold color="green">
+        live
+      </Text>
+      <Text> · {live.lastChangeAt ? `last change ${showAge(live.lastChangeAt, now)}` : `no change since ${showTime(live.since)}`} · </Text>
+    </Text>
+  );
+}
+
+const RUN_TITLES = { reload: 'Reload', push: 'Push', sync: 'Sync' } as const;
+
 /** The running reload or push, else the report of the last one, else what to do first. */
 function RunStatus({ state }: { state: SyncState }) {
   if (state.running) {
     const reload = state.running.kind === 'reload';
     return <ProgressBar label={reload ? 'Reloading' : 'Pushing'} done={state.running.done} total={state.running.total} unit={reload ? 'changes' : 'items'} />;
   }
-  if (state.last) return <ReportView title={state.last.kind === 'reload' ? 'Reload' : 'Push'} report={state.last.report} maxErrors={3} />;
-  return <Text dimColor>r reloads the remote's changes; then select items and p pushes them.</Text>;
+  if (state.last) return <ReportView title={RUN_TITLES[state.last.kind]} report={state.last.report} maxErrors={3} />;
+  if (state.live) return <Text dimColor>Live: the remote's changes come in as they land; every clean local change goes out within a second.</Text>;
+  return <Text dimColor>r reloads the remote's changes; then select items and p pushes them (or w: live, by itself).</Text>;
 }
 
 /** A list's header with its count, or one of its rows with its checkbox. */

@@ -1,7 +1,9 @@
 /**
  * The sync screen's state (pure), after Tiki's synchronization tab: three lists (new local
  * items, modified without conflicts, modified with conflicts) with checkboxes, a selection of
- * clean items to push, and the reload or push that is running or last ran.
+ * clean items to push, the reload or push that is running or last ran, and live mode (DESIGN
+ * §11): when it was turned on, when the last change landed, and every conflict that arrives
+ * flagged at once.
  */
 import type { Report } from '../../sync/report.js';
 import type { Route } from './navigation.js';
@@ -29,6 +31,16 @@ export type SyncLine = { kind: 'header'; list: SyncList; count: number } | { kin
 
 export type RunKind = 'reload' | 'push';
 
+/** Live mode: the tracker syncs by itself (the watch of `s15n sync --watch`). */
+export interface LiveState {
+  /** When it was turned on. */
+  since: string;
+  /** When the last change landed (a live run that saw something), null before the first. */
+  lastChangeAt: string | null;
+  /** What the watch last said (a lost connection, a retry); a run that goes through clears it. */
+  note: string | null;
+}
+
 export interface SyncState {
   /** Rows of the three lists, in list order. */
   rows: SyncRow[];
@@ -39,7 +51,8 @@ export interface SyncState {
   top: number;
   height: number;
   running: { kind: RunKind; done: number; total: number | undefined } | null;
-  last: { kind: RunKind; report: Report } | null;
+  last: { kind: RunKind | 'sync'; report: Report } | null;
+  live: LiveState | null;
   error: unknown;
   /** Why the last key did nothing (nothing selected, a conflict toggled); cleared when a run starts. */
   notice: string | null;
@@ -55,12 +68,15 @@ export type SyncAction =
   | { type: 'progress'; done: number; total: number | undefined }
   | { type: 'finished'; kind: RunKind; report: Report }
   | { type: 'failed'; error: unknown }
-  | { type: 'notice'; notice: string | null };
+  | { type: 'notice'; notice: string | null }
+  | LiveAction;
+
+export type LiveAction = { type: 'live'; on: boolean; at: string } | { type: 'live-run'; report: Report } | { type: 'live-note'; note: string };
 
 export const NOTHING_SELECTED = 'Nothing selected: Space selects the item under the cursor, a selects all clean items.';
 
 export function initialSync(height: number): SyncState {
-  return { rows: [], selected: new Set(), cursor: 0, top: 0, height, running: null, last: null, error: null, notice: null };
+  return { rows: [], selected: new Set(), cursor: 0, top: 0, height, running: null, last: null, live: null, error: null, notice: null };
 }
 
 export function isClean(row: SyncRow): boolean {
@@ -106,15 +122,50 @@ function scroll(state: SyncState): SyncState {
   return { ...state, cursor, top };
 }
 
+/** The conflicts in `after` that were not conflicts in `before`: in live mode, each is flagged as it arrives. */
+export function arrivedConflicts(before: readonly SyncRow[], after: readonly SyncRow[]): SyncRow[] {
+  const known = new Set(before.filter((r) => r.list === 'conflicts').map((r) => r.id));
+  return after.filter((r) => r.list === 'conflicts' && !known.has(r.id));
+}
+
+function conflictNotice(arrived: readonly SyncRow[]): string {
+  const [first] = arrived;
+  const more = arrived.length > 1 ? ` (and ${arrived.length - 1} more)` : '';
+  return `Conflict arrived: item ${first!.id} ${first!.title || '(no title)'}${first!.detail ? ` (${first!.detail})` : ''}${more} — Enter on it reviews it.`;
+}
+
+/** Live mode on and off, its runs and its notes. */
+function liveReducer(state: SyncState, action: LiveAction): SyncState {
+  switch (action.type) {
+    case 'live':
+      return { ...state, live: action.on ? { since: action.at, lastChangeAt: null, note: null } : null, notice: null };
+    case 'live-run': {
+      if (!state.live) return state;
+      const landed = action.report.counts.seen > 0;
+      const live = { ...state.live, note: action.report.outcome === 'error' ? state.live.note : null, ...(landed ? { lastChangeAt: action.report.endedAt } : {}) };
+      // A run that saw nothing keeps the last report that did on screen.
+      return { ...state, live, ...(landed || action.report.outcome === 'error' ? { last: { kind: 'sync' as const, report: action.report } } : {}) };
+    }
+    case 'live-note':
+      return state.live ? { ...state, live: { ...state.live, note: action.note } } : state;
+  }
+}
+
 export function syncReducer(state: SyncState, action: SyncAction): SyncState {
   switch (action.type) {
+    case 'live':
+    case 'live-run':
+    case 'live-note':
+      return liveReducer(state, action);
     case 'rows': {
       const clean = new Set(action.rows.filter(isClean).map((r) => r.id));
       const selected = new Set([...state.selected].filter((id) => clean.has(id)));
       // The cursor stays on its item when it is still listed.
       const current = state.rows[state.cursor];
       const moved = current ? action.rows.findIndex((r) => r.id === current.id) : -1;
-      return scroll({ ...state, rows: action.rows, selected, cursor: moved >= 0 ? moved : state.cursor });
+      const arrived = state.live ? arrivedConflicts(state.rows, action.rows) : [];
+      const notice = arrived.length > 0 ? conflictNotice(arrived) : state.notice;
+      return scroll({ ...state, rows: action.rows, selected, notice, cursor: moved >= 0 ? moved : state.cursor });
     }
     case 'move': {
       const target = action.delta === Infinity ? state.rows.length - 1 : action.delta === -Infinity ? 0 : state.cursor + action.delta;

@@ -1,6 +1,6 @@
 /** Rows of the hub's SQLite tables and the records they become. */
 import type { FieldDef, ItemStatus } from '../../../shared/model/fields.js';
-import { type Values, inFieldOrder } from '../../../shared/model/values.js';
+import type { Values } from '../../../shared/model/values.js';
 import type { Item, Tracker } from '../types.js';
 
 export interface TrackerRow {
@@ -47,14 +47,4 @@ export const toItem = (row: ItemRow): Item => ({
   updatedBy: row.updated_by,
 });
 
-/** A values object in the tracker's field order, as the store keeps it (what JSON would keep: no undefined). */
-export function orderedValues(tracker: Tracker, values: Values): Values {
-  // What the sync engine writes is already in order: kept as it is, not copied.
-  if (inFieldOrder(tracker.fields, values)) return values;
-  const out: Values = {};
-  for (const field of tracker.fields) {
-    const value = values[field.name];
-    if (value !== undefined) out[field.name] = value;
-  }
-  return out;
-}
+export { orderedValues } from '../field-order.js';
