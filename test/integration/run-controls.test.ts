@@ -135,6 +135,28 @@ describe('--stop-on-error', { timeout: 60_000 }, () => {
     expect(await reportOf(p, 'reload', 'Tasks', '--stop-on-error')).toMatchObject({ outcome: 'success', counts: { seen: 2, created: 2 } });
   });
 
+  it('sync: a reload part stopped at its first item error is not followed by a push; refused with --watch', async () => {
+    const p = await cloned();
+    const mine = masterAdd(p, { title: 'mine' });
+    await clone(p.clone, 'origin', 'Tasks', { remote: FAST });
+    localEdit(p, mine.id, { n: 5 });
+    for (const title of ['a', 'poison', 'b']) masterAdd(p, { title });
+    p.clone.db.exec(`CREATE TRIGGER poison BEFORE INSERT ON items WHEN json_extract(NEW.values_json, '$.title') = 'poison' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    const result = await cli(p, 'sync', 'Tasks', '--stop-on-error');
+    expect(result.code, result.stderr).toBe(1);
+    const [report] = result.json<{ reports: Report[] }>().reports;
+    expect(report).toMatchObject({ outcome: 'error', push: null, reload: { outcome: 'error', more: true, counts: { created: 1, errors: 1 } } });
+    expect(report!.errors.map((e) => e.message)).toContainEqual(expect.stringMatching(/stopped at the first item error \(--stop-on-error\)/));
+    // Nothing was pushed: the local edit is still only here. Without the option the run goes on and pushes it.
+    expect(p.master.store.getItem(p.tracker.id, mine.id)!.values.n ?? null).toBeNull();
+    const goesOn = await cli(p, 'sync', 'Tasks');
+    expect(goesOn.json<{ reports: Report[] }>().reports[0]).toMatchObject({ outcome: 'warning', counts: { errors: 1 } });
+    expect(p.master.store.getItem(p.tracker.id, mine.id)!.values.n).toBe(5);
+    const watching = await cli(p, 'sync', 'Tasks', '--watch', '--stop-on-error');
+    expect(watching.code).toBe(2);
+    expect(watching.stderr).toMatch(/--stop-on-error ends one run/);
+  });
+
   it('push: the first item error ends the run; later batches are not sent; by default they are, and the error is counted', async () => {
     const p = await cloned({ user: 'eddie' });
     const items = ['x', 'y', 'z'].map((title) => masterAdd(p, { title }));
