@@ -1,9 +1,11 @@
 /** The filtered feed (`changes?where=`) and the digest route over real HTTP (DESIGN §12): markers, totals, refusals, pages by id. */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tracker } from '../../server/store/index.js';
 import { NDJSON } from '../../shared/api/schemas.js';
 import { digestHash } from '../../shared/digest.js';
-import { PASSWORDS, api, ndjson, snapshotOf, startInstance, type TestInstance } from '../helpers/instance.js';
+import { PASSWORDS, api, basic, ndjson, snapshotOf, startInstance, type TestInstance } from '../helpers/instance.js';
+import { waitFor } from '../helpers/wait.js';
 
 let inst: TestInstance;
 let bugs: Tracker;
@@ -72,6 +74,39 @@ describe('GET …/changes?where=', () => {
     expect(res.headers['x-s15n-total']).toBe(String(expected.length));
     const dated = await get(`/changes?since=0&where=${where({ due: { $lt: '2024-01-03T00:00:00.000+00:00' } })}`);
     expect(dated.json.changes.map((c: any) => c.values.title)).toEqual(['b0', 'b1']);
+  });
+
+  it('a continuous feed from token 0: the matching items, then past the backlog any change as itself or as its marker', async () => {
+    const url = new URL(inst.url);
+    let text = '';
+    const req = await new Promise<ReturnType<typeof request>>((resolve, reject) => {
+      const path = `/api/v1/trackers/${bugs.id}/changes?feed=continuous&since=0&where=${where({ sev: 'high' })}`;
+      const r = request({ host: url.hostname, port: url.port, path, headers: { authorization: basic('root') }, agent: false }, (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        resolve(r);
+      });
+      r.on('error', reject);
+      r.end();
+    });
+    const lines = () => ndjson(text);
+    try {
+      const high = (await inst.hub.listItems(bugs.id)).filter((i) => i.values.sev === 'high').map((i) => i.id);
+      await waitFor(() => lines().length === high.length, 'the backlog');
+      expect(lines().map((l) => l.id)).toEqual(high);
+      await inst.hub.updateItems(bugs.id, [high[0]!], { values: { sev: 'low' } }, 'root'); // leaves
+      await inst.hub.updateItems(bugs.id, [ids[4]!], { values: { sev: 'high' } }, 'root'); // enters
+      await waitFor(() => lines().length === high.length + 2, 'the live changes');
+      const { schemaHash } = await inst.hub.getTracker(bugs.id);
+      expect(lines().slice(high.length)).toEqual([
+        { id: high[0], seq: expect.any(Number), left: true, schemaHash },
+        expect.objectContaining({ id: ids[4], values: expect.objectContaining({ sev: 'high' }), schemaHash }),
+      ]);
+    } finally {
+      req.destroy();
+      await inst.hub.updateItems(bugs.id, [ids[4]!], { values: { sev: 'low' } }, 'root');
+      await inst.hub.updateItems(bugs.id, [ids[5]!], { values: { sev: 'high' } }, 'root');
+    }
   });
 
   it('refuses a bad selector with 400 naming the part and why, and changes nothing', async () => {
