@@ -77,14 +77,26 @@ async function localCopies(ctx: FeedContext, replica: Replica, names: readonly s
 
 type PageOf = (after: number) => Promise<DigestEntry[]>;
 
-/** Pages through the remote's digest (the first one asked for already), sorting each remote item into checked, missing or drifted; what is left of `copies` is extra. */
-async function compare(local: LocalCopies, first: Promise<DigestEntry[]>, pageOf: PageOf, signal?: AbortSignal): Promise<{ checked: number; missing: number[]; drifted: number[] }> {
-  const result = { checked: 0, missing: [] as number[], drifted: [] as number[] };
-  let next = first;
+/**
+ * Every page of the remote's digest, one after another, started before the clone hashes its own
+ * copies: the remote computes its pages while this side hashes (the hashing gives the event loop
+ * a turn every slice), instead of after. A few dozen bytes an item are held until compared.
+ */
+async function remoteDigest(pageOf: PageOf, signal?: AbortSignal): Promise<DigestEntry[][]> {
+  const pages: DigestEntry[][] = [];
+  let after = 0;
   for (;;) {
-    const page = await next;
-    // The next page is asked for before this one is sorted: the remote works while the clone does.
-    if (page.length === MAX_DIGEST_LIMIT && !signal?.aborted) next = pageOf(page[page.length - 1]!.id);
+    const page = await pageOf(after);
+    pages.push(page);
+    if (page.length < MAX_DIGEST_LIMIT || signal?.aborted) return pages;
+    after = page[page.length - 1]!.id;
+  }
+}
+
+/** Sorts each remote item into checked, missing or drifted; what is left of `copies` is extra. */
+function compare(local: LocalCopies, pages: readonly DigestEntry[][]): { checked: number; missing: number[]; drifted: number[] } {
+  const result = { checked: 0, missing: [] as number[], drifted: [] as number[] };
+  for (const page of pages) {
     for (const entry of page) {
       const copy = local.copies.get(entry.id);
       local.copies.delete(entry.id);
@@ -93,8 +105,8 @@ async function compare(local: LocalCopies, first: Promise<DigestEntry[]>, pageOf
       if (!copy) result.missing.push(entry.id);
       else if (copy.version !== entry.version || copy.hash !== entry.hash) result.drifted.push(entry.id);
     }
-    if (page.length < MAX_DIGEST_LIMIT || signal?.aborted) return result;
   }
+  return result;
 }
 
 /** What the remote holds of one item now: the item, or null when it is gone. */
@@ -154,12 +166,12 @@ export async function verifyReplica(ctx: FeedContext, signal?: AbortSignal): Pro
   // Sync state without its item would keep the remote id from being copied again.
   ctx.store.transaction(() => ctx.replicas.dropOrphanStates(replica.trackerId));
   const pageOf: PageOf = (after) => ctx.client.digest(replica.remoteTrackerId, { after, limit: MAX_DIGEST_LIMIT, fields: names, ...(replica.where !== null ? { where: replica.where } : {}) });
-  // Asked for first, so the remote hashes its first page while this side hashes its copies.
-  const first = pageOf(0);
-  first.catch(() => undefined);
+  // Asked for first, so the remote hashes its pages while this side hashes its copies.
+  const remote = remoteDigest(pageOf, signal);
+  remote.catch(() => undefined);
   await nextTurn();
   const local = await localCopies(ctx, replica, names);
-  const { checked, missing, drifted } = await compare(local, first, pageOf, signal);
+  const { checked, missing, drifted } = compare(local, await remote);
   const extra = [...local.copies].map(([remoteId, copy]) => ({ remoteId, version: copy.version }));
   const repairs = [...missing.map((remoteId) => ({ remoteId, version: null })), ...drifted.map((remoteId) => ({ remoteId, version: null })), ...extra];
   const repaired = signal?.aborted ? 0 : await repair(ctx, replica, repairs, signal);
