@@ -11,6 +11,7 @@ import { type LiveFeeds, liveFeeds } from './live/index.js';
 import { type Logger, silentLogger } from './logger.js';
 import { blobsHandlers } from './routes/blobs.js';
 import { changesHandlers } from './routes/changes.js';
+import { digestHandlers } from './routes/digest.js';
 import { exportHandlers } from './routes/export.js';
 import { healthHandlers } from './routes/health.js';
 import { itemsHandlers } from './routes/items.js';
@@ -74,6 +75,7 @@ export function createApp(options: AppOptions): Express {
       ...openApiHandlers(VERSION),
       ...trackersHandlers(store),
       ...changesHandlers(store, live),
+      ...digestHandlers(store),
       ...itemsHandlers(store),
       ...blobsHandlers(store, limits, () => garbage.poke()),
       push: async (call) => {

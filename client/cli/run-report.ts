@@ -20,6 +20,16 @@ export function formatRunError(error: ItemError): string {
   return `error: ${error.id === null ? '' : `item ${error.id}: `}${error.message}`;
 }
 
+/** What the run controls of a report say (DESIGN §12): a partial clone's departures, a limited run, a verify. */
+function controlLines(report: Report): string[] {
+  const lines: string[] = [];
+  if (typeof report.left === 'number') lines.push(`  left the clone (no longer matching its filter): ${report.left}`);
+  const verify = report.verify as { checked: number; missing: number; extra: number; drifted: number; repaired: number } | undefined;
+  if (verify) lines.push(`  verify: ${verify.checked} compared, ${verify.missing} missing, ${verify.extra} extra, ${verify.drifted} drifted; ${verify.repaired} repaired`);
+  if (report.more === true) lines.push('  more changes remain: reload again to continue from the token');
+  return lines;
+}
+
 /** The report as people read it; the same lines serve clone, reload and push. */
 export function formatReport(what: string, report: Report): string {
   const seconds = (Date.parse(report.endedAt) - Date.parse(report.startedAt)) / 1000;
@@ -30,6 +40,7 @@ export function formatReport(what: string, report: Report): string {
   ];
   const attachments = report.attachments as BlobTally | undefined;
   if (attachments && attachments.files > 0) lines.push(`  attachments ${what.startsWith('push') ? 'sent' : 'fetched'}: ${attachments.files} (${formatSize(attachments.bytes)})`);
+  lines.push(...controlLines(report));
   for (const warning of (report.warnings as string[] | undefined) ?? []) lines.push(`  warning: ${warning}`);
   for (const { id, remoteId } of (report.matched as { id: number; remoteId: number }[] | undefined) ?? []) {
     lines.push(`  matched: new item ${id} holds the key values of remote item ${remoteId}; it is that item now, merged with it (no second item was created)`);

@@ -12,8 +12,8 @@ import { gzip } from 'node:zlib';
 import got, { type Got, HTTPError, type Method, type PlainResponse } from 'got';
 import type { z } from 'zod';
 import { type PathParams, ROUTES, type RouteSpec, routeUrl } from '../../shared/api/routes.js';
-import { API_PREFIX, type Change, type ChangesPage, DEFAULT_PAGE_LIMIT, type Health, type ItemBody, NDJSON, type PushChange, type PushResult, type TrackerSchemaBody, type TrackerSummary } from '../../shared/api/schemas.js';
-import { parsePushResponse } from '../../shared/api/wire-check.js';
+import { API_PREFIX, type ChangesPage, DEFAULT_PAGE_LIMIT, type DigestEntry, type FeedEntry, type Health, type ItemBody, NDJSON, type PushChange, type PushResult, type TrackerSchemaBody, type TrackerSummary } from '../../shared/api/schemas.js';
+import { parseDigestPage, parsePushResponse } from '../../shared/api/wire-check.js';
 import { Unavailable } from '../../shared/errors.js';
 import { BlobTransfer } from './blobs.js';
 import { failureOf, refuseRedirect, remoteError } from './errors.js';
@@ -117,9 +117,40 @@ export class RemoteClient {
     return this.getJson(ROUTES.getItem, { id: trackerId, itemId });
   }
 
-  /** One page of the change feed after `since`. */
-  async changesPage(trackerId: number, since: number, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<ChangesPage> {
-    return this.getJson(ROUTES.changes, { id: trackerId }, { since: String(since), limit: String(limit) }, signal);
+  /** One page of the change feed after `since`, filtered by a selector (JSON) when `where` is given. */
+  async changesPage(trackerId: number, since: number, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal, where?: string): Promise<ChangesPage> {
+    return this.getJson(ROUTES.changes, { id: trackerId }, { since: String(since), limit: String(limit), ...(where !== undefined ? { where } : {}) }, signal);
+  }
+
+  /**
+   * How many entries the feed after `since` holds (the X-S15n-Total of a one-entry page): from token
+   * 0 with a selector, how many items match it. A bad selector is refused (BadInput naming the part).
+   */
+  async countChanges(trackerId: number, since: number, where?: string): Promise<number> {
+    const route = ROUTES.changes;
+    const searchParams = { since: String(since), limit: '1', ...(where !== undefined ? { where } : {}) };
+    try {
+      const response = await this.http(urlOf(route, { id: trackerId }), { searchParams });
+      const total = Number(response.headers['x-s15n-total']);
+      if (!Number.isSafeInteger(total)) throw new Unavailable(`${this.endpoint.url} did not say how many changes it holds (no X-S15n-Total)`);
+      return total;
+    } catch (error) {
+      throw remoteError(error, this.endpoint, route.subject({ id: trackerId }));
+    }
+  }
+
+  /**
+   * Has the remote check a selector against its tracker without reading its feed: an empty page
+   * past any token (MAX_SAFE_INTEGER: 16 digits, which the route takes). A bad selector is refused (BadInput).
+   */
+  async checkSelector(trackerId: number, where: string): Promise<void> {
+    await this.changesPage(trackerId, Number.MAX_SAFE_INTEGER, 1, undefined, where);
+  }
+
+  /** One page of the tracker's digest: live items after `after` by id, each with its version and hash. */
+  async digest(trackerId: number, query: { after: number; limit: number; where?: string; fields: readonly string[] }): Promise<DigestEntry[]> {
+    const searchParams = { after: String(query.after), limit: String(query.limit), fields: query.fields.join(','), ...(query.where !== undefined ? { where: query.where } : {}) };
+    return this.call(ROUTES.digest, { id: trackerId }, { searchParams }, parseDigestPage);
   }
 
   /**
@@ -127,9 +158,10 @@ export class RemoteClient {
    * (reset, timeout, a proxy closing it) is resumed from the last change yielded, because every
    * `seq` is a valid token; after `retries` cuts in a row without progress the error is thrown. `onTotal` receives
    * the server's count of changes to come, `onRight` the caller's right on the tracker, when the
-   * server sends them.
+   * server sends them. With `where` (a selector, JSON) the feed is filtered: an item that does not
+   * match comes as a left marker.
    */
-  async *streamChanges(trackerId: number, since: number, options: StreamOptions = {}): AsyncGenerator<Change> {
+  async *streamChanges(trackerId: number, since: number, options: StreamOptions = {}): AsyncGenerator<FeedEntry> {
     const route = ROUTES.changes;
     const params = { id: trackerId };
     let token = since;
@@ -148,7 +180,7 @@ export class RemoteClient {
         // Inflated here, in large chunks: got's own decoder hands over 16 KiB at a time, which
         // cost a 100k clone about twice the CPU of inflating (measured, README "The wire").
         const stream = this.http.stream(urlOf(route, params), {
-          searchParams: { since: String(token) },
+          searchParams: { since: String(token), ...(options.where !== undefined ? { where: options.where } : {}) },
           headers: { accept: NDJSON },
           signal: request.signal,
           decompress: false,
@@ -193,7 +225,7 @@ export class RemoteClient {
     const params = { id: trackerId };
     try {
       const stream = this.http.stream(urlOf(route, params), {
-        searchParams: { since: String(since), feed: 'continuous', heartbeat: String(options.heartbeatMs) },
+        searchParams: { since: String(since), feed: 'continuous', heartbeat: String(options.heartbeatMs), ...(options.where !== undefined ? { where: options.where } : {}) },
         headers: { accept: NDJSON },
         retry: { limit: 0 },
         throwHttpErrors: false,
@@ -274,6 +306,8 @@ interface CallOptions {
 
 export interface FeedOptions {
   heartbeatMs: number;
+  /** A partial clone's selector (JSON): only matching items, the others' changes as left markers. */
+  where?: string | undefined;
   /** No byte (heartbeats included) for this long: the connection is dead. */
   idleMs: number;
   signal: AbortSignal;
@@ -281,6 +315,8 @@ export interface FeedOptions {
 
 interface StreamOptions {
   signal?: AbortSignal;
+  /** A selector (JSON): only matching items, the others' changes as left markers. */
+  where?: string;
   onTotal?: (total: number) => void;
   onRight?: (right: string) => void;
 }

@@ -3,8 +3,8 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { type Change, StreamEnd } from '../../shared/api/schemas.js';
-import { parseChange } from '../../shared/api/wire-check.js';
+import { type FeedEntry, StreamEnd } from '../../shared/api/schemas.js';
+import { parseFeedEntry } from '../../shared/api/wire-check.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -50,10 +50,10 @@ export async function* ndjsonLines(stream: AsyncIterable<Buffer>): AsyncGenerato
   if (last !== '') yield last;
 }
 
-/** One line of the change stream: a change (it carries its `seq`), or null for the last line `{"next","more":false}`. */
-export function parseStreamLine(line: string): Change | null {
+/** One line of the change stream: a change or a left marker (each carries its `seq`), or null for the last line `{"next","more":false}`. */
+export function parseStreamLine(line: string): FeedEntry | null {
   const parsed: unknown = JSON.parse(line);
-  if (parsed && typeof parsed === 'object' && 'seq' in parsed) return parseChange(parsed);
+  if (parsed && typeof parsed === 'object' && 'seq' in parsed) return parseFeedEntry(parsed);
   StreamEnd.parse(parsed);
   return null;
 }

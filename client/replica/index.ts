@@ -1,5 +1,5 @@
 /** The clone side's own state on SQLite: replicas, per-item sync state, the sync log, remotes. */
-export { ReplicaState, openLocalStore } from './replica-state.js';
+export { type CopyRow, ReplicaState, openLocalStore } from './replica-state.js';
 export type { ItemSyncState, Replica } from './rows.js';
 export type { ItemConflict } from '../../shared/merge/index.js';
 export { type LocalChange, type LocalChangeKind, localChangeOf, stateOf } from './local-change.js';

@@ -65,6 +65,13 @@ export const REPLICA_MODULE: MigratedModule = {
     `
   ALTER TABLE remotes ADD COLUMN ca_file TEXT;
     `,
+    // 4: partial clones (DESIGN §12): the selector a clone was made with, sent on every feed
+    // request; and the items this clone pushed in a state its selector does not match, whose
+    // departure on the next reload is worth a warning.
+    `
+  ALTER TABLE replicas ADD COLUMN where_json TEXT;
+  ALTER TABLE replica_items ADD COLUMN unmatched_push INTEGER NOT NULL DEFAULT 0;
+    `,
   ],
   // Release 0.1.0 kept these tables in its migrations 2 to 4, after the hub's first.
   fromLegacy: (userVersion) => Math.max(0, userVersion - 1),

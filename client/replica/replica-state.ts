@@ -24,8 +24,8 @@ function prepare(db: Database.Database) {
       replicas: db.prepare<[], ReplicaRow>('SELECT * FROM replicas ORDER BY tracker_id'),
       replicasOfRemote: db.prepare<[string], ReplicaRow>('SELECT * FROM replicas WHERE remote_name = ?'),
       insertReplica: db.prepare(
-        `INSERT INTO replicas (tracker_id, remote_name, remote_tracker_id, remote_tracker_name, remote_schema_hash, remote_fields, field_map, token, cloned_at, last_sync_at)
-         VALUES (@trackerId, @remoteName, @remoteTrackerId, @remoteTrackerName, @remoteSchemaHash, @remoteFields, @fieldMap, @token, @clonedAt, @lastSyncAt)`,
+        `INSERT INTO replicas (tracker_id, remote_name, remote_tracker_id, remote_tracker_name, remote_schema_hash, remote_fields, field_map, token, cloned_at, last_sync_at, where_json)
+         VALUES (@trackerId, @remoteName, @remoteTrackerId, @remoteTrackerName, @remoteSchemaHash, @remoteFields, @fieldMap, @token, @clonedAt, @lastSyncAt, @where)`,
       ),
       setToken: db.prepare('UPDATE replicas SET token = ?, last_sync_at = ? WHERE tracker_id = ?'),
       touch: db.prepare('UPDATE replicas SET last_sync_at = ? WHERE tracker_id = ?'),
@@ -33,6 +33,13 @@ function prepare(db: Database.Database) {
       item: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.item_id = ?`),
       byRemoteId: db.prepare<[number, number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ? AND r.remote_id = ?`),
       itemsOfTracker: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ?`),
+      // Raw: a verify hashes the JSON text as stored, parsing only where it must.
+      copies: db.prepare<[number], CopyRow>(
+        `SELECT r.item_id AS itemId, r.remote_id AS remoteId, r.base_version AS baseVersion, r.conflict IS NOT NULL AS conflicted, i.deleted,
+           CASE WHEN r.base_from_item = 1 THEN i.status ELSE r.base_status END AS baseStatus,
+           CASE WHEN r.base_from_item = 1 THEN i.values_json ELSE r.base_values END AS baseValues, r.base_from_item AS fromItem
+         FROM replica_items r JOIN items i ON i.id = r.item_id WHERE r.tracker_id = ? AND r.remote_id IS NOT NULL`,
+      ),
       conflicted: db.prepare<[number], ItemStateRow>(`${ITEM_STATE} WHERE r.tracker_id = ? AND r.conflict IS NOT NULL ORDER BY r.item_id`),
       // Positional parameters: binding by name costs about 1 µs more per row, and a clone writes one per item.
       upsertItem: db.prepare<[number, number, number | null, number | null, string | null, string | null, string | null, string | null, number, 0 | 1]>(
@@ -40,7 +47,7 @@ function prepare(db: Database.Database) {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(item_id) DO UPDATE SET remote_id = excluded.remote_id, base_version = excluded.base_version,
            base_status = excluded.base_status, base_values = excluded.base_values, create_key = excluded.create_key,
-           conflict = excluded.conflict, synced_seq = excluded.synced_seq, base_from_item = excluded.base_from_item`,
+           conflict = excluded.conflict, synced_seq = excluded.synced_seq, base_from_item = excluded.base_from_item, unmatched_push = 0`,
       ),
       deleteItem: db.prepare('DELETE FROM replica_items WHERE item_id = ?'),
       // Retiring a field the remote removed (stripField): bases kept apart lose it; bases that are
@@ -55,6 +62,9 @@ function prepare(db: Database.Database) {
       ),
       releaseBases: db.prepare<[number]>('UPDATE replica_items SET base_from_item = 1 WHERE tracker_id = ? AND base_from_item = 2'),
       fieldHeld: db.prepare<[number, string]>("SELECT 1 FROM items WHERE tracker_id = ? AND deleted = 0 AND json_type(values_json, '$.' || ?) IS NOT NULL LIMIT 1"),
+      markUnmatched: db.prepare('UPDATE replica_items SET unmatched_push = 1 WHERE item_id = ?'),
+      // Sync state whose item row is gone (the file edited behind s15n's back): no join reads it, yet it holds its remote id.
+      orphans: db.prepare('DELETE FROM replica_items WHERE tracker_id = ? AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = replica_items.item_id)'),
       // Items that may differ from their base: written locally since the base was set, or never synced.
       // Unordered, so SQLite reads (tracker_id, seq, id) from the feed index alone instead of every
       // item row (5× faster at 100,000 items); the few ids found are sorted by the caller.
@@ -71,6 +81,19 @@ function prepare(db: Database.Database) {
  */
 export function openLocalStore(dataDir: string, opts: { create?: boolean } = {}): SqliteStore {
   return SqliteStore.open(dataDir, { ...opts, modules: [REPLICA_MODULE, REPLICA_BLOBS_MODULE] });
+}
+
+/** A local copy of a remote item as `reload --verify` reads it (the base's values as stored JSON, null without a base). */
+export interface CopyRow {
+  itemId: number;
+  remoteId: number;
+  baseVersion: number | null;
+  conflicted: 0 | 1;
+  deleted: 0 | 1;
+  baseStatus: string | null;
+  baseValues: string | null;
+  /** The base is the item row itself, written in the tracker's field order. */
+  fromItem: 0 | 1;
 }
 
 interface Prepared {
@@ -142,6 +165,7 @@ export class ReplicaState {
   createReplica(replica: Replica): void {
     this.stmts.insertReplica.run({
       ...replica,
+      where: replica.where,
       remoteFields: JSON.stringify(replica.remoteFields),
       fieldMap: JSON.stringify(replica.mappings),
     });
@@ -172,6 +196,11 @@ export class ReplicaState {
 
   itemStates(trackerId: number): ItemSyncState[] {
     return this.stmts.itemsOfTracker.all(trackerId).map(toItemState);
+  }
+
+  /** Every local copy of a remote item with its base as stored (JSON text), whether it is in conflict or deleted here: what a verify compares. */
+  copies(trackerId: number): CopyRow[] {
+    return this.stmts.copies.all(trackerId);
   }
 
   conflictedItems(trackerId: number): ItemSyncState[] {
@@ -220,6 +249,16 @@ export class ReplicaState {
   /** Whether a live item of the tracker holds a value in `field`. */
   fieldHeld(trackerId: number, field: string): boolean {
     return this.stmts.fieldHeld.get(trackerId, field) !== undefined;
+  }
+
+  /** Remembers that this clone pushed the item in a state its selector does not match (after the push answer's state is written). */
+  markPushedUnmatched(itemId: number): void {
+    this.stmts.markUnmatched.run(itemId);
+  }
+
+  /** Drops the sync state of items whose row is gone; returns how many. */
+  dropOrphanStates(trackerId: number): number {
+    return this.stmts.orphans.run(trackerId).changes;
   }
 
   /** Ids of the items that may hold local changes (the derived comparison decides). */

@@ -17,6 +17,8 @@ export interface Replica {
   token: number;
   clonedAt: string;
   lastSyncAt: string | null;
+  /** A partial clone's selector (JSON, as given to `clone --where`), sent on every feed request; null for a full clone. */
+  where: string | null;
 }
 
 export interface ItemSyncState {
@@ -32,6 +34,8 @@ export interface ItemSyncState {
   conflict: ItemConflict | null;
   /** The local item's seq when its base was last set: a cheap index of which items may have changed since. */
   syncedSeq: number;
+  /** This clone pushed the item in a state its selector does not match (set after the push, cleared by any later write of the state). */
+  pushedUnmatched?: true;
 }
 
 export interface ReplicaRow {
@@ -45,6 +49,7 @@ export interface ReplicaRow {
   token: number;
   cloned_at: string;
   last_sync_at: string | null;
+  where_json: string | null;
 }
 
 export interface ItemStateRow {
@@ -58,6 +63,7 @@ export interface ItemStateRow {
   conflict: string | null;
   synced_seq: number;
   base_from_item: number;
+  unmatched_push: number;
   /** The item's own status and values, read only when the base is the item itself. */
   item_status: string | null;
   item_values: string | null;
@@ -79,6 +85,7 @@ export function toReplica(row: ReplicaRow): Replica {
     token: row.token,
     clonedAt: row.cloned_at,
     lastSyncAt: row.last_sync_at,
+    where: row.where_json,
   };
 }
 
@@ -97,6 +104,7 @@ export function toItemState(row: ItemStateRow): ItemSyncState {
     createKey: row.create_key,
     conflict: row.conflict === null ? null : (JSON.parse(row.conflict) as ItemConflict),
     syncedSeq: row.synced_seq,
+    ...(row.unmatched_push === 1 ? { pushedUnmatched: true as const } : {}),
   };
 }
 

@@ -50,7 +50,33 @@ export class SyncLog {
       start: db.prepare('INSERT INTO sync_runs (tracker_id, kind, dry_run, outcome, started_at, pid) VALUES (?, ?, ?, ?, ?, ?)'),
       finish: db.prepare('UPDATE sync_runs SET outcome = ?, ended_at = ?, report = ? WHERE id = ?'),
       list: db.prepare<[number, number], RunRow>('SELECT * FROM sync_runs WHERE tracker_id = ? ORDER BY id DESC LIMIT ?'),
+      prunable: db.prepare<[{ tracker: number; keep: number; before: string }], Pick<RunRow, 'id' | 'outcome' | 'pid'>>(
+        `SELECT id, outcome, pid FROM sync_runs WHERE tracker_id = @tracker AND started_at < @before
+           AND id NOT IN (SELECT id FROM sync_runs WHERE tracker_id = @tracker ORDER BY id DESC LIMIT @keep)`,
+      ),
+      remove: db.prepare<[number]>('DELETE FROM sync_runs WHERE id = ?'),
+      count: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM sync_runs WHERE tracker_id = ?'),
     };
+    this.transaction = (fn) => db.transaction(fn).immediate();
+  }
+
+  private readonly transaction: <T>(fn: () => T) => T;
+
+  /**
+   * Retention (DESIGN §12): deletes a tracker's runs older than the newest `keep` and (when given)
+   * started before `before` (an ISO time); a run still going is never deleted. Returns what went and what stays.
+   */
+  prune(trackerId: number, policy: { keep?: number; before?: string }): { pruned: number; kept: number } {
+    return this.transaction(() => {
+      // No `before`: any start time (ISO times sort before U+FFFF).
+      const rows = this.stmts.prunable.all({ tracker: trackerId, keep: policy.keep ?? 0, before: policy.before ?? '\uffff' });
+      let pruned = 0;
+      for (const row of rows) {
+        if (row.outcome === 'running' && isAlive(row.pid)) continue;
+        pruned += this.stmts.remove.run(row.id).changes;
+      }
+      return { pruned, kept: this.stmts.count.get(trackerId)!.n };
+    });
   }
 
   start(trackerId: number, kind: RunKind, dryRun: boolean, startedAt: string): number {

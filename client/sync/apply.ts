@@ -20,6 +20,12 @@ export interface RemoteItem {
   state: ItemState;
 }
 
+/** A remote item that no longer matches the clone's filter: its values are not sent, only that it left. */
+export interface LeftItem {
+  remoteId: number;
+  left: true;
+}
+
 export interface ApplyContext {
   store: SqliteStore;
   replicas: ReplicaState;
@@ -38,7 +44,7 @@ function remember(ctx: ApplyContext, item: Item, state: Omit<ItemSyncState, 'ite
 }
 
 /** Writes what the decision says: the local item and its sync state. */
-function carryOut(ctx: ApplyContext, remote: RemoteItem, sync: ItemSyncState | undefined, local: Item | undefined, decision: ItemDecision): void {
+function carryOut(ctx: ApplyContext, remote: RemoteItem | LeftItem, sync: ItemSyncState | undefined, local: Item | undefined, decision: ItemDecision): void {
   const { store, replicas, tracker } = ctx;
   const state = { remoteId: remote.remoteId, baseVersion: decision.baseVersion, base: decision.base, createKey: null, conflict: decision.conflict };
   switch (decision.action) {
@@ -70,10 +76,10 @@ function carryOut(ctx: ApplyContext, remote: RemoteItem, sync: ItemSyncState | u
  * the item's sync state when the caller has just read it in this transaction (the feed reads
  * it for the base), so a clone looks each item up once.
  */
-export function applyRemoteItem(ctx: ApplyContext, remote: RemoteItem, known?: { sync: ItemSyncState | undefined }): ApplyOutcome {
+export function applyRemoteItem(ctx: ApplyContext, remote: RemoteItem | LeftItem, known?: { sync: ItemSyncState | undefined }): ApplyOutcome {
   const { store, replicas, tracker } = ctx;
   const sync = known ? known.sync : replicas.itemByRemoteId(tracker.id, remote.remoteId);
-  if (!sync && !remote.deleted) {
+  if (!sync && !('left' in remote) && !remote.deleted) {
     // A remote item new here whose key values a new local item holds is that item: linked, never a second copy.
     const twin = newLocalTwin(ctx, remote.state);
     if (twin !== null) return linkMatched(ctx, twin, remote);
@@ -83,7 +89,7 @@ export function applyRemoteItem(ctx: ApplyContext, remote: RemoteItem, known?: {
     fields: tracker.fields,
     base: sync?.base ? { state: sync.base, version: sync.baseVersion } : null,
     local: !local ? 'absent' : local.deleted ? 'deleted' : stateOf(local),
-    remote: remote.deleted ? { deleted: true, version: remote.version } : { state: remote.state, version: remote.version },
+    remote: 'left' in remote ? { left: true } : remote.deleted ? { deleted: true, version: remote.version } : { state: remote.state, version: remote.version },
   }));
   carryOut(ctx, remote, sync, local, decision);
   return decision.outcome;

@@ -3,10 +3,12 @@
  * clone report of what was kept, transformed or skipped) and load all its items through the
  * change feed, exactly like a reload from token 0.
  */
-import { Conflict } from '../../shared/errors.js';
+import { BadInput, Conflict } from '../../shared/errors.js';
+import type { FieldDef } from '../../shared/model/fields.js';
+import { parseSelectorText } from '../../shared/model/selector.js';
 import { type FieldMapping, planClone } from '../../shared/model/transform.js';
 import type { SqliteStore } from '../../server/store/index.js';
-import type { RemoteClientOptions } from '../remote/client.js';
+import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
 import { attachmentsOf } from './blob-gc.js';
 import { type FeedOptions, applyFeed } from './feed.js';
 import { connect } from './connect.js';
@@ -15,9 +17,11 @@ import type { Report } from './report.js';
 import { loggedRun } from './run.js';
 import { remoteUsers, toFieldDefs } from './schema.js';
 
-export interface CloneOptions extends Omit<FeedOptions, 'preloadTitles'> {
+export interface CloneOptions extends Omit<FeedOptions, 'preloadTitles' | 'limit'> {
   /** Local name of the clone; the remote tracker's name by default. */
   as?: string;
+  /** A selector (JSON text, DESIGN §12): a partial clone of the matching items only, filtered by the remote on every reload. */
+  where?: string;
   remote?: RemoteClientOptions;
 }
 
@@ -26,6 +30,29 @@ export interface CloneResult {
   /** The clone report: each remote field, kept / transformed / skipped and why. */
   fields: FieldMapping[];
   report: Report;
+  /** A partial clone's selector, as stored. */
+  where?: Record<string, unknown>;
+}
+
+/**
+ * Checks a selector against the remote's fields (strictly: an unknown field or option is a typo
+ * here) and has the remote check it too, which also tells that the remote filters at all. Both
+ * happen before anything is created; the remote is not asked to count (that reads its whole feed:
+ * the stream's own count is enough).
+ */
+async function checkWhere(client: RemoteClient, remoteTracker: number, where: string, remoteFields: readonly FieldDef[]): Promise<{ text: string; source: Record<string, unknown> }> {
+  const checked = parseSelectorText(where, remoteFields, { strict: true, name: '--where' });
+  if (!checked.ok) throw BadInput.from(checked.problems, 'invalid selector');
+  const text = JSON.stringify(checked.selector.source);
+  try {
+    await client.checkSelector(remoteTracker, text);
+  } catch (error) {
+    if (error instanceof BadInput && error.problems.some((p) => p.field === 'where' && /unknown/.test(p.reason))) {
+      throw new BadInput(`remote "${client.endpoint.name}" does not filter its feed (an s15n older than partial clones): clone without --where`, [{ field: '--where', reason: 'not supported by the remote' }]);
+    }
+    throw error;
+  }
+  return { text, source: { ...checked.selector.source } };
 }
 
 /** Clones remote tracker `trackerRef` (its id or name on the remote) from remote `remoteName`. */
@@ -40,6 +67,7 @@ export async function clone(store: SqliteStore, remoteName: string, trackerRef: 
     if (store.findTracker(name)) {
       throw new Conflict(`a local tracker named "${name}" already exists; clone under another name with --as NAME`);
     }
+    const where = options.where === undefined ? null : await checkWhere(client, remote.id, options.where, remoteFields);
     const replicas = new ReplicaState(store);
     // The tracker and its replica row together: a tracker without replica state would never sync.
     const tracker = store.transaction(() => {
@@ -55,6 +83,7 @@ export async function clone(store: SqliteStore, remoteName: string, trackerRef: 
         token: 0,
         clonedAt: new Date().toISOString(),
         lastSyncAt: null,
+        where: where?.text ?? null,
       });
       return created;
     });
@@ -81,7 +110,7 @@ export async function clone(store: SqliteStore, remoteName: string, trackerRef: 
         return { remote: remoteName, token: { from: feed.from, to: feed.to }, ...attachmentsOf(mappings, feed.attachments) };
       },
     );
-    return { tracker: { id: tracker.id, name: tracker.name }, fields: mappings, report };
+    return { tracker: { id: tracker.id, name: tracker.name }, fields: mappings, report, ...(where ? { where: where.source } : {}) };
   } finally {
     client.close();
   }

@@ -21,3 +21,13 @@ export function connect(store: SqliteStore, remoteName: string, options: RemoteC
   const ca = options.ca ?? (remote.ca ? readCaFile(remote.ca, `the --ca file of remote "${remote.name}"`) : undefined);
   return new RemoteClient({ name: remote.name, url: remote.url, user: remote.user, password }, { ...options, ...(ca ? { ca } : {}) });
 }
+
+/** Runs one call on a client of the remote and closes it after (a question the TUI asks, a probe). */
+export async function withRemote<T>(store: SqliteStore, remoteName: string, options: RemoteClientOptions | undefined, call: (client: RemoteClient) => Promise<T>): Promise<T> {
+  const client = connect(store, remoteName, options);
+  try {
+    return await call(client);
+  } finally {
+    client.close();
+  }
+}

@@ -5,7 +5,7 @@
  * seq is a token). Heartbeats keep the connection alive through proxies that cut idle ones; no
  * byte for three heartbeats means the connection is dead, and it is opened again.
  */
-import type { Change } from '../../shared/api/schemas.js';
+import type { FeedEntry } from '../../shared/api/schemas.js';
 import { backoffDelay } from '../../shared/backoff.js';
 import { BadInput, TooManyRequests, Unavailable } from '../../shared/errors.js';
 import type { RemoteClient } from '../remote/client.js';
@@ -14,6 +14,8 @@ import { ndjsonLines, parseStreamLine } from '../remote/ndjson.js';
 
 export interface LiveFeedOptions {
   heartbeatMs: number;
+  /** A partial clone's selector (JSON): the feed is filtered, and brings left markers. */
+  where?: string | undefined;
   /** Where the feed starts again: the replica's token (what was applied), or later. */
   token: () => number;
   /** A lost connection and when it is tried again, a connection back: for the user, on stderr. */
@@ -30,7 +32,7 @@ export class NoLiveFeed extends Error {}
 export const MAX_QUEUED = 2000;
 
 export class LiveFeed {
-  private queue: Change[] = [];
+  private queue: FeedEntry[] = [];
   private lastQueued = 0;
   /** Resolves the feed's wait for room in the queue. */
   private room: (() => void) | null = null;
@@ -51,7 +53,7 @@ export class LiveFeed {
   }
 
   /** Takes up to `max` queued changes, in feed order. */
-  take(max: number): Change[] {
+  take(max: number): FeedEntry[] {
     const taken = this.queue.splice(0, max);
     if (this.queue.length < MAX_QUEUED) this.room?.();
     return taken;
@@ -100,7 +102,7 @@ export class LiveFeed {
     const since = Math.max(this.options.token(), this.lastQueued);
     const heartbeatMs = this.options.heartbeatMs;
     this.openedAt = Date.now();
-    const bytes = await this.client.openFeed(this.remoteTrackerId, since, { heartbeatMs, idleMs: heartbeatMs * 3, signal });
+    const bytes = await this.client.openFeed(this.remoteTrackerId, since, { heartbeatMs, idleMs: heartbeatMs * 3, signal, where: this.options.where });
     if (this.lost) this.options.onNote(`the change feed of ${this.client.endpoint.name} is back (from token ${since})`);
     this.lost = false;
     for await (const line of ndjsonLines(bytes)) {

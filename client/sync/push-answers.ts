@@ -4,8 +4,9 @@
  * counted once. A dry run predicts the answers with the remote's own push judgement
  * (shared/push/judge.ts) and applies them the same way, in a transaction that is rolled back.
  */
-import type { Change, PushChange, PushResult } from '../../shared/api/schemas.js';
+import { type Change, type PushChange, type PushResult, isLeftMarker } from '../../shared/api/schemas.js';
 import { type CurrentItem, type Pusher, answerOf, judgeCreate, judgeDelete, judgeUpdate } from '../../shared/push/judge.js';
+import { type Selector, matches, parseSelectorText } from '../../shared/model/selector.js';
 import { isPushable } from '../../shared/model/transform.js';
 import { type KeyHolders, keyEntries, keyFields, keyText } from '../../shared/model/keys.js';
 import type { Values } from '../../shared/model/values.js';
@@ -74,6 +75,24 @@ function applyAnswer(ctx: ApplyContext, replica: Replica, titles: LinkTitles, fr
   }
 }
 
+/** The selector of a partial clone, as the remote judges its items (not strict: the remote's own fields decide). */
+function selectorOf(replica: Replica): Selector | null {
+  if (replica.where === null) return null;
+  const checked = parseSelectorText(replica.where, replica.remoteFields);
+  return checked.ok ? checked.selector : null;
+}
+
+/**
+ * A partial clone pushed an item its selector does not match (a new item, or an edit that moves
+ * it out): the remote keeps it, and the next reload takes it out of the clone. Marked now, so
+ * that reload warns when it goes; the warning of the push says so first.
+ */
+function noteUnmatched(ctx: ApplyContext, selector: Selector | null, { planned, result }: Answer, settled: Settled): string | null {
+  if (!selector || !result.item || (settled !== 'created' && settled !== 'updated') || matches(selector, result.item)) return null;
+  ctx.replicas.markPushedUnmatched(planned.item.id);
+  return `item ${planned.item.id} does not match this clone's filter: the remote has it now, and it leaves this clone on the next reload`;
+}
+
 /** Applies the answers of one request in one transaction, each item in its own savepoint; counts them once committed. */
 export async function applyAnswers(ctx: ApplyContext, replica: Replica, titles: LinkTitles, answers: readonly Answer[], report: ReportBuilder, blobs?: BlobFetcher): Promise<void> {
   const items = answers.flatMap(({ result }) => (result.item ? [{ seq: 0, ...result.item } as Change] : []));
@@ -81,10 +100,17 @@ export async function applyAnswers(ctx: ApplyContext, replica: Replica, titles: 
   // A conflict's answer may name attachments the remote gained meanwhile: here before it is applied.
   await blobs?.prefetch(items, replica);
   const frozen = frozenFields(replica, ctx.tracker);
+  const selector = selectorOf(replica);
+  const warnings: string[] = [];
   const settled = ctx.store.transaction(() =>
     answers.map((answer): Settled => {
       try {
-        return ctx.store.transaction(() => applyAnswer(ctx, replica, titles, frozen, answer));
+        return ctx.store.transaction(() => {
+          const done = applyAnswer(ctx, replica, titles, frozen, answer);
+          const warning = noteUnmatched(ctx, selector, answer, done);
+          if (warning) warnings.push(warning);
+          return done;
+        });
       } catch (error) {
         return { error: messageOf(error) };
       }
@@ -97,6 +123,7 @@ export async function applyAnswers(ctx: ApplyContext, replica: Replica, titles: 
     // A conflict may say why it was not forced (an overwrite without the admin right).
     if (result.status === 'conflict' && result.error) report.warn(`item ${planned.item.id}: ${result.error}`);
   });
+  for (const warning of warnings) report.warn(warning);
 }
 
 /** The remote item as this clone last saw it: its base, pushable fields only (the others are not in the remote's terms). */
@@ -191,7 +218,8 @@ export async function predictAnswers(ctx: ApplyContext, client: RemoteClient, re
   let right = 'admin';
   if (wanted.size > 0 || keyed) {
     for await (const change of client.streamChanges(replica.remoteTrackerId, replica.token, { ...(signal ? { signal } : {}), onRight: (said) => (right = said) })) {
-      if (keyed || wanted.has(change.id)) now.set(change.id, change);
+      // Unfiltered, even for a partial clone: the judgement needs the current item, not a left marker.
+      if (!isLeftMarker(change) && (keyed || wanted.has(change.id))) now.set(change.id, change);
     }
   }
   const keys = predictedKeys(ctx, replica, now);

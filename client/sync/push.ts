@@ -17,13 +17,13 @@ import { BlobUploader } from './blob-upload.js';
 import { applyAnswers, predictAnswers, settle } from './push-answers.js';
 import { type Plan, type Planned, planPush } from './push-plan.js';
 import { connect } from './connect.js';
-import type { Report, ReportBuilder } from './report.js';
+import type { Report, ReportBuilder, RunControls } from './report.js';
 import { loggedRun } from './run.js';
 import { LinkTitles } from './titles.js';
 
 export const DEFAULT_PUSH_BATCH = 500;
 
-export interface PushOptions {
+export interface PushOptions extends RunControls {
   /** Local item ids to push; without them (or with allClean) every change without an open conflict. */
   items?: number[];
   allClean?: boolean;
@@ -139,6 +139,8 @@ async function sendPlan(run: PushRun, plan: Plan, options: PushOptions): Promise
     requests += await sendBatch(run, batch);
     done += batch.length;
     options.onProgress?.(done, total);
+    // --stop-on-error: an item error of this batch failed the run; the rest is not sent.
+    if (run.report.failed) break;
   }
   return requests;
 }
@@ -162,6 +164,8 @@ export async function pushPart(part: PushPart, report: ReportBuilder, options: P
   // The keys of new items are committed before anything is sent (in a dry run they are rolled back with the rest).
   const plan = store.transaction(() => planPush(store, replicas, tracker, replica, options));
   countPlan(report, plan);
+  // --stop-on-error and an item that cannot go: nothing is sent.
+  if (report.failed) return { remote: replica.remoteName, requests: 0 };
   options.onProgress?.(0, plan.planned.length);
   const dryRun = options.dryRun === true;
   const fetches = new BlobFetcher(store, client, { skip: dryRun, ...(options.signal ? { signal: options.signal } : {}) });
@@ -183,9 +187,8 @@ export async function push(store: SqliteStore, trackerRef: string | number, opti
   checkUsage(store, tracker, options);
   const client = options.client ?? connect(store, replica.remoteName, options.remote);
   try {
-    return await loggedRun(store, { trackerId: tracker.id, kind: 'push', dryRun: options.dryRun === true, failureHint: PUSH_AGAIN }, (report) =>
-      pushPart({ store, replicas, client, trackerId: tracker.id }, report, options),
-    );
+    const frame = { trackerId: tracker.id, kind: 'push' as const, dryRun: options.dryRun === true, stopOnError: options.stopOnError === true, failureHint: PUSH_AGAIN };
+    return await loggedRun(store, frame, (report) => pushPart({ store, replicas, client, trackerId: tracker.id }, report, options));
   } finally {
     if (!options.client) client.close();
   }

@@ -3,7 +3,7 @@
  * (changes adopted or reported, never silently mis-applied), then the change feed is applied
  * from the replica's token with the three-way rule, batch by batch. Ends with a report, logged.
  */
-import type { Change } from '../../shared/api/schemas.js';
+import type { FeedEntry } from '../../shared/api/schemas.js';
 import { hashSchema } from '../../shared/hash.js';
 import { STATUSES } from '../../shared/model/fields.js';
 import { type SchemaDiff, isEmptyDiff } from '../../shared/model/transform.js';
@@ -13,14 +13,18 @@ import { attachmentsOf, collectAfterRun } from './blob-gc.js';
 import { type FeedOptions, applyChanges, applyFeed } from './feed.js';
 import { connect } from './connect.js';
 import { ReplicaState } from '../replica/index.js';
-import type { Report, ReportBuilder } from './report.js';
+import type { Report, ReportBuilder, RunControls } from './report.js';
 import { loggedRun } from './run.js';
 import { retireFields } from './retire.js';
+import { verifyReplica } from './verify.js';
+import { BadInput } from '../../shared/errors.js';
 import { adoptRemoteSchema, describeDiff, refreshUserOptions, remoteUsers, toFieldDefs } from './schema.js';
 
-export interface ReloadOptions extends Omit<FeedOptions, 'preloadTitles'> {
+export interface ReloadOptions extends Omit<FeedOptions, 'preloadTitles'>, RunControls {
   /** Run the whole flow in a transaction that is rolled back: the report of what would happen. */
   dryRun?: boolean;
+  /** After the feed, compare every copy with the remote by hash and repair what differs (`reload --verify`). */
+  verify?: boolean;
   /** Settings of the HTTP client (timeouts, retries, TLS). */
   remote?: RemoteClientOptions;
   /** A client of the remote to use (and leave open), instead of one for this run alone. */
@@ -68,6 +72,16 @@ function retireRemoved(store: SqliteStore, replicas: ReplicaState, tracker: Trac
   return removed.filter((name) => !held.includes(name));
 }
 
+/** Refuses bad usage before the run starts: nothing is read, nothing is logged as a run. */
+function checkUsage(options: ReloadOptions): void {
+  if (options.limit !== undefined && (!Number.isSafeInteger(options.limit) || options.limit < 1)) {
+    throw new BadInput(`--limit: expected a positive integer, got ${options.limit}`, [{ field: '--limit', reason: 'a positive integer' }]);
+  }
+  if (options.verify && options.limit !== undefined) {
+    throw new BadInput('--verify compares every item with the remote after the whole feed: it cannot be limited; reload with --limit first, then --verify', [{ field: '--limit', reason: 'not with --verify' }]);
+  }
+}
+
 export interface ReloadPart {
   store: SqliteStore;
   replicas: ReplicaState;
@@ -77,10 +91,11 @@ export interface ReloadPart {
 
 /**
  * What a reload does inside its run: the remote schema followed, then the feed applied, from the
- * stream, or from the changes a continuous feed already brought (`changes`). Returns what the
- * report adds: the remote, the tokens, the schema diff.
+ * stream (at most `limit` entries), or from the changes a continuous feed already brought
+ * (`changes`), then the verify when asked. Returns what the report adds: the remote, the tokens,
+ * whether more remain, the schema diff, the repairs.
  */
-export async function reloadPart(part: ReloadPart, report: ReportBuilder, options: ReloadOptions & { changes?: readonly Change[] } = {}): Promise<Record<string, unknown>> {
+export async function reloadPart(part: ReloadPart, report: ReportBuilder, options: ReloadOptions & { changes?: readonly FeedEntry[] } = {}): Promise<Record<string, unknown>> {
   const { store, replicas, client, trackerId } = part;
   const replica = replicas.requireReplica(trackerId);
   // Changes of a continuous feed say the schema they were made under: the one this clone follows needs no asking.
@@ -94,25 +109,34 @@ export async function reloadPart(part: ReloadPart, report: ReportBuilder, option
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         ...(options.onBlobs ? { onBlobs: options.onBlobs } : {}),
+        ...(options.limit !== undefined ? { limit: options.limit } : {}),
       });
   if (feed.cancelled) {
     report.fail(`cancelled after ${report.counts.seen} changes; what was applied is kept and the next reload continues from there`);
   }
+  const verified = options.verify && !feed.more ? await verifyReplica(ctx, options.signal) : null;
   const mappings = replicas.requireReplica(trackerId).mappings;
   collectAfterRun(store, mappings, report.dryRun);
-  return { remote: replica.remoteName, token: { from: feed.from, to: feed.to }, ...(diff ? { schema: diff } : {}), ...attachmentsOf(mappings, feed.attachments) };
+  return {
+    remote: replica.remoteName,
+    token: { from: feed.from, to: feed.to },
+    more: feed.more,
+    ...(diff ? { schema: diff } : {}),
+    ...(verified ? { repaired: verified.repaired, verify: verified } : {}),
+    ...attachmentsOf(mappings, feed.attachments),
+  };
 }
 
 /** Reloads a cloned tracker (local id or name). Run-level failures end in a report with outcome error; what was applied stays. */
 export async function reload(store: SqliteStore, trackerRef: string | number, options: ReloadOptions = {}): Promise<Report> {
+  checkUsage(options);
   const replicas = new ReplicaState(store);
   const replica = replicas.requireReplica(trackerRef);
   // Before the run: a remote without a password is a setup mistake, not a failed sync.
   const client = options.client ?? connect(store, replica.remoteName, options.remote);
+  const run = { trackerId: replica.trackerId, kind: 'reload' as const, dryRun: options.dryRun === true, stopOnError: options.stopOnError === true };
   try {
-    return await loggedRun(store, { trackerId: replica.trackerId, kind: 'reload', dryRun: options.dryRun === true }, (report) =>
-      reloadPart({ store, replicas, client, trackerId: replica.trackerId }, report, options),
-    );
+    return await loggedRun(store, run, (report) => reloadPart({ store, replicas, client, trackerId: replica.trackerId }, report, options));
   } finally {
     if (!options.client) client.close();
   }

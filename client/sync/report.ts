@@ -27,14 +27,22 @@ export interface Report {
   [extra: string]: unknown;
 }
 
-const OUTCOME_COUNTER: Record<ApplyOutcome, Counter> = {
+/** The counter each outcome lands in; a left marker of an item the clone never had is no item it saw. */
+const OUTCOME_COUNTER: Record<ApplyOutcome, Counter | null> = {
   created: 'created',
   updated: 'updated',
   deleted: 'deleted',
   merged: 'merged',
   unchanged: 'unchanged',
   conflict: 'conflicts',
+  left: 'deleted',
+  ignored: null,
 };
+
+/** How a run treats item errors (DESIGN §12): by default it goes on and counts them; `stopOnError` ends it at the first. */
+export interface RunControls {
+  stopOnError?: boolean;
+}
 
 /** Accumulates a run's counters; every item seen lands in exactly one other counter. */
 export class ReportBuilder {
@@ -44,19 +52,34 @@ export class ReportBuilder {
   readonly warnings: string[] = [];
   /** New local items the remote matched by their key values to items it had (counted as merged or conflicts). */
   readonly matched: { id: number; remoteId: number }[] = [];
+  /** Copies dropped because their item left the clone's filter (also counted as deleted). */
+  left = 0;
   private failure: string | null = null;
 
-  constructor(readonly dryRun: boolean) {}
+  constructor(
+    readonly dryRun: boolean,
+    private readonly controls: RunControls = {},
+  ) {}
 
   count(outcome: ApplyOutcome): void {
+    const counter = OUTCOME_COUNTER[outcome];
+    if (counter === null) return;
     this.counts.seen += 1;
-    this.counts[OUTCOME_COUNTER[outcome]] += 1;
+    this.counts[counter] += 1;
+    if (outcome === 'left') this.left += 1;
   }
 
+  /** Whether the first item error ends the run (`--stop-on-error`). */
+  get stopsOnError(): boolean {
+    return this.controls.stopOnError === true;
+  }
+
+  /** An item failed; with stopOnError the first one also fails the run, naming it, and the run stops at its next check of `failed`. */
   itemError(id: number | null, message: string): void {
     this.counts.seen += 1;
     this.counts.errors += 1;
     this.errors.push({ id, message });
+    if (this.controls.stopOnError && !this.failed) this.fail(`stopped at the first item error (--stop-on-error): ${id === null ? '' : `item ${id}: `}${message}`);
   }
 
   warn(message: string): void {
@@ -96,6 +119,7 @@ export class ReportBuilder {
       errors: [...this.errors],
       ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
       ...(this.matched.length > 0 ? { matched: [...this.matched] } : {}),
+      ...(this.left > 0 ? { left: this.left } : {}),
       ...extra,
     };
   }

@@ -25,7 +25,7 @@ export interface ResolveChoice {
   value?: unknown;
 }
 
-export type ResolveAction = 'fields' | 'deleted' | 'restored' | 'kept-deleted' | 'kept-as-new';
+export type ResolveAction = 'fields' | 'deleted' | 'restored' | 'kept-deleted' | 'kept-as-new' | 'dropped' | 'kept-local';
 
 export interface ResolveResult {
   id: number;
@@ -136,6 +136,7 @@ function resolveDeletion(store: SqliteStore, replicas: ReplicaState, tracker: Tr
     replicas.putItemState({ itemId: item.id, trackerId: tracker.id, remoteId: null, baseVersion: null, base: null, createKey: null, conflict: null, syncedSeq: 0 });
     return done('kept-as-new', item);
   }
+  if (conflict.kind === 'left') return resolveLeft(store, replicas, tracker, item, sync, choice.take, done);
   const remoteState = conflict.remote;
   const next: ItemSyncState = { ...sync, base: remoteState, baseVersion: conflict.remoteVersion, conflict: null };
   if (choice.take === 'remote') {
@@ -146,6 +147,22 @@ function resolveDeletion(store: SqliteStore, replicas: ReplicaState, tracker: Tr
   // Keep the delete against the remote's current version: push then deletes what the user saw.
   remember(replicas, tracker, item, next);
   return done('kept-deleted', undefined);
+}
+
+/**
+ * An edited item that left the clone's filter. Take remote: the copy goes, as it would have
+ * without the edit (nothing is deleted on the remote). Take local: the edit (or the local delete)
+ * stays to be pushed against the old base; once pushed, the item leaves on a later reload if it
+ * still does not match, or stays if the edit made it match again.
+ */
+function resolveLeft(store: SqliteStore, replicas: ReplicaState, tracker: Tracker, item: Item, sync: ItemSyncState, take: Take, done: (action: ResolveAction, after: Item | undefined) => ResolveResult): ResolveResult {
+  if (take === 'remote') {
+    if (!item.deleted) store.tombstoneItem(tracker.id, item.id, null);
+    replicas.deleteItemState(item.id);
+    return done('dropped', undefined);
+  }
+  remember(replicas, tracker, item, { ...sync, conflict: null });
+  return done(item.deleted ? 'kept-deleted' : 'kept-local', item);
 }
 
 /** Applies the user's decision on one item's conflict, in one transaction. */

@@ -5,9 +5,9 @@
  */
 import type { SqliteStore } from '../../server/store/index.js';
 import { type RunKind, ReplicaState } from '../replica/index.js';
-import { type Report, ReportBuilder } from './report.js';
+import { type Report, ReportBuilder, type RunControls } from './report.js';
 
-export interface RunOptions {
+export interface RunOptions extends RunControls {
   trackerId: number;
   kind: RunKind;
   dryRun: boolean;
@@ -29,7 +29,7 @@ export async function loggedRun(
   options: RunOptions,
   body: (report: ReportBuilder) => Promise<Record<string, unknown> | void>,
 ): Promise<Report> {
-  const report = new ReportBuilder(options.dryRun);
+  const report = new ReportBuilder(options.dryRun, { stopOnError: options.stopOnError === true });
   const replicas = new ReplicaState(store);
   const runId = replicas.log.start(options.trackerId, options.kind, options.dryRun, report.startedAt);
   const run = async (): Promise<Record<string, unknown>> => {

@@ -5,6 +5,7 @@
  */
 import { STATUS_FIELD } from '../../shared/model/fields.js';
 import { STATUS_FIELD_DEF, type TextHunk } from '../../shared/merge/index.js';
+import type { ConflictKind } from '../../shared/merge/labels.js';
 import { type FieldValue, type Values, valuesEqual } from '../../shared/model/values.js';
 import type { Item, SqliteStore, Tracker } from '../../server/store/index.js';
 import { type ItemSyncState, ReplicaState, localChangeOf, stateOf } from '../replica/index.js';
@@ -29,13 +30,14 @@ export interface ConflictField {
 
 export interface StatusConflict {
   id: number;
-  /** fields: both sides edited; field-removed: the remote removed a field edited here; remote-deleted / local-deleted: one side deleted what the other edited. */
-  kind: 'fields' | 'field-removed' | 'remote-deleted' | 'local-deleted';
+  /** fields: both sides edited; field-removed: the remote removed a field edited here; remote-deleted / local-deleted: one side deleted what the other edited; left: an item edited here no longer matches the clone's filter. */
+  kind: ConflictKind;
   fields: ConflictField[];
 }
 
 export interface TrackerStatus {
-  tracker: { id: number; name: string; remote: string; remoteTrackerId: number; token: number; lastSyncAt: string | null };
+  /** `where`: a partial clone's selector (DESIGN §12), null for a full clone. */
+  tracker: { id: number; name: string; remote: string; remoteTrackerId: number; token: number; lastSyncAt: string | null; where: Record<string, unknown> | null };
   new: StatusItem[];
   modified: StatusItem[];
   deleted: StatusItem[];
@@ -84,7 +86,15 @@ export function status(store: SqliteStore, trackerRef: string | number): Tracker
   const replica = replicas.requireReplica(trackerRef);
   const tracker = store.getTracker(replica.trackerId);
   const result: TrackerStatus = {
-    tracker: { id: tracker.id, name: tracker.name, remote: replica.remoteName, remoteTrackerId: replica.remoteTrackerId, token: replica.token, lastSyncAt: replica.lastSyncAt },
+    tracker: {
+      id: tracker.id,
+      name: tracker.name,
+      remote: replica.remoteName,
+      remoteTrackerId: replica.remoteTrackerId,
+      token: replica.token,
+      lastSyncAt: replica.lastSyncAt,
+      where: replica.where === null ? null : (JSON.parse(replica.where) as Record<string, unknown>),
+    },
     new: [],
     modified: [],
     deleted: [],

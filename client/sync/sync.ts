@@ -5,17 +5,17 @@
  * saw, the sums do too (an item pulled in and then pushed back is seen once by each part).
  * Several trackers of one remote share one client, so one keep-alive connection where they can.
  */
-import type { Change } from '../../shared/api/schemas.js';
+import type { FeedEntry } from '../../shared/api/schemas.js';
 import type { SqliteStore } from '../../server/store/index.js';
 import type { RemoteClient, RemoteClientOptions } from '../remote/client.js';
 import { ReplicaState } from '../replica/index.js';
 import { connect } from './connect.js';
 import { pushPart } from './push.js';
 import { reloadPart } from './reload.js';
-import { type Report, ReportBuilder } from './report.js';
+import { type Report, ReportBuilder, type RunControls } from './report.js';
 import { loggedRun, messageOf } from './run.js';
 
-export interface SyncOptions {
+export interface SyncOptions extends RunControls {
   /** The whole run in a transaction that is rolled back: the report of what would happen. */
   dryRun?: boolean;
   /** Never push: the run is its reload part alone. */
@@ -25,8 +25,8 @@ export interface SyncOptions {
   remote?: RemoteClientOptions;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number | undefined) => void;
-  /** What a continuous feed brought: applied in place of the reload's stream. */
-  changes?: readonly Change[];
+  /** What a continuous feed brought (a partial clone's with their left markers): applied in place of the reload's stream. */
+  changes?: readonly FeedEntry[];
   /** Called once the reload part is committed, before the push: the moment remote changes are applied. */
   onPulled?: (part: Report) => void;
 }
@@ -34,8 +34,8 @@ export interface SyncOptions {
 const SYNC_AGAIN = 'sync again: what was answered is applied, and resent creates reuse their keys';
 
 /** Runs one part into its own builder; a failure of the part is its report's failure, with what to do next. */
-async function runPart(dryRun: boolean, hint: string, body: (report: ReportBuilder) => Promise<Record<string, unknown>>): Promise<{ builder: ReportBuilder; report: Report }> {
-  const builder = new ReportBuilder(dryRun);
+async function runPart(dryRun: boolean, controls: RunControls, hint: string, body: (report: ReportBuilder) => Promise<Record<string, unknown>>): Promise<{ builder: ReportBuilder; report: Report }> {
+  const builder = new ReportBuilder(dryRun, controls);
   let extra: Record<string, unknown> = {};
   try {
     extra = await body(builder);
@@ -54,16 +54,18 @@ export async function sync(store: SqliteStore, trackerRef: string | number, opti
   const dryRun = options.dryRun === true;
   const part = { store, replicas, client, trackerId: tracker.id };
   const hooks = { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
+  // --stop-on-error (DESIGN §12): the first item error of either part ends the run; a failed reload part is not followed by a push.
+  const controls = { stopOnError: options.stopOnError === true };
   try {
-    return await loggedRun(store, { trackerId: tracker.id, kind: 'sync', dryRun }, async (report) => {
-      const pulled = await runPart(dryRun, 'what was applied is kept and the next sync continues from there', (builder) =>
+    return await loggedRun(store, { trackerId: tracker.id, kind: 'sync', dryRun, ...controls }, async (report) => {
+      const pulled = await runPart(dryRun, controls, 'what was applied is kept and the next sync continues from there', (builder) =>
         reloadPart(part, builder, { ...hooks, ...(options.changes ? { changes: options.changes } : {}) }),
       );
       report.absorb(pulled.builder);
       options.onPulled?.(pulled.report);
       const head = { kind: 'sync', tracker: tracker.name, remote: replica.remoteName, token: pulled.report.token, reload: pulled.report };
       if (pulled.builder.failed || options.pullOnly || options.signal?.aborted) return { ...head, push: null };
-      const pushed = await runPart(dryRun, SYNC_AGAIN, (builder) => pushPart(part, builder, { allClean: true, dryRun, ...hooks }));
+      const pushed = await runPart(dryRun, controls, SYNC_AGAIN, (builder) => pushPart(part, builder, { allClean: true, dryRun, ...hooks }));
       report.absorb(pushed.builder);
       return { ...head, push: pushed.report };
     });

@@ -4,7 +4,7 @@
  * feed once; a reload fetches only the linked items it meets, so its cost follows the changes.
  * Anything unknown or refused falls back to `#<id>` (remoteValueToLocal does that).
  */
-import type { Change } from '../../shared/api/schemas.js';
+import { type Change, isLeftMarker } from '../../shared/api/schemas.js';
 import { S15nError } from '../../shared/errors.js';
 import type { FieldDef } from '../../shared/model/fields.js';
 import { titleField, titleFromField } from '../../shared/model/title.js';
@@ -85,6 +85,8 @@ export class LinkTitles {
     if (linked.complete) return;
     try {
       for await (const change of this.client.streamChanges(trackerId, 0, signal ? { signal } : {})) {
+        // Unfiltered: no left markers come, but the type allows them.
+        if (isLeftMarker(change)) continue;
         const title = change.deleted ? undefined : titleOfValues(linked.titleField, change.values);
         if (title === undefined) linked.titles.delete(change.id);
         else linked.titles.set(change.id, title);

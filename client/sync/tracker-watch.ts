@@ -3,7 +3,7 @@
  * feed brings (or per poll with an interval), and one whenever a local change to push appears.
  * Runs never overlap; a failed run is retried with backoff, as a full run.
  */
-import type { Change } from '../../shared/api/schemas.js';
+import type { FeedEntry } from '../../shared/api/schemas.js';
 import { backoffDelay } from '../../shared/backoff.js';
 import { TooManyRequests, Unavailable } from '../../shared/errors.js';
 import type { SqliteStore } from '../../server/store/index.js';
@@ -160,7 +160,8 @@ export class TrackerWatch {
     const { client, replicas, trackerId, remoteTrackerId } = this.ctx;
     let page;
     try {
-      page = await client.changesPage(remoteTrackerId, replicas.requireReplica(trackerId).token, 100, this.ctx.signal);
+      const replica = replicas.requireReplica(trackerId);
+      page = await client.changesPage(remoteTrackerId, replica.token, 100, this.ctx.signal, replica.where ?? undefined);
     } catch (error) {
       if (this.ctx.signal.aborted) return;
       if (!isTransient(error)) this.fatal = error instanceof Error ? error : new Error(String(error));
@@ -181,7 +182,7 @@ export class TrackerWatch {
   }
 
   /** One logged sync run; once it went through, the local changes it could push are remembered as seen. */
-  private async sync(changes: readonly Change[] | undefined): Promise<Report> {
+  private async sync(changes: readonly FeedEntry[] | undefined): Promise<Report> {
     const { store, trackerId, client, options, signal } = this.ctx;
     const latest = this.ctx.replicas.latestPushable(trackerId);
     const report = await sync(store, trackerId, {
@@ -225,6 +226,7 @@ export class TrackerWatch {
       return;
     }
     this.feed = new LiveFeed(client, remoteTrackerId, {
+      where: replicas.requireReplica(trackerId).where ?? undefined,
       heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
       token: () => replicas.requireReplica(trackerId).token,
       onNote: options.onNote,

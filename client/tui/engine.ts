@@ -17,7 +17,7 @@ import { type SyncRun, ReplicaState, type LocalChangeKind, localChangeOf } from 
 import { push } from '../sync/push.js';
 import { reload } from '../sync/reload.js';
 import { type Watch, watch } from '../sync/watch.js';
-import { connect } from '../sync/connect.js';
+import { withRemote } from '../sync/connect.js';
 import { type RemoteListing, listRemotes } from '../sync/remotes.js';
 import type { Report } from '../sync/report.js';
 import { type ResolveChoice, type ResolveResult, resolve } from '../sync/resolve.js';
@@ -35,8 +35,8 @@ export interface TrackerRow {
   name: string;
   description: string;
   items: number;
-  /** Where a cloned tracker comes from; null for a local tracker. */
-  remote: { name: string; trackerName: string; lastSyncAt: string | null; conflicts: number } | null;
+  /** Where a cloned tracker comes from, and whether it is partial (cloned with a filter); null for a local tracker. */
+  remote: { name: string; trackerName: string; lastSyncAt: string | null; conflicts: number; partial?: boolean } | null;
 }
 
 export type Progress = (done: number, total: number | undefined) => void;
@@ -98,7 +98,7 @@ export class TuiEngine {
         description: t.description,
         items: this.store.countItems(t.id),
         remote: replica
-          ? { name: replica.remoteName, trackerName: replica.remoteTrackerName, lastSyncAt: replica.lastSyncAt, conflicts: this.replicas.conflictedItems(t.id).length }
+          ? { name: replica.remoteName, trackerName: replica.remoteTrackerName, lastSyncAt: replica.lastSyncAt, conflicts: this.replicas.conflictedItems(t.id).length, ...(replica.where !== null ? { partial: true } : {}) }
           : null,
       };
     });
@@ -122,18 +122,13 @@ export class TuiEngine {
   }
 
   async remoteTrackers(remote: string): Promise<TrackerSummary[]> {
-    const client = connect(this.store, remote, this.options.remote);
-    try {
-      return await client.listTrackers();
-    } finally {
-      client.close();
-    }
+    return withRemote(this.store, remote, this.options.remote, (client) => client.listTrackers());
   }
+
 
   /** The clone report before cloning: what each remote field would become. */
   async previewClone(remote: string, trackerId: number): Promise<ClonePreview> {
-    const client = connect(this.store, remote, this.options.remote);
-    try {
+    return withRemote(this.store, remote, this.options.remote, async (client) => {
       const schema = await client.getTracker(trackerId);
       const remoteFields = toFieldDefs(schema.fields);
       const { mappings } = planClone(remoteFields, { users: await remoteUsers(client, remoteFields) });
@@ -141,19 +136,24 @@ export class TuiEngine {
         remote,
         tracker: { id: schema.id, name: schema.name, description: schema.description ?? '' },
         fields: mappings,
+        remoteFields,
         nameTaken: this.nameTaken(schema.name),
       };
-    } finally {
-      client.close();
-    }
+    });
+  }
+
+  /** How many of the remote tracker's items a selector (JSON) matches: the remote counts them. */
+  async countMatching(remote: string, trackerId: number, where: string): Promise<number> {
+    return withRemote(this.store, remote, this.options.remote, (client) => client.countChanges(trackerId, 0, where));
   }
 
   nameTaken(name: string): boolean {
     return this.store.findTracker(name) !== undefined;
   }
 
-  async clone(remote: string, trackerId: number, options: RunOptions & { as?: string } = {}): Promise<CloneResult> {
-    return clone(this.store, remote, trackerId, { ...this.runOptions(options), ...(options.as ? { as: options.as } : {}) });
+  /** Clones a remote tracker; with `where` (a selector, JSON) only its matching items, a partial clone. */
+  async clone(remote: string, trackerId: number, options: RunOptions & { as?: string; where?: string } = {}): Promise<CloneResult> {
+    return clone(this.store, remote, trackerId, { ...this.runOptions(options), ...(options.as ? { as: options.as } : {}), ...(options.where ? { where: options.where } : {}) });
   }
 
   // --- items

@@ -1,6 +1,6 @@
 /** A server of the bench on a free loopback port, counting the HTTP requests it receives (the round trips of a sync). */
 import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export const HOST = '127.0.0.1';
 
@@ -23,10 +23,34 @@ export class RequestCounter {
   }
 }
 
+/** Bytes the server wrote to its sockets (headers and bodies, as they went on the wire), since the last take. */
+export class ByteCounter {
+  private readonly open = new Set<Socket>();
+  private closed = 0;
+  private taken = 0;
+
+  watch(socket: Socket): void {
+    this.open.add(socket);
+    socket.once('close', () => {
+      this.open.delete(socket);
+      this.closed += socket.bytesWritten;
+    });
+  }
+
+  take(): number {
+    let now = this.closed;
+    for (const socket of this.open) now += socket.bytesWritten;
+    const since = now - this.taken;
+    this.taken = now;
+    return since;
+  }
+}
+
 export interface Listening {
   url: string;
   server: Server;
   requests: RequestCounter;
+  bytes: ByteCounter;
 }
 
 /** Starts a server through `start` on port 0 and counts every request it receives. */
@@ -42,7 +66,9 @@ export async function listen(start: (port: number, host: string, ready: () => vo
 /** Counts the requests of a server that is already listening. */
 export function attach(server: Server): Listening {
   const requests = new RequestCounter();
+  const bytes = new ByteCounter();
   server.on('request', (req: IncomingMessage) => requests.count(req));
+  server.on('connection', (socket: Socket) => bytes.watch(socket));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://${HOST}:${port}`, server, requests };
+  return { url: `http://${HOST}:${port}`, server, requests, bytes };
 }

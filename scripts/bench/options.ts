@@ -21,6 +21,8 @@ export interface BenchOptions {
   csvExport: number | null;
   /** Only the start-up times of the built CLI (`node -e 0`, `--version`, `item list`), on a tracker of `items` items. */
   startup: boolean;
+  /** Only the partial-clone figures (DESIGN §12): verify against clone, and a filtered reload of 1%. */
+  partial: boolean;
   /** With --startup: the CLI to time instead of this build's (an older build's main.js, to compare). */
   cli: string | null;
   /** Only the clone of 1,000 items carrying this many MB of attachments, against the raw copy of the same bytes. */
@@ -43,7 +45,7 @@ export interface BenchOptions {
   link: LinkShape | null;
 }
 
-export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --csv-import N | --csv-export N | --startup [--cli FILE] | --live [--idle-seconds S] | --hub [--seconds S] [--pg URL] | --link BW,LAT | --attachments MB] [--profile] [--keep]
+export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [--out FILE] [--clone-rss N | --csv-import N | --csv-export N | --startup [--cli FILE] | --partial | --live [--idle-seconds S] | --hub [--seconds S] [--pg URL] | --link BW,LAT | --attachments MB] [--profile] [--keep]
   --items N      items of the master (default 10000; the targets are set for 100000; with --startup 1000)
   --runs R       runs of every measure; the table shows the median and min–max (default 3; with --startup 10)
   --json         print only the JSON document on stdout (progress still goes to stderr)
@@ -54,6 +56,8 @@ export const USAGE = `usage: npm run bench -- [--items N] [--runs R] [--json] [-
   --startup      only time the CLI's start: node -e 0, s15n --version, s15n item list, interleaved
   --cli FILE     with --startup: time this main.js instead of dist/client/cli/main.js (an older build)
   --attachments MB  only the clone of 1,000 items carrying MB megabytes of files, against a raw copy of the same bytes (check the disk: 3 × MB)
+  --partial      only the partial-clone figures: reload --verify of an unchanged clone against cloning it again
+                 (time and bytes), and a reload of 1% changes in a clone filtered to 10%
   --live         only live sync: propagation to 1 and 20 watchers, local edits to the master, 100 idle watchers (items default 1000)
   --idle-seconds S  with --live: how long the idle watchers are watched (default 60)
   --hub          only the hub: the same hub (--items, default 1000000) on SQLite and PostgreSQL, concurrent clones, writers
@@ -83,6 +87,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'csv-import': { type: 'string' },
       'csv-export': { type: 'string' },
       startup: { type: 'boolean', default: false },
+      partial: { type: 'boolean', default: false },
       cli: { type: 'string' },
       attachments: { type: 'string' },
       live: { type: 'boolean', default: false },
@@ -101,7 +106,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const alone = ['startup', 'clone-rss', 'csv-import', 'csv-export', 'live', 'hub', 'link', 'attachments'].filter((name) => values[name as 'startup'] !== undefined && values[name as 'startup'] !== false);
+  const alone = ['startup', 'clone-rss', 'partial', 'csv-import', 'csv-export', 'live', 'hub', 'link', 'attachments'].filter((name) => values[name as 'startup'] !== undefined && values[name as 'startup'] !== false);
   if (alone.length > 1) throw new Error(`--${alone.join(' and --')} are separate runs; give one\n${USAGE}`);
   if (values.cli !== undefined && !values.startup) throw new Error(`--cli goes with --startup\n${USAGE}`);
   if (values['idle-seconds'] !== undefined && !values.live) throw new Error(`--idle-seconds goes with --live\n${USAGE}`);
@@ -115,6 +120,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     csvImport: values['csv-import'] === undefined ? null : count(values['csv-import'], 'csv-import', 0, 100),
     csvExport: values['csv-export'] === undefined ? null : count(values['csv-export'], 'csv-export', 0, 1000),
     startup: values.startup,
+    partial: values.partial,
     cli: values.cli ?? null,
     attachments: values.attachments === undefined ? null : count(values.attachments, 'attachments', 0, 1),
     live: values.live,

@@ -21,6 +21,10 @@ export interface Server {
   edit(count: number, mark: string): Promise<number>;
   /** Requests received since the last call. */
   requests(): Promise<{ total: number; byRoute: Record<string, number> }>;
+  /** Bytes written to clients since the last call (the s15n server counts them). */
+  bytes(): Promise<number>;
+  /** CPU time of the server process since the last call, in ms. */
+  cpuMs(): Promise<number>;
   rssMb(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -52,6 +56,8 @@ export function processes(profileDir: string | null): Processes {
         url,
         edit: (count, mark) => child.call<number>('edit', { count, mark }),
         requests: () => child.call('requests'),
+        bytes: () => child.call<number>('bytes'),
+        cpuMs: () => child.call<number>('cpu'),
         rssMb: () => child.call<number>('rss'),
         stop: () => child.stop(),
       };

@@ -1,6 +1,6 @@
 /** The bench's results: figures over runs (median, min–max), ratios to the floor and to PouchDB, the targets, and the printed table. */
 
-export type Unit = 'ms' | 'items/s' | 'MB' | 'requests' | 'CPU s' | 'commits/s' | '%';
+export type Unit = 'ms' | 'items/s' | 'MB' | 'requests' | 'bytes' | 'CPU s' | 'commits/s' | '%';
 
 export interface Metric {
   label: string;
@@ -67,6 +67,8 @@ export function show(value: number | null, unit: Unit): string {
       return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} MB`;
     case 'requests':
       return String(value);
+    case 'bytes':
+      return value >= 1e6 ? `${(value / 1e6).toFixed(1)} MB` : `${(value / 1e3).toFixed(1)} kB`;
     case 'CPU s':
       return `${value.toFixed(1)} s`;
     case 'commits/s':

@@ -15,13 +15,14 @@ import { type BenchOptions, machine, parseOptions } from './options.js';
 import { type Processes, processes } from './processes.js';
 import { renderTables } from './report.js';
 import { type SuiteResult, TARGET_ITEMS } from './figures.js';
+import { runPartial } from './partial.js';
 import { STARTUP_ITEMS, runStartup } from './startup.js';
 import { runSuite } from './suite.js';
 import { runLive } from './live.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-type Mode = 'full' | 'clone-rss' | 'startup' | 'live' | 'hub' | 'link' | 'csv-import' | 'csv-export' | 'attachments';
+type Mode = 'full' | 'clone-rss' | 'startup' | 'partial' | 'live' | 'hub' | 'link' | 'csv-import' | 'csv-export' | 'attachments';
 
 /** The measure the options ask for, with the items and runs it used. */
 async function runMode(options: BenchOptions, p: Processes, root: string, log: (line: string) => void): Promise<{ mode: Mode; items: number; runs: number; result: SuiteResult }> {
@@ -35,6 +36,7 @@ async function runMode(options: BenchOptions, p: Processes, root: string, log: (
     return { mode: 'hub', items: options.items, runs: options.runs, result: await runHub(p, root, { items: options.items, runs: options.runs, seconds: options.seconds, pg: options.pg }, log) };
   }
   if (options.startup) return { mode: 'startup', items: options.items, runs: options.runs, result: runStartup(root, options.items, options.runs, options.cli, log) };
+  if (options.partial) return { mode: 'partial', items: options.items, runs: options.runs, result: await runPartial(p, root, options.items, options.runs, log) };
   if (options.live) return { mode: 'live', items: options.items, runs: 1, result: await runLive(p, root, options.items, options.idleSeconds, log) };
   return { mode: 'full', items: options.items, runs: options.runs, result: await runSuite(p, root, options.items, options.runs, log) };
 }

@@ -39,13 +39,13 @@ function timedReport(started: Start, report: Report): Timed {
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, counts, outcome, extra };
 }
 
-/** `remote`: the HTTP client's settings (the bench compares compression on and off). */
-export async function s15nClone(dataDir: string, url: string, trackerId: number, remote: RemoteClientOptions = {}): Promise<Timed & { items: number }> {
+/** A clone; `remote`: the HTTP client's settings (the bench compares compression on and off); with `where`, a partial clone of the matching items only. */
+export async function s15nClone(dataDir: string, url: string, trackerId: number, opts: { remote?: RemoteClientOptions; where?: string } = {}): Promise<Timed & { items: number }> {
   const store = openLocalStore(dataDir, { create: true });
   try {
     addRemote(store, { name: REMOTE, url, user: USER, password: PASSWORD });
     const started = start();
-    const result = await clone(store, REMOTE, trackerId, { remote });
+    const result = await clone(store, REMOTE, trackerId, { remote: opts.remote ?? {}, ...(opts.where === undefined ? {} : { where: opts.where }) });
     const timed = timedReport(started, result.report);
     return { ...timed, items: store.countItems(result.tracker.id) };
   } finally {
@@ -53,11 +53,12 @@ export async function s15nClone(dataDir: string, url: string, trackerId: number,
   }
 }
 
-export async function s15nReload(dataDir: string, remote: RemoteClientOptions = {}): Promise<Timed> {
+/** A reload; with `verify`, followed by the comparison of every copy with the remote (`reload --verify`). */
+export async function s15nReload(dataDir: string, opts: { remote?: RemoteClientOptions; verify?: boolean } = {}): Promise<Timed> {
   const store = openLocalStore(dataDir);
   try {
     const started = start();
-    return timedReport(started, await reload(store, TRACKER_NAME, { remote }));
+    return timedReport(started, await reload(store, TRACKER_NAME, { remote: opts.remote ?? {}, verify: opts.verify === true }));
   } finally {
     store.close();
   }

@@ -1,5 +1,5 @@
 /** A server of the bench in its own process (floor, PouchDB or s15n), driven by the bench over IPC. */
-import type { RequestCounter } from './listen.js';
+import type { ByteCounter, RequestCounter } from './listen.js';
 import { type Handlers, peakRssMb, serveRpc } from './rpc.js';
 
 export type ServerKind = 'floor' | 's15n' | 'pouch' | 'files';
@@ -15,8 +15,10 @@ export interface StartServer {
 }
 
 let requests: RequestCounter | null = null;
+let bytes: ByteCounter | null = null;
 let edit: ((count: number, mark: string) => Promise<number> | number) | null = null;
 let close: () => unknown = () => undefined;
+let lastCpu = process.cpuUsage();
 
 const handlers = {
   async start(args: StartServer): Promise<{ url: string }> {
@@ -49,6 +51,7 @@ const handlers = {
     const [{ serveS15n }, { editItems }, { USER }] = await Promise.all([import('./master.js'), import('./edits.js'), import('./items.js')]);
     const s15n = await serveS15n(args.dir);
     requests = s15n.requests;
+    bytes = s15n.bytes;
     edit = (count, mark) => editItems(s15n.store, args.trackerId, count, mark, USER);
     close = () => s15n.close();
     return { url: s15n.url };
@@ -59,6 +62,15 @@ const handlers = {
     return edit(args.count, args.mark);
   },
   requests: () => requests?.take() ?? { total: 0, byRoute: {} },
+  /** Bytes written to clients since the last call (s15n only). */
+  bytes: () => bytes?.take() ?? 0,
+  /** CPU time (user + system, ms) of this process since the last call: steadier than elapsed time on a busy machine. */
+  cpu: () => {
+    const now = process.cpuUsage();
+    const ms = (now.user + now.system - (lastCpu.user + lastCpu.system)) / 1000;
+    lastCpu = now;
+    return ms;
+  },
   rss: () => peakRssMb(),
 } satisfies Handlers;
 

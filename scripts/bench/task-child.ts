@@ -50,14 +50,14 @@ const handlers = {
     await db.close();
     return result;
   },
-  /** `compression: false` asks the client for plain answers and plain push bodies (the figures "without compression"). */
-  async s15nClone(args: { url: string; dir: string; trackerId: number; compression?: boolean }) {
+  /** `compression: false` asks the client for plain answers and plain push bodies (the figures "without compression"); `where` makes a partial clone. */
+  async s15nClone(args: { url: string; dir: string; trackerId: number; compression?: boolean; where?: string }) {
     const { s15nClone } = await import('./s15n.js');
-    return measured(() => s15nClone(args.dir, args.url, args.trackerId, { compression: args.compression !== false }));
+    return measured(() => s15nClone(args.dir, args.url, args.trackerId, { remote: { compression: args.compression !== false }, ...(args.where === undefined ? {} : { where: args.where }) }));
   },
-  async s15nReload(args: { dir: string; compression?: boolean }) {
+  async s15nReload(args: { dir: string; compression?: boolean; verify?: boolean }) {
     const { s15nReload } = await import('./s15n.js');
-    return measured(() => s15nReload(args.dir, { compression: args.compression !== false }));
+    return measured(() => s15nReload(args.dir, { remote: { compression: args.compression !== false }, verify: args.verify === true }));
   },
   async s15nPush(args: { dir: string; count: number; mark: string; offset: number; compression?: boolean }) {
     const { s15nPush } = await import('./s15n.js');

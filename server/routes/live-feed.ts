@@ -9,8 +9,9 @@ import type { Response } from 'express';
 import type { FeedTiming } from '../../shared/api/live.js';
 import { NDJSON } from '../../shared/api/schemas.js';
 import type { LiveFeeds } from '../live/index.js';
-import { type FeedPage, type HubStore, itemToChange } from '../store/index.js';
 import { drained } from '../compression.js';
+import type { FeedPage, HubStore } from '../store/index.js';
+import type { FeedFilter } from './feed-filter.js';
 
 export interface LiveCall {
   res: Response;
@@ -18,21 +19,30 @@ export interface LiveCall {
   trackerId: number;
   since: number;
   timing: FeedTiming;
+  /** The feed's filter (`where`, ./feed-filter.ts): every line is its entry of a change. */
+  filter: FeedFilter;
 }
 
 /**
- * The NDJSON lines of a page, made once however many feeds the watcher hands the same page to
+ * The NDJSON lines of a page, made once per filter however many feeds the watcher hands the same page to
+ * (unfiltered feeds share theirs; a filtered feed's lines are its entries, markers included)
  * (it reads one page per token that feeds wait at, so each feed's page starts after its token).
  * Each line also carries the tracker's schema hash as it is when the line is made (after the
  * change committed): a watching clone whose schema is that one need not ask for it again.
  */
-const lines = new WeakMap<FeedPage, string>();
-async function linesOf(store: HubStore, trackerId: number, page: FeedPage): Promise<string> {
-  let text = lines.get(page);
+const lines = new WeakMap<FeedPage, Map<FeedFilter, string>>();
+async function linesOf(store: HubStore, trackerId: number, page: FeedPage, filter: FeedFilter): Promise<string> {
+  let made = lines.get(page);
+  if (made === undefined) lines.set(page, (made = new Map()));
+  let text = made.get(filter);
   if (text === undefined) {
     const { schemaHash } = await store.getTracker(trackerId);
-    text = page.changes.map((change) => `${JSON.stringify({ ...itemToChange(change), schemaHash })}\n`).join('');
-    lines.set(page, text);
+    text = '';
+    for (const change of page.changes) {
+      const entry = filter.entry(change);
+      if (entry) text += `${JSON.stringify({ ...entry, schemaHash })}\n`;
+    }
+    made.set(filter, text);
   }
   return text;
 }
@@ -141,8 +151,9 @@ export async function continuousFeed(live: LiveFeeds, store: HubStore, call: Liv
     let asOf = live.watcher.now;
     let page: FeedPage | null = await store.changesSince(call.trackerId, token, 1000);
     clock.changed();
+    let filter = call.filter;
     while (page && !controller.signal.aborted) {
-      const taken = send(res, page.changes.length > 0 ? await linesOf(store, call.trackerId, page) : '');
+      const taken = send(res, page.changes.length > 0 ? await linesOf(store, call.trackerId, page, filter) : '');
       clock.wrote();
       if (page.changes.length > 0) clock.changed();
       token = Math.max(token, page.next);
@@ -152,6 +163,8 @@ export async function continuousFeed(live: LiveFeeds, store: HubStore, call: Liv
         page = await store.changesSince(call.trackerId, token, 1000);
         continue;
       }
+      // Past the backlog: a change of any item the clone may now hold goes, as itself or as its marker.
+      filter = filter.following;
       const wake = await live.watcher.next(call.trackerId, token, asOf, controller.signal);
       page = wake?.page ?? null;
       asOf = wake?.asOf ?? asOf;

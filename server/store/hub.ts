@@ -3,7 +3,7 @@
  * implementation per engine (server/store/sqlite/, and PostgreSQL for a hub served by many
  * processes). Nothing above this line knows which engine holds the data.
  */
-import type { PushChange, PushResult } from '../../shared/api/schemas.js';
+import type { DigestEntry, PushChange, PushResult } from '../../shared/api/schemas.js';
 import type { FieldDef } from '../../shared/model/fields.js';
 import type { FieldEdit } from '../../shared/model/schema-edit.js';
 import type { UpsertOptions, UpsertResult, UpsertRow } from '../../shared/model/upsert.js';
@@ -61,6 +61,12 @@ export interface HubStore {
   /** Items and tombstones with seq > since, in seq order: every prefix is a valid resume point. */
   changesSince(trackerId: number, since: number, limit: number): Promise<FeedPage>;
   countChangesSince(trackerId: number, since: number): Promise<number>;
+  /**
+   * Optional (DESIGN §12): a digest page of live items after `after` by id, hashed without reading
+   * values into objects where the engine can; null when it cannot for these `names` (the route
+   * then hashes the items of listItems by the same rule, shared/digest.ts).
+   */
+  digestPage?(trackerId: number, page: { after: number; limit: number; names: readonly string[] }): Promise<DigestEntry[] | null>;
 
   // --- push
   /** Applies a batch in one transaction; each change is answered on its own (DESIGN §5). */

@@ -7,8 +7,10 @@
  * parameter is a mistake worth reporting. Values are checked per field against the tracker.
  */
 import { z } from 'zod';
+import { DEFAULT_DIGEST_LIMIT, DIGEST_FIELD_PATTERN, MAX_DIGEST_LIMIT } from '../digest.js';
 import { FIELD_TYPES, STATUSES } from '../model/fields.js';
 import { SHA256_PATTERN } from '../model/files.js';
+import { MAX_SELECTOR_LENGTH } from '../model/selector.js';
 import { CONTINUOUS_TIMEOUT_MS, FEED_KINDS, HEARTBEAT_MS, LONGPOLL_TIMEOUT_MS } from './live.js';
 
 export const API_PREFIX = '/api/v1';
@@ -108,6 +110,25 @@ export const Change = ItemBody.extend({ seq: z.number().int(), deleted: z.litera
   .meta({ id: 'Change' });
 export type Change = z.infer<typeof Change>;
 
+/**
+ * In a feed filtered by `where` (DESIGN §12): a change of an item that does not match the
+ * selector. A clone drops its copy (never pushing a delete) or, holding unpushed edits, keeps it
+ * as a conflict of kind `left`; a clone that never had the item ignores it.
+ */
+export const LeftMarker = z
+  .object({ id: z.number().int(), seq: z.number().int(), left: z.literal(true) })
+  .loose()
+  .meta({ id: 'LeftMarker' });
+export type LeftMarker = z.infer<typeof LeftMarker>;
+
+/** One entry of the change feed: a change (an item or a tombstone), or the marker of an item that left a filtered feed. */
+export const FeedEntry = z.union([LeftMarker, Change]).meta({ id: 'FeedEntry' });
+export type FeedEntry = LeftMarker | Change;
+
+export function isLeftMarker(entry: FeedEntry): entry is LeftMarker {
+  return (entry as { left?: unknown }).left === true;
+}
+
 /** The path of a tracker's routes: `:id` is the tracker's id or its name. */
 export const TrackerParams = z.object({ id: z.string().meta({ description: 'tracker id or name' }) });
 
@@ -119,6 +140,16 @@ export const ItemParams = TrackerParams.extend({
     .meta({ type: 'integer', minimum: 1, maximum: 10 ** 15 - 1, description: 'the item id' }),
 });
 
+/** A selector as a query parameter: checked against the tracker by the handler (shared/model/selector.ts). */
+const Where = z
+  .string()
+  .max(MAX_SELECTOR_LENGTH, `at most ${MAX_SELECTOR_LENGTH} characters`)
+  .meta({
+    description:
+      'a selector (JSON, the CouchDB/Mango subset $eq $ne $in $nin $gt $gte $lt $lte $exists $and $or on field names and status): ' +
+      'only matching items; a change of any other item after the token comes as {"id","seq","left":true} (from token 0, not at all)',
+    example: '{"status":"open","priority":{"$gte":3}}',
+  });
 /** A duration in the query: a non-negative integer of ms (clamped by shared/api/live.ts, so any size is accepted). */
 const Milliseconds = z.string().regex(/^\d{1,15}$/, 'a duration in ms: a non-negative integer');
 
@@ -138,6 +169,7 @@ export const ChangesQuery = z
       .refine((v) => Number(v) >= 1 && Number(v) <= MAX_PAGE_LIMIT, `between 1 and ${MAX_PAGE_LIMIT}`)
       .optional()
       .meta({ type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, description: `changes per page (default ${DEFAULT_PAGE_LIMIT}); a stream ignores it` }),
+    where: Where.optional(),
     feed: z
       .enum(FEED_KINDS)
       .optional()
@@ -156,10 +188,38 @@ export const ChangesQuery = z
   .strict();
 
 export const ChangesPage = z
-  .object({ changes: z.array(Change), next: z.number().int(), more: z.boolean() })
+  .object({ changes: z.array(FeedEntry), next: z.number().int(), more: z.boolean() })
   .loose()
   .meta({ id: 'ChangesPage' });
 export type ChangesPage = z.infer<typeof ChangesPage>;
+
+export const DigestQuery = z
+  .object({
+    after: z
+      .string()
+      .regex(/^\d{1,15}$/, 'an item id: a non-negative integer')
+      .optional()
+      .meta({ type: 'integer', minimum: 0, description: 'the items with a greater id (0, the default, is the first page)' }),
+    limit: z
+      .string()
+      .regex(/^\d{1,6}$/, 'a positive integer')
+      .refine((v) => Number(v) >= 1 && Number(v) <= MAX_DIGEST_LIMIT, `between 1 and ${MAX_DIGEST_LIMIT}`)
+      .optional()
+      .meta({ type: 'integer', minimum: 1, maximum: MAX_DIGEST_LIMIT, description: `items per page (default ${DEFAULT_DIGEST_LIMIT}); fewer means the last page` }),
+    where: Where.optional(),
+    fields: z
+      .string()
+      .max(8192)
+      .refine((v) => v === '' || v.split(',').every((name) => DIGEST_FIELD_PATTERN.test(name)), 'field names separated by commas')
+      .optional()
+      .meta({ description: 'the fields hashed with the status, in this order (default: every field of the tracker, in schema order)', example: 'title,priority' }),
+  })
+  .strict();
+
+/** One item of a digest: its id, version and the hash of its status and the chosen fields (shared/digest.ts). */
+export const DigestEntry = z.object({ id: z.number().int(), version: z.number().int(), hash: z.string() }).loose().meta({ id: 'DigestEntry' });
+export type DigestEntry = z.infer<typeof DigestEntry>;
+export const DigestPage = z.array(DigestEntry).meta({ id: 'DigestPage' });
 
 /** The last line of an NDJSON change stream. */
 export const StreamEnd = z.object({ next: z.number().int(), more: z.boolean() }).loose();

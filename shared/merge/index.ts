@@ -8,6 +8,7 @@ export {
   type ItemAction,
   type ItemConflict,
   type ItemDecision,
+  type RemoteSide,
 } from './item.js';
 export { defaultConflictPolicy, type ConflictPolicy, type Resolution } from './policy.js';
 export { mergeFiles } from './files.js';

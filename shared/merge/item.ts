@@ -10,10 +10,19 @@ export type ItemConflict =
   /** The remote removed fields this clone holds unpushed values of (each entry `removed`): keep them here, or drop them too. */
   | { kind: 'field-removed'; fields: FieldConflict[]; remoteVersion: number }
   | { kind: 'remote-deleted'; remoteVersion: number }
-  | { kind: 'local-deleted'; remote: ItemState; remoteVersion: number };
+  | { kind: 'local-deleted'; remote: ItemState; remoteVersion: number }
+  /** The item no longer matches the clone's filter (DESIGN §12) while this side holds unpushed edits of it. */
+  | { kind: 'left' };
 
-/** What applying one remote item did locally; the report counts these. */
-export type ApplyOutcome = 'created' | 'updated' | 'deleted' | 'merged' | 'unchanged' | 'conflict';
+/**
+ * What applying one remote item did locally; the report counts these. `left`: the copy was dropped
+ * because the item no longer matches the clone's filter (counted as deleted); `ignored`: a left
+ * marker of an item the clone never had (not counted: the clone never saw that item).
+ */
+export type ApplyOutcome = 'created' | 'updated' | 'deleted' | 'merged' | 'unchanged' | 'conflict' | 'left' | 'ignored';
+
+/** What the remote holds of an item it sent: its state, or its deletion, with the version. */
+export type RemoteSide = { state: ItemState; version: number } | { deleted: true; version: number };
 
 /**
  * States are canonical for `fields` (what the store holds and what the feed's mapping gives):
@@ -25,8 +34,8 @@ export interface DecisionInput {
   base: { state: BaseState; version: number | null } | null;
   /** The local item: its state, 'deleted' (a local tombstone), or 'absent' (no local copy). */
   local: ItemState | 'deleted' | 'absent';
-  /** What the remote now holds, with its version. */
-  remote: { state: ItemState; version: number } | { deleted: true; version: number };
+  /** What the remote now holds, with its version; `left`: the item no longer matches the clone's filter (its values are not sent). */
+  remote: RemoteSide | { left: true };
   policy?: ConflictPolicy;
 }
 
@@ -96,7 +105,7 @@ function baseAfterMerge(base: BaseState, remote: ItemState, conflicting: Readonl
 }
 
 /** No base or no local copy: the remote item is new here (or its sync state was lost). */
-function decideUnknown(fields: readonly FieldDef[], remote: DecisionInput['remote']): ItemDecision {
+function decideUnknown(fields: readonly FieldDef[], remote: RemoteSide): ItemDecision {
   if ('deleted' in remote) return { action: 'forget', outcome: 'unchanged', base: null, baseVersion: null, conflict: null, pending: false };
   return {
     action: 'create',
@@ -123,6 +132,27 @@ function decideRemoteDeleted(fields: readonly FieldDef[], base: Base, local: Ite
     base: base.state,
     baseVersion: base.version,
     conflict: { kind: 'remote-deleted', remoteVersion },
+    pending: true,
+  };
+}
+
+/**
+ * The item left the clone's filter: the copy goes without a delete ever being pushed (the remote
+ * still has the item), unless this side changed it (edited or deleted, not yet pushed): then a
+ * conflict of kind `left`, with the old base, for the user to decide.
+ */
+function decideLeft(fields: readonly FieldDef[], base: Base | null, local: DecisionInput['local']): ItemDecision {
+  if (base === null || local === 'absent') return { action: 'forget', outcome: 'ignored', base: null, baseVersion: null, conflict: null, pending: false };
+  if (local !== 'deleted' && sameState(fields, local, base.state)) {
+    return { action: 'delete-local', outcome: 'left', base: null, baseVersion: null, conflict: null, pending: false };
+  }
+  return {
+    action: 'keep',
+    outcome: 'conflict',
+    ...(local === 'deleted' ? {} : { local }),
+    base: base.state,
+    baseVersion: base.version,
+    conflict: { kind: 'left' },
     pending: true,
   };
 }
@@ -177,6 +207,7 @@ function decideLive(fields: readonly FieldDef[], base: Base, local: ItemState, r
 /** The one decision reload, push answers, status, the TUI and the dry runs all take for a remote item. Pure. */
 export function decideItem(input: DecisionInput): ItemDecision {
   const { fields, base, local, remote } = input;
+  if ('left' in remote) return decideLeft(fields, base, local);
   if (base === null || local === 'absent') return decideUnknown(fields, remote);
   if ('deleted' in remote) return decideRemoteDeleted(fields, base, local, remote.version);
   if (local === 'deleted') return decideLocalDeleted(fields, base, remote);

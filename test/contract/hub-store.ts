@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { HubStore } from '../../server/store/index.js';
 import { BadInput, Conflict, NotFound, TooLarge } from '../../shared/errors.js';
+import { describeDigestPages } from './hub-store-digest.js';
 import { describeKeyContract } from './hub-store-keys.js';
 
 export interface ContractEngine {
@@ -366,5 +367,7 @@ export function describeHubStore(engine: ContractEngine): void {
         expect((await store.listUsers()).map((u) => u.name)).toContain(composed);
       }));
     });
+
+    describeDigestPages(withStore);
   });
 }

@@ -176,6 +176,14 @@ function probes(): Record<RouteId, (ApiRequest & { path: string })[]> {
       { path: `/trackers/${bugs.id}/changes`, user: 'vera', headers: { accept: 'text/plain' } },
       { path: '/trackers/nope/changes', user: 'root' },
     ],
+    digest: [
+      { path: `/trackers/${bugs.id}/digest`, user: 'vera' },
+      { path: `/trackers/${bugs.id}/digest?limit=0`, user: 'vera' },
+      { path: `/trackers/${bugs.id}/digest?where=${encodeURIComponent('{"estimate":{"$gte":"x"}}')}`, user: 'vera' },
+      { path: `/trackers/${bugs.id}/digest`, user: 'olga' },
+      { path: '/trackers/nope/digest', user: 'root' },
+      { path: `/trackers/${bugs.id}/digest`, user: 'vera', headers: { accept: 'text/html' } },
+    ],
     getItem: [
       { path: `/trackers/${bugs.id}/items/${itemId}`, user: 'vera' },
       { path: `/trackers/${bugs.id}/items/${itemId}`, user: 'vera', headers: { 'if-none-match': `"a", ${itemTag}` } },

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FIELD_TYPES, type FieldDef, type FieldType, SET_TYPES, STATUSES } from '../../shared/model/fields.js';
 import { type FieldValue, type Values, normalizeValue, valuesEqual } from '../../shared/model/values.js';
-import { type BaseState, type DecisionInput, type ItemDecision, type ItemState, decideItem, localChanges, mergeText, sameState } from '../../shared/merge/index.js';
+import { type BaseState, type DecisionInput, type ItemDecision, type ItemState, type RemoteSide, decideItem, localChanges, mergeText, sameState } from '../../shared/merge/index.js';
 
 const field = (name: string, type: FieldType): FieldDef =>
   type === 'dropdown' || type === 'multiselect' ? { name, label: name, type, required: false, options: ['x', 'y', 'z'] } : { name, label: name, type, required: false };
@@ -60,7 +60,8 @@ function sideOf(fields: readonly FieldDef[], base: ItemState): fc.Arbitrary<Item
   });
 }
 
-type Input = Required<Pick<DecisionInput, 'fields' | 'base' | 'local' | 'remote'>>;
+// The remote side as a feed of a full clone sends it (the left marker of a filtered feed is tested in merge-left.test.ts).
+type Input = Required<Pick<DecisionInput, 'fields' | 'base' | 'local'>> & { remote: RemoteSide };
 
 const scenario: fc.Arbitrary<Input> = schema.chain((fields) =>
   state(fields).chain((base) =>

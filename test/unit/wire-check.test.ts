@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { isWellFormedChange, isWellFormedPushResponse, parseChange, parsePushResponse } from '../../shared/api/wire-check.js';
-import { Change, PUSH_RESULT_STATUSES, PushResponse } from '../../shared/api/schemas.js';
+import { isWellFormedChange, isWellFormedLeftMarker, isWellFormedPushResponse, parseChange, parseFeedEntry, parsePushResponse } from '../../shared/api/wire-check.js';
+import { Change, LeftMarker, PUSH_RESULT_STATUSES, PushResponse } from '../../shared/api/schemas.js';
 import { STATUSES } from '../../shared/model/fields.js';
 
 const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 });
@@ -176,5 +176,16 @@ describe('isWellFormedPushResponse', () => {
       expect(isWellFormedPushResponse(input), JSON.stringify(input)).toBe(false);
       expect(() => parsePushResponse(input)).toThrow();
     }
+  });
+});
+
+describe('left markers', () => {
+  it('the plain check accepts only what the LeftMarker schema accepts, and parseFeedEntry takes markers and changes alike', () => {
+    const marker = fc.record({ id: fc.integer({ min: 1 }), seq: fc.integer({ min: 0 }), left: fc.constant(true), extra: fc.jsonValue() }, { requiredKeys: ['id', 'seq', 'left'] });
+    const near = fc.tuple(marker, fc.constantFrom('id', 'seq', 'left'), fc.jsonValue()).map(([m, key, value]) => ({ ...m, [key]: value }));
+    acceptsOnlyWhatTheSchemaAccepts(fc.oneof(marker, near, fc.jsonValue()), isWellFormedLeftMarker, LeftMarker);
+    expect(parseFeedEntry({ id: 3, seq: 9, left: true })).toEqual({ id: 3, seq: 9, left: true });
+    expect(parseFeedEntry({ id: 1, seq: 2, version: 1, status: 'open', values: {} })).toMatchObject({ id: 1, version: 1 });
+    expect(() => parseFeedEntry({ id: 3, seq: 9, left: 'yes' })).toThrow();
   });
 });

@@ -29,7 +29,11 @@ export function registerResolve(program: Command): void {
                 ? `item ${result.id}: restored with the remote's values`
                 : result.action === 'kept-deleted'
                   ? `item ${result.id}: stays deleted; push deletes it on the remote`
-                  : `item ${result.id}: kept as a new local item; push creates it on the remote again`;
+                  : result.action === 'dropped'
+                    ? `item ${result.id}: dropped from this partial clone (it no longer matches the filter; the remote keeps it)`
+                    : result.action === 'kept-local'
+                      ? `item ${result.id}: your change stays to push; if the item still does not match the filter, it leaves on a reload after the push`
+                      : `item ${result.id}: kept as a new local item; push creates it on the remote again`;
         output(command, result, done);
         process.exitCode = result.remaining.length > 0 ? EXIT.conflicts : EXIT.ok;
       });

@@ -23,6 +23,7 @@ function items(title: string, list: StatusItem[], fields: readonly FieldDef[]): 
 export function formatStatus(result: TrackerStatus, fields: readonly FieldDef[]): string {
   const t = result.tracker;
   const lines = [`${t.name} <- ${t.remote} (remote tracker ${t.remoteTrackerId}), token ${t.token}, last sync ${t.lastSyncAt ?? 'never'}`];
+  if (t.where) lines.push(`partial clone: only items matching ${JSON.stringify(t.where)}`);
   lines.push(...items('new local items', result.new, fields), ...items('modified locally', result.modified, fields), ...items('deleted locally', result.deleted, fields));
   lines.push(`conflicts (${result.conflicts.length})`);
   for (const conflict of result.conflicts) {

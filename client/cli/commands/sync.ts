@@ -1,5 +1,5 @@
 /**
- * `s15n sync TRACKER...|--all [--watch] [--interval SEC] [--pull-only] [--dry-run]` (DESIGN §11):
+ * `s15n sync TRACKER...|--all [--watch] [--interval SEC] [--pull-only] [--dry-run] [--stop-on-error]` (DESIGN §11):
  * per tracker a reload, then a push of every clean local change, one report each (kind `sync`,
  * in `s15n log`). Without --watch, `--json` prints one document `{"reports": [...]}`; with it the
  * trackers are kept in sync until SIGINT or SIGTERM, one report per run (one NDJSON line each).
@@ -21,6 +21,7 @@ interface SyncOpts {
   heartbeat?: string;
   pullOnly?: boolean;
   dryRun?: boolean;
+  stopOnError?: boolean;
 }
 
 interface Plan {
@@ -44,6 +45,9 @@ function planOf(refs: readonly string[], opts: SyncOpts): Plan {
   if (refs.length > 0 && opts.all) throw new BadInput('name trackers or use --all, not both', [{ field: '--all', reason: 'with named trackers' }]);
   // An interval is a way of watching: it implies --watch.
   const watching = opts.watch === true || opts.interval !== undefined;
+  if (watching && opts.stopOnError) {
+    throw new BadInput('--stop-on-error ends one run at its first item error; a watch would retry that item forever: drop --watch or --stop-on-error', [{ field: '--stop-on-error', reason: 'with --watch' }]);
+  }
   if (watching && opts.dryRun) throw new BadInput('--dry-run changes nothing, so watching it would repeat the same run: drop --watch or --dry-run', [{ field: '--dry-run', reason: 'with --watch' }]);
   if (opts.heartbeat !== undefined && (!watching || opts.interval !== undefined)) {
     throw new BadInput('--heartbeat goes with --watch, without --interval (a poll holds no feed open)', [{ field: '--heartbeat', reason: 'without a feed' }]);
@@ -101,6 +105,7 @@ async function syncOnce(command: Command, store: SqliteStore, trackerIds: readon
         client: clients.of(replica.remoteName),
         dryRun: opts.dryRun === true,
         pullOnly: opts.pullOnly === true,
+        stopOnError: opts.stopOnError === true,
         signal: cancel.signal,
         ...(progress ? { onProgress: progress } : {}),
       });
@@ -166,6 +171,7 @@ export function registerSync(program: Command): void {
     .option('--heartbeat <sec>', "with --watch: how often the remote's idle feed sends a heartbeat (default 10; shorter than a proxy's idle cut)")
     .option('--pull-only', 'never push: reload only')
     .option('--dry-run', 'run everything in a transaction that is rolled back; report what would happen (not with --watch)')
+    .option('--stop-on-error', "end a tracker's run at its first item error (outcome error; a failed reload is not followed by a push); by default runs go on and count errors (not with --watch)")
     .action(async (refs: string[], opts: SyncOpts, command: Command) => {
       const plan = planOf(refs, opts);
       await withStore(command, async (store) => {

@@ -79,7 +79,8 @@ interface TrackerRow {
   description: string;
   schemaHash: string;
   items: number;
-  remote?: { name: string; trackerId: number; trackerName: string; lastSyncAt: string | null };
+  /** `where`: a partial clone's selector (only the matching items are cloned), null for a full clone. */
+  remote?: { name: string; trackerId: number; trackerName: string; lastSyncAt: string | null; where: Record<string, unknown> | null };
 }
 
 async function listTrackers(_opts: unknown, command: Command): Promise<void> {
@@ -95,7 +96,17 @@ async function listTrackers(_opts: unknown, command: Command): Promise<void> {
         description: t.description,
         schemaHash: t.schemaHash,
         items: await hub.countItems(t.id),
-        ...(replica ? { remote: { name: replica.remoteName, trackerId: replica.remoteTrackerId, trackerName: replica.remoteTrackerName, lastSyncAt: replica.lastSyncAt } } : {}),
+        ...(replica
+          ? {
+              remote: {
+                name: replica.remoteName,
+                trackerId: replica.remoteTrackerId,
+                trackerName: replica.remoteTrackerName,
+                lastSyncAt: replica.lastSyncAt,
+                where: replica.where === null ? null : (JSON.parse(replica.where) as Record<string, unknown>),
+              },
+            }
+          : {}),
       });
     }
     output(command, rows, () =>
@@ -103,7 +114,7 @@ async function listTrackers(_opts: unknown, command: Command): Promise<void> {
         ? 'no trackers; create one with `s15n tracker create` or `s15n tracker import`'
         : table(
             ['ID', 'NAME', 'ITEMS', 'REMOTE', 'DESCRIPTION'],
-            rows.map((r) => [String(r.id), r.name, String(r.items), r.remote ? `${r.remote.name}:${r.remote.trackerName}` : '-', r.description]),
+            rows.map((r) => [String(r.id), r.name, String(r.items), r.remote ? `${r.remote.name}:${r.remote.trackerName}${r.remote.where ? ' (partial)' : ''}` : '-', r.description]),
           ),
     );
   });

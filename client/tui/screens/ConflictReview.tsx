@@ -113,7 +113,7 @@ function EntryDetail({ entry, columns }: { entry: ConflictEntry; columns: number
         {(entry.edited ?? []).slice(0, 6).map((f) => (
           <Text key={f.name} wrap="truncate-end">
             {'  '}
-            {f.label}: {showValue(f.base) || '—'} → {showValue(entry.kind === 'remote-deleted' ? f.local : f.remote) || '—'}
+            {f.label}: {showValue(f.base) || '—'} → {showValue(entry.kind === 'local-deleted' ? f.remote : f.local) || '—'}
           </Text>
         ))}
         <Text>

@@ -11,8 +11,9 @@ import { useTrackers } from '../hooks/use-trackers.js';
 import type { Binding } from '../keys.js';
 import type { CsvStep } from '../state/trackers.js';
 
+/** Where a tracker comes from; a partial clone (cloned with a filter) says so. */
 function origin(row: TrackerRow): string {
-  return row.remote ? `${row.remote.name}/${row.remote.trackerName}` : 'local';
+  return row.remote ? `${row.remote.name}/${row.remote.trackerName}${row.remote.partial ? ' (partial)' : ''}` : 'local';
 }
 
 const INPUT_KEYS: Binding[] = [
@@ -30,7 +31,7 @@ export function Trackers() {
         <NoTrackers />
       ) : (
         <Box flexDirection="column">
-          <Row header cells={[{ text: 'ID', width: 5 }, { text: 'Tracker', width: 24 }, { text: 'Items', width: 8 }, { text: 'From', width: 26 }, { text: 'Last sync', width: 20 }, { text: 'Conflicts' }]} />
+          <Row header cells={[{ text: 'ID', width: 5 }, { text: 'Tracker', width: 24 }, { text: 'Items', width: 8 }, { text: 'From', width: 30 }, { text: 'Last sync', width: 20 }, { text: 'Conflicts' }]} />
           {trackers.slice(list.top, list.top + height).map((row, index) => (
             <TrackerLine key={row.id} row={row} focused={list.top + index === list.cursor} />
           ))}
@@ -80,7 +81,7 @@ function TrackerLine({ row, focused }: { row: TrackerRow; focused: boolean }) {
         { text: String(row.id), width: 5 },
         { text: row.name, width: 24 },
         { text: String(row.items), width: 8 },
-        { text: origin(row), width: 26, ...(row.remote ? {} : { dim: true }) },
+        { text: origin(row), width: 30, ...(row.remote ? {} : { dim: true }) },
         { text: row.remote ? showTime(row.remote.lastSyncAt) : '', width: 20 },
         { text: row.remote && row.remote.conflicts > 0 ? plural(row.remote.conflicts, 'conflict') : '', color: 'red' },
       ]}

@@ -3,14 +3,14 @@
  * list, the user's decisions so far, and the push of what was resolved.
  */
 import type { TextHunk } from '../../../shared/merge/index.js';
-import { CONFLICT_KIND_LABEL } from '../../../shared/merge/labels.js';
+import { CONFLICT_KIND_LABEL, type ConflictKind } from '../../../shared/merge/labels.js';
 import { type FieldDef, STATUSES, STATUS_FIELD, STATUS_FIELD_DEF } from '../../../shared/model/fields.js';
 import type { FieldValue } from '../../../shared/model/values.js';
 import type { Report } from '../../sync/report.js';
 import type { StatusConflict } from '../../sync/status.js';
 import type { ResolveResult, Take } from '../../sync/resolve.js';
 
-export type ConflictKind = 'fields' | 'field-removed' | 'remote-deleted' | 'local-deleted';
+export type { ConflictKind };
 
 /** A field as the three sides have it. */
 export interface FieldSides {
@@ -102,10 +102,11 @@ export function conflictReviewReducer(state: ConflictReviewState, action: Confli
   }
 }
 
-/** What l and t mean for a deletion against an edit, decided for the whole item. */
-const ITEM_CHOICES: Record<'remote-deleted' | 'local-deleted', { local: string; remote: string }> = {
+/** What l and t mean for a conflict decided for the whole item: a deletion against an edit, or an edited item that left the filter. */
+const ITEM_CHOICES: Record<Exclude<ConflictKind, 'fields' | 'field-removed'>, { local: string; remote: string }> = {
   'remote-deleted': { local: 'keep the item (push creates it again)', remote: 'delete it here too' },
   'local-deleted': { local: 'keep it deleted (push deletes it remotely)', remote: "restore it with the remote's values" },
+  left: { local: 'keep your change to push (the item leaves later if it still does not match)', remote: 'drop the copy here (nothing is deleted on the remote)' },
 };
 
 /** What l and t mean for a field the remote removed. */

@@ -4,7 +4,7 @@
  * that must hold across them (one item per push key, no lost update, a precise feed, one
  * migration) is held by the database's locks, never by memory of a process.
  */
-import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
+import type { DigestEntry, PushChange, PushResult } from '../../../shared/api/schemas.js';
 import { BadInput } from '../../../shared/errors.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import { checkNewItem } from '../../../shared/model/items.js';
@@ -16,6 +16,7 @@ import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTr
 import { type FeedClock, serializedClock } from './clock.js';
 import { PgBlobs } from './blobs.js';
 import { PgDatabase } from './database.js';
+import { PgDigests } from './digest.js';
 import { PgFeed } from './feed.js';
 import { PgItems } from './items.js';
 import { KeyBook, claimKeys, indexWrites, onFreshSchema } from './keys.js';
@@ -44,6 +45,7 @@ export class PostgresHub implements HubStore {
   readonly items: PgItems;
   readonly blobs: PgBlobs;
   private readonly feed: PgFeed;
+  private readonly digests: PgDigests;
   private readonly pushes: PgPush;
   private readonly users: PgUsers;
   private readonly schemas: PgSchemaEditor;
@@ -60,6 +62,7 @@ export class PostgresHub implements HubStore {
     this.blobs = new PgBlobs(db);
     this.items = new PgItems(db, this.trackers, clock, this.blobs);
     this.feed = new PgFeed(db);
+    this.digests = new PgDigests(db);
     this.pushes = new PgPush(db, this.items);
     this.users = new PgUsers(db);
     this.schemas = new PgSchemaEditor(db, this.trackers);
@@ -170,6 +173,10 @@ export class PostgresHub implements HubStore {
 
   countChangesSince(trackerId: number, since: number): Promise<number> {
     return this.feed.count(trackerId, since);
+  }
+
+  async digestPage(trackerId: number, page: { after: number; limit: number; names: readonly string[] }): Promise<DigestEntry[] | null> {
+    return this.digests.digests(await this.trackers.get(trackerId), page.after, page.limit, page.names);
   }
 
   async applyPush(trackerId: number, changes: readonly PushChange[], actor: Actor): Promise<PushResult[]> {

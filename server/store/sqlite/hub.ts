@@ -1,7 +1,7 @@
 /** The HubStore interface over an SQLite store: what routes and hub-side commands call, whatever the engine. */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
+import type { DigestEntry, PushChange, PushResult } from '../../../shared/api/schemas.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import type { FieldEdit } from '../../../shared/model/schema-edit.js';
 import type { UpsertOptions, UpsertResult, UpsertRow } from '../../../shared/model/upsert.js';
@@ -98,6 +98,10 @@ export class SqliteHub implements HubStore {
 
   async countChangesSince(trackerId: number, since: number): Promise<number> {
     return this.store.countChangesSince(trackerId, since);
+  }
+
+  async digestPage(trackerId: number, page: { after: number; limit: number; names: readonly string[] }): Promise<DigestEntry[] | null> {
+    return this.store.digestPage(trackerId, page.after, page.limit, page.names);
   }
 
   async applyPush(trackerId: number, changes: readonly PushChange[], actor: Actor): Promise<PushResult[]> {

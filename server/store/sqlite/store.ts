@@ -5,7 +5,7 @@
  * inside its own transactions (a feed batch, its items and its token commit together).
  */
 import type Database from 'better-sqlite3';
-import type { PushChange, PushResult } from '../../../shared/api/schemas.js';
+import type { DigestEntry, PushChange, PushResult } from '../../../shared/api/schemas.js';
 import type { ItemState } from '../../../shared/merge/index.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import type { KeyHolders } from '../../../shared/model/keys.js';
@@ -16,6 +16,7 @@ import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTr
 import { BLOBS_MODULE } from './blob-migrations.js';
 import { BlobTable } from './blobs.js';
 import { databaseExists, openDatabase } from './database.js';
+import { ItemDigests } from './digest.js';
 import { Feed } from './feed.js';
 import { ItemTable } from './items.js';
 import { KeyIndex } from './keys.js';
@@ -42,6 +43,7 @@ export class SqliteStore {
   private readonly pages: ItemPages;
   private readonly schemas: SchemaEditor;
   private readonly upserter: Upserter;
+  private readonly digests: ItemDigests;
   private readonly notifier: ChangeNotifier;
   /** The seq when the outermost transaction began: a commit that moved it is announced. */
   private seqAtBegin = 0;
@@ -62,6 +64,7 @@ export class SqliteStore {
     this.pushes = new PushApplier(db, this.items, transaction, this.blobs);
     this.users = new UserTable(db);
     this.pages = new ItemPages(db, this.items);
+    this.digests = new ItemDigests(db);
     this.notifier = new ChangeNotifier(db, () => this.seq.last());
   }
 
@@ -250,6 +253,11 @@ export class SqliteStore {
 
   iterateChanges(trackerId: number, since: number, pageSize = 1000): IterableIterator<Item> {
     return this.feed.iterate(trackerId, since, pageSize);
+  }
+
+  /** A digest page of live items by id, hashed as stored; null when `names` are not the tracker's fields in order. */
+  digestPage(trackerId: number, after: number, limit: number, names: readonly string[]): DigestEntry[] | null {
+    return this.digests.digests(this.getTracker(trackerId), after, limit, names);
   }
 
   // --- push
