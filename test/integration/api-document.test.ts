@@ -6,13 +6,14 @@
  * where the document promises one.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tracker } from '../../server/store/index.js';
 import { type RouteSpec, openApiPath, routeList } from '../../shared/api/routes.js';
-import { API_PREFIX, NDJSON } from '../../shared/api/schemas.js';
+import { API_PREFIX, NDJSON, OCTETS } from '../../shared/api/schemas.js';
 import { type ApiAnswer, api, everyTypeTracker, ndjson, seedUsers, startInstance, type TestInstance, tempDir } from '../helpers/instance.js';
 import { type OpenApiDocument, schemaProblems } from '../helpers/openapi-check.js';
 import { arbitraryOf } from '../helpers/zod-arbitrary.js';
@@ -21,6 +22,9 @@ let inst: TestInstance;
 let bugs: Tracker;
 let doc: OpenApiDocument;
 let itemIds: number[];
+/** An attachment the tracker holds, so the blob routes can answer 200. */
+const blob = Buffer.from('an attachment of the bugs tracker');
+const blobSha = createHash('sha256').update(blob).digest('hex');
 
 beforeAll(async () => {
   inst = await startInstance();
@@ -28,6 +32,7 @@ beforeAll(async () => {
   await seedUsers(inst.hub, bugs);
   itemIds = (await inst.hub.createItems(bugs.id, [{ values: { title: 'one', priority: 'low' } }, { values: { title: 'two', tags: ['a'] } }], 'root')).map((i) => i.id);
   await inst.hub.deleteItems(bugs.id, [itemIds[1]!], 'root');
+  expect((await api(inst.url, `/trackers/${bugs.id}/blobs/${blobSha}`, { method: 'PUT', user: 'root', raw: blob, headers: { 'content-type': OCTETS } })).status).toBe(200);
   doc = (await api(inst.url, '/openapi.json', { user: 'root' })).json as OpenApiDocument;
 });
 
@@ -53,21 +58,27 @@ describe('the served OpenAPI document', () => {
 // Repeats weigh the draw towards requests that reach the route's own answer.
 const USERS = ['root', 'root', 'root', 'vera', 'eddie', 'olga', 'nobody', undefined] as const;
 const ACCEPTS = [undefined, undefined, undefined, '*/*', 'application/json', NDJSON, 'text/html', 'APPLICATION/JSON;q=0.4, application/x-ndjson;q=0.5', 'application/json;q=0'];
-const CONDITIONS = [undefined, undefined, undefined, '*', '"x"', 'W/"x", "y"'];
+const CONDITIONS = [undefined, undefined, '*', '*', '"x"', 'W/"x", "y"'];
 
 /** A request to `route`: its path parameters real or generated, its query and body generated from its zod schemas. */
 function requestOf(route: RouteSpec) {
-  const { params, query, body } = route.request;
+  const { params, query, body, bytes } = route.request;
   // An empty segment would name another route (`/trackers/` is the list): every segment holds something.
   const trackerRef = fc.oneof(fc.constant(String(bugs.id)), fc.constant(bugs.name), fc.string({ minLength: 1, maxLength: 12 }));
   const itemRef = fc.oneof(fc.constantFrom(...itemIds.map(String)), fc.constant('0'), fc.string({ minLength: 1, maxLength: 12 }));
+  const shaRef = fc.oneof({ arbitrary: fc.constant(blobSha), weight: 3 }, { arbitrary: fc.constantFrom('0'.repeat(64), blobSha.toUpperCase()), weight: 1 }, { arbitrary: fc.string({ minLength: 1, maxLength: 70 }), weight: 1 });
   const generated = params
     ? (arbitraryOf(params) as fc.Arbitrary<Record<string, string>>).filter((p) => Object.values(p).every((v) => v !== ''))
     : fc.constant({} as Record<string, string>);
   return fc.record({
-    params: fc.oneof({ arbitrary: fc.record({ id: trackerRef, itemId: itemRef }), weight: 3 }, { arbitrary: generated, weight: 1 }),
-    query: query ? fc.oneof(arbitraryOf(query) as fc.Arbitrary<Record<string, string>>, fc.dictionary(fc.constantFrom('since', 'limit', 'x'), fc.string({ maxLength: 20 }), { maxKeys: 2 })) : fc.constant({}),
+    params: fc.oneof({ arbitrary: fc.record({ id: trackerRef, itemId: itemRef, sha256: shaRef }), weight: 3 }, { arbitrary: generated, weight: 1 }),
+    // A live feed (longpoll, continuous) waits for changes: each is made to end within 50 ms.
+    query: query
+      ? fc.oneof(arbitraryOf(query) as fc.Arbitrary<Record<string, string>>, fc.dictionary(fc.constantFrom('since', 'limit', 'x'), fc.string({ maxLength: 20 }), { maxKeys: 2 })).map((q) => ('feed' in q ? { ...q, timeout: '50' } : q))
+      : fc.constant({}),
     body: body ? arbitraryOf(body) : fc.constant(undefined),
+    // A raw body: the content the path names, or other bytes (a hash mismatch).
+    raw: bytes ? fc.constantFrom(blob, blob, Buffer.from('other bytes')) : fc.constant(undefined),
     user: fc.constantFrom(...USERS),
     accept: fc.constantFrom(...ACCEPTS),
     ifNoneMatch: fc.constantFrom(...CONDITIONS),
@@ -90,10 +101,17 @@ function checkAnswer(route: RouteSpec, res: ApiAnswer, method: string): void {
     expect(res.text, where).toBe('');
     return;
   }
-  if (response!.headers?.ETag && res.status === 200) expect(res.headers.etag, where).toMatch(/^W\/"[^"]+"$/);
+  // The table's ETags are weak (a hash of the JSON); an attachment's is strong: its sha256 names exactly those bytes.
+  if (response!.headers?.ETag && res.status === 200) expect(res.headers.etag, where).toMatch(route.answer.etag ? /^W\/"[^"]+"$/ : /^(W\/)?"[^"]+"$/);
   const type = String(res.headers['content-type']).split(';')[0]!;
   const media = response!.content?.[type];
   expect(media, `${where}: content-type ${type}`).toBeDefined();
+  // Raw bytes are the content itself; CSV is a text (the document's schema: a string).
+  if (type === OCTETS) return;
+  if (type !== 'application/json' && type !== NDJSON) {
+    expect(schemaProblems(res.text, media!.schema, doc), where).toEqual([]);
+    return;
+  }
   if (type === NDJSON) {
     const lines = ndjson(res.text);
     for (const line of lines.slice(0, -1)) expect(schemaProblems(line, { $ref: '#/components/schemas/Change' }, doc), where).toEqual([]);
@@ -118,6 +136,7 @@ describe('every documented route, driven with generated requests', () => {
           headers,
           ...(request.user ? { user: request.user, ...(request.user === 'nobody' ? { password: 'x' } : {}) } : {}),
           ...(request.body !== undefined ? { body: request.body } : {}),
+          ...(request.raw !== undefined ? { raw: request.raw } : {}),
         });
         checkAnswer(route, res, method);
         seen.add(res.status);

@@ -98,7 +98,7 @@ describe('the mounted routes, the table and the document', () => {
     const pairs = Object.entries(doc.paths).flatMap(([path, operations]) => METHODS.filter((m) => !operations[m.toLowerCase()]).map((m) => [m, path, Object.keys(operations)] as const));
     expect(pairs.length).toBeGreaterThan(25);
     for (const [method, path, documentedMethods] of pairs) {
-      const allow = [...documentedMethods.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()])), 'OPTIONS'];
+      const allow = [...new Set(documentedMethods.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()]))), 'OPTIONS'];
       const res = await api(inst.url, concrete(path), { method, user: 'root', ...(method === 'GET' ? {} : { body: {} }) });
       expect(res.status, `${method} ${path}`).toBe(405);
       expect(res.headers.allow, `${method} ${path}`).toBe(allow.join(', '));
@@ -217,6 +217,7 @@ function probes(): Record<RouteId, (ApiRequest & { path: string })[]> {
       { path: blobPath, user: 'eddie', raw: blob },
       { path: blobPath, user: 'eddie', raw: Buffer.from('other bytes') },
       { path: blobPath, user: 'vera', raw: blob },
+      { path: blobPath, user: 'eddie', raw: blob, headers: { accept: 'text/html' } },
       { path: `/trackers/nope/blobs/${blobSha}`, user: 'root', raw: blob },
       { path: `${blobs}/${createHash('sha256').update(big).digest('hex')}`, user: 'eddie', raw: big },
     ],
