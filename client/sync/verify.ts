@@ -12,6 +12,7 @@ import { type Selector, matches, parseSelectorText } from '../../shared/model/se
 import type { Values } from '../../shared/model/values.js';
 import type { CopyRow, Replica } from '../replica/index.js';
 import { type LeftItem, type RemoteItem, applyRemoteItem } from './apply.js';
+import { BlobFetcher } from './blob-fetch.js';
 import { type FeedContext, frozenFields, toRemoteItem } from './feed.js';
 import { messageOf } from './run.js';
 import { LinkTitles } from './titles.js';
@@ -137,13 +138,17 @@ function remoteSide(ctx: FeedContext, replica: Replica, titles: LinkTitles, sele
 /** Fetches and applies the repairs a few at a time; each is decided and committed on its own, and counted in the report. */
 async function repair(ctx: FeedContext, replica: Replica, repairs: readonly Repair[], signal?: AbortSignal): Promise<number> {
   const titles = new LinkTitles(ctx.client, replica.remoteFields, replica.mappings);
+  const blobs = new BlobFetcher(ctx.store, ctx.client, { skip: ctx.report.dryRun, ...(signal ? { signal } : {}) });
   const checked = replica.where === null ? null : parseSelectorText(replica.where, replica.remoteFields);
   const selector = checked?.ok ? checked.selector : null;
   let repaired = 0;
   for (let start = 0; start < repairs.length && !signal?.aborted && !ctx.report.failed; start += FETCH_AT_ONCE) {
     const chunk = repairs.slice(start, start + FETCH_AT_ONCE);
     const bodies = await Promise.all(chunk.map((r) => fetchRemote(ctx, replica, r.remoteId)));
-    await titles.prefetch(bodies.flatMap((body) => (body ? [{ ...body, seq: 0 } as Change] : [])));
+    const fetched = bodies.flatMap((body) => (body ? [{ ...body, seq: 0 } as Change] : []));
+    await titles.prefetch(fetched);
+    // As for a feed batch: the attachments a repaired copy names are here before it is written.
+    await blobs.prefetch(fetched, replica);
     chunk.forEach((entry, i) => {
       if (ctx.report.failed) return;
       const tracker = ctx.store.getTracker(ctx.trackerId);

@@ -18,6 +18,7 @@ import { status } from '../../client/sync/status.js';
 import { FAST } from '../helpers/sync.js';
 import { tempDir } from '../helpers/instance.js';
 import { HUB_MODULE } from '../../server/store/sqlite/migrations.js';
+import { REPLICA_MODULE } from '../../client/replica/migrations.js';
 
 const FIXTURES = new URL('../fixtures/release-0.1.0/', import.meta.url).pathname;
 
@@ -61,8 +62,8 @@ afterAll(async () => {
 
 describe('a data dir of release 0.1.0', () => {
   it('is migrated in place: modules versioned, every item, tombstone, user and right kept', async () => {
-    expect(moduleVersions(masterDir)).toMatchObject({ hub: HUB_MODULE.migrations.length, replica: 3 });
-    expect(moduleVersions(cloneDir)).toMatchObject({ hub: HUB_MODULE.migrations.length, replica: 3 });
+    expect(moduleVersions(masterDir)).toMatchObject({ hub: HUB_MODULE.migrations.length, replica: REPLICA_MODULE.migrations.length });
+    expect(moduleVersions(cloneDir)).toMatchObject({ hub: HUB_MODULE.migrations.length, replica: REPLICA_MODULE.migrations.length });
     const bugs = master.getTracker('Bugs');
     expect(master.listItems(bugs.id).map((i) => i.values.title)).toEqual(['one (remote)', 'two', 'three']);
     expect(master.getItem(bugs.id, 4, { includeDeleted: true })).toMatchObject({ deleted: true });
