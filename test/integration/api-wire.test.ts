@@ -1,8 +1,9 @@
 /**
  * The wire (DESIGN §15) over real HTTP: answers compressed as Accept-Encoding asks (br or gzip,
  * q-values, a size threshold), streamed answers flushed at every write, push bodies inflated
- * from gzip and br within the body limit, ETags and conditional GETs by RFC 9110, and tokens
- * beyond 2^53 - 1 refused instead of rounded.
+ * from gzip and br within the body limit, ETags and conditional GETs by RFC 9110, Unicode
+ * credentials in either normal form, and tokens beyond 2^53 - 1 refused instead of rounded.
+ * Runs on both engines (the postgres project).
  */
 import { once } from 'node:events';
 import { type AddressInfo } from 'node:net';
@@ -245,6 +246,20 @@ describe('conditional GET', () => {
   it('comes after authentication and rights: no tag, no 304 for a caller without the right', async () => {
     const res = await api(inst.url, item(), { user: 'olga', headers: { 'if-none-match': '*' } });
     expect([res.status, res.headers.etag]).toEqual([403, undefined]);
+  });
+});
+
+describe('Unicode credentials', () => {
+  it('log in over Basic auth in either normal form, on every engine, and only with the right password', async () => {
+    await inst.hub.addUser('Zoe\u0308', 'pa\u0308ss:wörd ✓');
+    await inst.hub.grant('Zo\u00eb', bugs.id, 'view');
+    for (const user of ['Zo\u00eb', 'Zoe\u0308']) {
+      for (const password of ['päss:wörd ✓', 'pa\u0308ss:wo\u0308rd ✓']) {
+        const res = await api(inst.url, `/trackers/${bugs.id}`, { user, password });
+        expect(res.status, `${JSON.stringify(user)} ${JSON.stringify(password)}`).toBe(200);
+      }
+    }
+    expect((await api(inst.url, `/trackers/${bugs.id}`, { user: 'Zoë', password: 'pass:word ✓' })).status).toBe(401);
   });
 });
 
