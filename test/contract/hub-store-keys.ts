@@ -132,6 +132,12 @@ export function describeKeyContract(withStore: WithStore): void {
       expect((await store.getTracker(t.id)).schemaHash).toBe(t.schemaHash);
     }));
 
+    it('applies concurrent edits one after the other, none lost', withStore(async (store) => {
+      const t = await store.createTracker({ name: 'Bugs', fields: [{ name: 'title', type: 'text' }] });
+      await Promise.all(['a', 'b', 'c'].map((name) => store.editFields(t.id, { op: 'add', field: { name, type: 'text' } })));
+      expect((await store.getTracker(t.id)).fields.map((f) => f.name).sort()).toEqual(['a', 'b', 'c', 'title']);
+    }));
+
     it('makes a field a key only while its values are unique, and keeps the key index with it', withStore(async (store) => {
       const t = await store.createTracker({ name: 'People', fields: [{ name: 'email', type: 'email' }] });
       const [a] = await store.createItems(t.id, [{ values: { email: 'a@example.org' } }, { values: {} }], null);

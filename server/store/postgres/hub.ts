@@ -135,7 +135,7 @@ export class PostgresHub implements HubStore {
 
   /** Adds, edits or removes a field, judged against the live items under the tracker's lock (./schema-edit.ts). */
   async editFields(trackerId: number, edit: FieldEdit): Promise<{ tracker: Tracker; changed: boolean }> {
-    return this.schemas.edit(trackerId, edit);
+    return onFreshSchema(() => this.schemas.edit(trackerId, edit));
   }
 
   listItems(trackerId: number, opts?: ItemListOptions): Promise<Item[]> {
