@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Got } from 'got';
 import { rangeFrom } from '../../shared/api/range.js';
 import { ROUTES, routeUrl } from '../../shared/api/routes.js';
-import { StoredBlobBody } from '../../shared/api/schemas.js';
+import { StoredBlobBody } from '../../shared/api/blob-schemas.js';
 import { NotFound } from '../../shared/errors.js';
 import { type RemoteOrigin, remoteError } from './errors.js';
 

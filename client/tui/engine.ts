@@ -158,11 +158,6 @@ export class TuiEngine {
 
   // --- items
 
-  /** The title of an item: its first text field. */
-  titleOf(tracker: Tracker, values: Values): string {
-    return itemTitle(tracker.fields, values);
-  }
-
   countItems(trackerId: number, filter: string): number {
     return this.store.countMatching(trackerId, filter);
   }
@@ -176,7 +171,7 @@ export class TuiEngine {
   }
 
   private row(tracker: Tracker, item: Item, clone: boolean): ItemRow {
-    const row: ItemRow = { id: item.id, title: this.titleOf(tracker, item.values), status: item.status };
+    const row: ItemRow = { id: item.id, title: itemTitle(tracker.fields, item.values), status: item.status };
     if (!clone) return row;
     const sync = this.itemSync(tracker, item);
     return sync && sync.state !== 'in sync' ? { ...row, mark: sync.state } : row;
@@ -261,7 +256,7 @@ export class TuiEngine {
   syncRows(trackerId: number): SyncRow[] {
     const tracker = this.store.getTracker(trackerId);
     const state = status(this.store, trackerId);
-    const titled = (id: number, values: Values) => ({ id, title: this.titleOf(tracker, values) });
+    const titled = (id: number, values: Values) => ({ id, title: itemTitle(tracker.fields, values) });
     return [
       ...state.new.map((item) => ({ ...titled(item.id, item.values), list: 'new' as const })),
       ...[...state.modified.map((item) => ({ item, deleted: false })), ...state.deleted.map((item) => ({ item, deleted: true }))]

@@ -1,5 +1,6 @@
 /** The item view's state: the item read again each time the screen comes back on top (after an edit) or the store changes, its sync state, and its keys. */
 import { useReducer } from 'react';
+import { itemTitle } from '../../../shared/model/title.js';
 import type { ItemSync } from '../engine.js';
 import type { Binding } from '../keys.js';
 import { type ItemViewState, initialItemView, itemViewReducer } from '../state/item-view.js';
@@ -42,5 +43,5 @@ export function useItemView(trackerId: number, itemId: number): ItemViewScreen {
       : []),
     { keys: ['esc', 'q'], label: 'back', run: () => navigation.back() },
   ];
-  return { state, sync, title: item ? engine.titleOf(tracker, item.values) : '', height, bindings };
+  return { state, sync, title: item ? itemTitle(tracker.fields, item.values) : '', height, bindings };
 }

@@ -15,7 +15,7 @@ import type { ChangeListener } from '../hub.js';
 import type { Actor, FeedPage, Item, ItemChange, ItemListOptions, NewItem, NewTracker, Right, Tracker, User } from '../types.js';
 import { BLOBS_MODULE } from './blob-migrations.js';
 import { BlobTable } from './blobs.js';
-import { databaseExists, openDatabase } from './database.js';
+import { openDatabase } from './database.js';
 import { ItemDigests } from './digest.js';
 import { Feed } from './feed.js';
 import { ItemTable } from './items.js';
@@ -25,9 +25,9 @@ import { HUB_MODULE } from './migrations.js';
 import { ItemPages, type PageRequest } from './pages.js';
 import { PushApplier } from './push.js';
 import { SchemaEditor } from './schema-edit.js';
-import { Upserter } from './upsert.js';
 import { Sequence } from './sequence.js';
 import { TrackerTable } from './trackers.js';
+import { Upserter } from './upsert.js';
 import { UserTable } from './users.js';
 import { ChangeNotifier } from './watch.js';
 
@@ -66,10 +66,6 @@ export class SqliteStore {
     this.pages = new ItemPages(db, this.items);
     this.digests = new ItemDigests(db);
     this.notifier = new ChangeNotifier(db, () => this.seq.last());
-  }
-
-  static exists(dataDir: string): boolean {
-    return databaseExists(dataDir);
   }
 
   /**
