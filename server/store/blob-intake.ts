@@ -6,6 +6,9 @@
  */
 import { type Hash, createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { BadInput, TooLarge } from '../../shared/errors.js';
+import { formatSize } from '../../shared/model/files.js';
+import type { PutBlobOptions } from './blob-types.js';
 
 export interface Intake {
   /** The hash of every byte of the file, those before `offset` included. */
@@ -61,6 +64,22 @@ export async function receiveInto(body: AsyncIterable<Uint8Array>, path: string,
     await file.close();
   }
   return intake;
+}
+
+/**
+ * An upload into `temp`, by the one rule of both engines: past the instance's file limit it is
+ * TooLarge, bytes that hash to another sha256 than the one named are BadInput; nothing is kept
+ * of either (the caller removes `temp`). Answers the content's sha256 and size.
+ */
+export async function receiveUpload(body: AsyncIterable<Uint8Array>, temp: string, opts: PutBlobOptions): Promise<{ sha256: string; size: number }> {
+  const { maxSize } = opts.limits;
+  const tooLarge = () => new TooLarge(`the file is larger than the limit of this instance (${formatSize(maxSize)}); nothing was kept`);
+  const intake = await receiveInto(body, temp, { maxSize, tooLarge });
+  const sha256 = intake.hash.digest('hex');
+  if (opts.sha256 !== undefined && sha256 !== opts.sha256) {
+    throw new BadInput(`the bytes sent hash to ${sha256}, not ${opts.sha256}; nothing was kept`, [{ field: 'body', reason: 'does not match the sha256 of the path' }]);
+  }
+  return { sha256, size: intake.size };
 }
 
 /** The hash and size of a file's bytes so far: where a resumed download starts from. */

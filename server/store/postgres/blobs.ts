@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
-import { BadInput, TooLarge } from '../../../shared/errors.js';
+import { TooLarge } from '../../../shared/errors.js';
 import type { FieldDef } from '../../../shared/model/fields.js';
 import { filesOf, formatSize, isSha256 } from '../../../shared/model/files.js';
 import type { Values } from '../../../shared/model/values.js';
-import { receiveInto } from '../blob-intake.js';
+import { receiveUpload } from '../blob-intake.js';
 import type { BlobRead, ByteRange, GcReport, PutBlobOptions, StoredBlob } from '../blob-types.js';
 import type { Item } from '../types.js';
 import type { PgDatabase, Queryable } from './database.js';
@@ -102,13 +102,9 @@ export class PgBlobs {
   async put(trackerId: number | null, body: AsyncIterable<Uint8Array>, opts: PutBlobOptions): Promise<StoredBlob> {
     const temp = join(tempDir(), `${process.pid}-${randomUUID()}`);
     try {
-      const { maxSize, quota } = opts.limits;
-      const tooLarge = () => new TooLarge(`the file is larger than the limit of this instance (${formatSize(maxSize)}); nothing was kept`);
-      const intake = await receiveInto(body, temp, { maxSize, tooLarge });
-      const sha256 = intake.hash.digest('hex');
-      if (opts.sha256 !== undefined && sha256 !== opts.sha256) {
-        throw new BadInput(`the bytes sent hash to ${sha256}, not ${opts.sha256}; nothing was kept`, [{ field: 'body', reason: 'does not match the sha256 of the path' }]);
-      }
+      const { quota } = opts.limits;
+      const intake = await receiveUpload(body, temp, opts);
+      const { sha256 } = intake;
       const created = await this.db.transaction((client) => this.store(client, trackerId, sha256, intake.size, temp, quota));
       return { sha256, size: intake.size, created };
     } finally {
