@@ -57,6 +57,7 @@ describe('the OpenAPI document', () => {
     '/api/v1/trackers': 'get',
     '/api/v1/trackers/{id}': 'get',
     '/api/v1/trackers/{id}/changes': 'get',
+    '/api/v1/trackers/{id}/digest': 'get',
     '/api/v1/trackers/{id}/items/{itemId}': 'get',
     '/api/v1/trackers/{id}/push': 'post',
     '/api/v1/users': 'get',

@@ -60,8 +60,8 @@ afterAll(async () => {
 
 describe('a data dir of release 0.1.0', () => {
   it('is migrated in place: modules versioned, every item, tombstone, user and right kept', async () => {
-    expect(moduleVersions(masterDir)).toMatchObject({ hub: 1, replica: 3 });
-    expect(moduleVersions(cloneDir)).toMatchObject({ hub: 1, replica: 3 });
+    expect(moduleVersions(masterDir)).toMatchObject({ hub: 1, replica: 4 });
+    expect(moduleVersions(cloneDir)).toMatchObject({ hub: 1, replica: 4 });
     const bugs = master.getTracker('Bugs');
     expect(master.listItems(bugs.id).map((i) => i.values.title)).toEqual(['one (remote)', 'two', 'three']);
     expect(master.getItem(bugs.id, 4, { includeDeleted: true })).toMatchObject({ deleted: true });
