@@ -47,7 +47,9 @@ export function fingerprintDb(db: Database.Database): string {
   const tables = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
   for (const { name, sql } of tables) {
     hash.update(`${name}\u0000${sql}\u0000`);
-    for (const row of db.prepare(`SELECT * FROM "${name.replaceAll('"', '""')}" ORDER BY rowid`).raw().iterate()) {
+    // A WITHOUT ROWID table (the key index) has no rowid; a scan of it goes in primary key order.
+    const order = /WITHOUT ROWID/i.test(sql) ? '' : ' ORDER BY rowid';
+    for (const row of db.prepare(`SELECT * FROM "${name.replaceAll('"', '""')}"${order}`).raw().iterate()) {
       hash.update(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('base64') : v)));
       hash.update('\n');
     }
