@@ -47,14 +47,12 @@ export function fingerprintDb(db: Database.Database): string {
   const tables = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
   for (const { name, sql } of tables) {
     hash.update(`${name}\u0000${sql}\u0000`);
-    // A WITHOUT ROWID table (the key index) has no rowid to order by: its rows are sorted by their text.
-    const rowid = !/WITHOUT\s+ROWID/i.test(sql);
-    const rows: string[] = [];
-    for (const row of db.prepare(`SELECT * FROM "${name.replaceAll('"', '""')}"${rowid ? ' ORDER BY rowid' : ''}`).raw().iterate()) {
-      rows.push(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('base64') : v)));
+    // A WITHOUT ROWID table (the key index) has no rowid; a scan of it goes in primary key order.
+    const order = /WITHOUT ROWID/i.test(sql) ? '' : ' ORDER BY rowid';
+    for (const row of db.prepare(`SELECT * FROM "${name.replaceAll('"', '""')}"${order}`).raw().iterate()) {
+      hash.update(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('base64') : v)));
+      hash.update('\n');
     }
-    if (!rowid) rows.sort();
-    for (const row of rows) hash.update(`${row}\n`);
   }
   return hash.digest('hex');
 }
