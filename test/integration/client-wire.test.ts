@@ -94,15 +94,20 @@ describe('failing fast and visibly', () => {
     expect(lines.at(-1)).toBe('s15n: cannot reach remote dead at http://127.0.0.1:1: ECONNREFUSED');
   });
 
-  it('names a refused port and an unknown host within 2 s of the start, process start included', async () => {
+  it('names a refused port and an unknown host within 2 s of the start (1.5 s beyond what a command without network takes)', async () => {
     for (const [name, url, said] of [
       ['dead', 'http://127.0.0.1:1', 'ECONNREFUSED'],
       ['nowhere', 'http://no-such-host.invalid:8080', 'ENOTFOUND'],
     ] as const) {
       const data = laptopWith(name, url);
-      const started = Date.now();
+      // What a command costs that reaches no network (start-up, the store), at this moment's load:
+      // the failing clone may take at most 1.5 s more than that (its two short retries included).
+      let started = Date.now();
+      await runCliAsync(['remote', 'list'], { data });
+      const baseline = Date.now() - started;
+      started = Date.now();
       const result = await runCliAsync(['clone', name, 'Tasks'], { data });
-      expect(Date.now() - started, name).toBeLessThan(2000);
+      expect(Date.now() - started - baseline, `${name} (a command without network took ${baseline} ms)`).toBeLessThan(1500);
       expect(result.code, name).toBe(1);
       expect(result.stderr.trim().split('\n').at(-1), name).toBe(`s15n: cannot reach remote ${name} at ${url}: ${said}`);
       // An unknown host will not appear a moment later: it is named at once, without a retry.
