@@ -5,7 +5,7 @@
  * keeps what its bases need, bytes that do not match their hash are refused and nothing of them
  * is kept, and no name or hash a remote sends reaches outside the data dir.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clone } from '../../client/sync/clone.js';
@@ -99,6 +99,26 @@ describe('attachments between a master and its clone', () => {
     } finally {
       await watcher.stop();
     }
+  });
+
+  it('reload --verify repairs a copy deleted behind s15n\'s back with its attachment, fetching the content again before it writes the item', async () => {
+    pair = await startPair();
+    const shot = await storeBlob(pair.master.store, bytesOf(50_000, 9), 'kept.png');
+    const item = pair.master.store.createItems(pair.tracker.id, [{ values: { title: 'with a file', files: [shot] } }], 'root')[0]!;
+    await clone(pair.clone, 'origin', 'Bugs', { remote: FAST });
+    const local = localOf(pair, item.id);
+    // The clone's file edited by something else: the copy is gone, with its sync state, the content's bytes and its row.
+    pair.clone.db.prepare('DELETE FROM replica_items WHERE item_id = ?').run(local.id);
+    pair.clone.db.prepare('DELETE FROM items WHERE id = ?').run(local.id);
+    pair.clone.db.prepare('DELETE FROM blob_refs WHERE sha256 = ?').run(shot.sha256);
+    pair.clone.db.prepare('DELETE FROM blobs WHERE sha256 = ?').run(shot.sha256);
+    rmSync(join(pair.cloneDir, 'blobs', shot.sha256.slice(0, 2), shot.sha256));
+
+    const report = await reload(pair.clone, 'Bugs', { remote: FAST, verify: true });
+    expect(report).toMatchObject({ outcome: 'success', repaired: 1 });
+    expect(filesOf(localOf(pair, item.id).values)).toEqual([shot]);
+    expect(readFileSync(join(pair.cloneDir, 'blobs', shot.sha256.slice(0, 2), shot.sha256)).equals(bytesOf(50_000, 9))).toBe(true);
+    expect(everyBlobWhole(pair.cloneDir)).toBe(true);
   });
 
   it('merges attachments both sides added to one item as a set: both kept, pushed back, each content once', async () => {
