@@ -157,7 +157,6 @@ export class PgItems {
       const current = await this.lock(client, trackerId, ids);
       const writes: PlannedWrite[] = [];
       const moves: { before: Item; after: Item; at: number }[] = [];
-      const pending: Item[] = [];
       const result = ids.map((id, i) => {
         const item = current.get(id);
         if (!item || item.deleted) throw new NotFound(`unknown item ${id} in tracker "${tracker.name}"`);
@@ -165,7 +164,6 @@ export class PgItems {
         const status = checked.status ?? item.status;
         if (status === item.status && changedFields(tracker.fields, item.values, values).length === 0) return item;
         const write = this.planUpdate(tracker, item, { status, values }, false, by);
-        pending.push(write.item);
         // An id given twice sees its first change.
         current.set(id, write.item);
         writes.push(write);
@@ -175,7 +173,7 @@ export class PgItems {
       const place = (i: number) => (ids.length > 1 ? `items[${moves[i]!.at}].values` : 'values');
       const taken = await claimKeys(client, book, moves, place, new Set(Object.keys(checked.values)));
       if (taken.length > 0) throw BadInput.from(taken, 'invalid change');
-      const missing = await this.missingBlobs(client, tracker, pending, () => 'values');
+      const missing = await this.missingBlobs(client, tracker, moves.map((m) => m.after), () => 'values');
       if (missing.length > 0) throw BadInput.from(missing, 'invalid change');
       return { writes, result };
     });

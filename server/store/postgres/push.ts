@@ -55,14 +55,7 @@ export class PgPush {
     const current = await this.items.lock(client, tracker.id, targets);
     const matchable = await this.loadKeys(client, book, changes, current);
     const blobError = await this.blobRule(client, tracker, changes, [...current.values()]);
-    const refused = new Map<string, string>();
-    for (const change of changes) {
-      if (change.op !== 'create') continue;
-      const judged = judgeCreate(tracker.fields, change, undefined, book.holders);
-      const error = judged.status === 'created' && judged.write ? blobError(judged.write) : null;
-      if (error) refused.set(change.idempotencyKey, error);
-    }
-    const creates = await this.planCreates(client, tracker, changes.filter((c): c is CreateChange => c.op === 'create'), pusher.user, book, refused);
+    const creates = await this.planCreates(client, tracker, changes.filter((c): c is CreateChange => c.op === 'create'), pusher.user, book, blobError);
     for (const insert of creates.inserts.values()) matchable.set(insert.item.id, insert.item);
     const writes: PlannedWrite[] = [];
     const result = changes.map((change): Judged => {
@@ -76,7 +69,7 @@ export class PgPush {
           writes.push(insert);
           return { judgement: { status: 'created', write: insert.item }, change, item: insert.item };
         }
-        const error = known ? undefined : refused.get(change.idempotencyKey);
+        const error = known ? undefined : creates.refused.get(change.idempotencyKey);
         if (error) return { judgement: { status: 'rejected', error }, change, item: undefined };
         const judgement = judgeCreate(tracker.fields, change, known, book.holders);
         // matched: the item as this batch leaves it so far (nothing of the create is written).
@@ -132,7 +125,8 @@ export class PgPush {
   /**
    * The creates' keys: those already known (with their items), and for the valid creates of new
    * keys, the claims won and their planned inserts. A claim lost to another transaction that
-   * committed the same key meanwhile makes that key known.
+   * committed the same key meanwhile makes that key known. A create whose write names an
+   * attachment the tracker lacks is `refused`, with the reason, and claims nothing.
    */
   private async planCreates(
     client: pg.PoolClient,
@@ -140,21 +134,27 @@ export class PgPush {
     creates: readonly CreateChange[],
     by: string,
     book: KeyBook,
-    refused: ReadonlyMap<string, string>,
-  ): Promise<{ known: Map<string, Item>; inserts: Map<string, PlannedWrite> }> {
+    blobError: (write: ItemState) => string | null,
+  ): Promise<{ known: Map<string, Item>; inserts: Map<string, PlannedWrite>; refused: Map<string, string> }> {
     const run = this.db.runner(client);
     const known = await this.knownKeys(client, tracker.id, [...new Set(creates.map((c) => c.idempotencyKey))]);
     const wanted = new Map<string, ItemState>();
+    const refused = new Map<string, string>();
     for (const change of creates) {
       if (known.has(change.idempotencyKey) || wanted.has(change.idempotencyKey) || refused.has(change.idempotencyKey)) continue;
       const judgement = judgeCreate(tracker.fields, change, undefined, book.holders);
       if (judgement.status !== 'created' || !judgement.write) continue;
+      const error = blobError(judgement.write);
+      if (error) {
+        refused.set(change.idempotencyKey, error);
+        continue;
+      }
       wanted.set(change.idempotencyKey, judgement.write);
       // Held until its id is known (a provisional one, below zero), so a later create of the batch with its key values is matched to it.
       book.move(-wanted.size, null, judgement.write.values);
     }
     const inserts = new Map<string, PlannedWrite>();
-    if (wanted.size === 0) return { known, inserts };
+    if (wanted.size === 0) return { known, inserts, refused };
     // Ids and autoincrement values in batch order, as SQLite gives them; claims in key order, so two batches never wait on each other crosswise.
     const inBatch = [...wanted.keys()];
     const ids = await this.items.newIds(client, inBatch.length);
@@ -175,7 +175,7 @@ export class PgPush {
     const mine = inBatch.filter((k) => claimed.has(k));
     const planned = await this.items.planInserts(client, tracker, mine.map((k) => wanted.get(k)!), by, mine.map((k) => idOf.get(k)!));
     mine.forEach((key, i) => inserts.set(key, planned[i]!));
-    return { known, inserts };
+    return { known, inserts, refused };
   }
 
   /** The items that `keys` created (tombstones included), by key. */
