@@ -1,17 +1,9 @@
 /** Rows of the hub's PostgreSQL tables and the records they become (int8 already numbers, booleans booleans). */
-import type { FieldDef, ItemStatus } from '../../../shared/model/fields.js';
+import type { ItemStatus } from '../../../shared/model/fields.js';
 import type { Values } from '../../../shared/model/values.js';
-import type { Item, Tracker, User } from '../types.js';
+import type { Item, User } from '../types.js';
 
-export interface TrackerRow {
-  id: number;
-  name: string;
-  description: string;
-  fields: string;
-  statuses: string;
-  schema_hash: string;
-  created_at: string;
-}
+export { type TrackerRow, toTracker } from '../tracker-row.js';
 
 export interface ItemRow {
   id: number;
@@ -33,16 +25,6 @@ export interface UserRow {
 }
 
 export const ITEM_COLUMNS = 'id, tracker_id, status, values_json, version, seq, deleted, updated_at, updated_by';
-
-export const toTracker = (row: TrackerRow): Tracker => ({
-  id: row.id,
-  name: row.name,
-  description: row.description,
-  fields: JSON.parse(row.fields) as FieldDef[],
-  statuses: JSON.parse(row.statuses) as ItemStatus[],
-  schemaHash: row.schema_hash,
-  createdAt: row.created_at,
-});
 
 export const toItem = (row: ItemRow): Item => ({
   id: row.id,

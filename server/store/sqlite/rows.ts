@@ -1,17 +1,9 @@
 /** Rows of the hub's SQLite tables and the records they become. */
-import type { FieldDef, ItemStatus } from '../../../shared/model/fields.js';
+import type { ItemStatus } from '../../../shared/model/fields.js';
 import type { Values } from '../../../shared/model/values.js';
-import type { Item, Tracker } from '../types.js';
+import type { Item } from '../types.js';
 
-export interface TrackerRow {
-  id: number;
-  name: string;
-  description: string;
-  fields: string;
-  statuses: string;
-  schema_hash: string;
-  created_at: string;
-}
+export { type TrackerRow, toTracker } from '../tracker-row.js';
 
 export interface ItemRow {
   id: number;
@@ -24,16 +16,6 @@ export interface ItemRow {
   updated_at: string;
   updated_by: string | null;
 }
-
-export const toTracker = (row: TrackerRow): Tracker => ({
-  id: row.id,
-  name: row.name,
-  description: row.description,
-  fields: JSON.parse(row.fields) as FieldDef[],
-  statuses: JSON.parse(row.statuses) as ItemStatus[],
-  schemaHash: row.schema_hash,
-  createdAt: row.created_at,
-});
 
 export const toItem = (row: ItemRow): Item => ({
   id: row.id,
